@@ -1,0 +1,1 @@
+"""One module per `homeshore` sub-command; each defines `register(app: typer.Typer)`."""

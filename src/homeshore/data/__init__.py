@@ -1,0 +1,1 @@
+"""Importers and exporters: scenario files, call logs, interval tables, schedules."""
