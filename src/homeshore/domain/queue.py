@@ -66,6 +66,8 @@ class RoutingSettings:
     overflow_queue: str | None = None
     overflow_after_s: float | None = None
     prefer_primary_queue: bool = True
+    # static priority of the queue's contacts (higher first) when an agent chooses
+    priority: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,100 @@
+"""The centre-wide routing policy: per-queue rules plus overflow and primary preference.
+
+``choose_agent`` asks the queue's rule for the lowest proficiency acceptable at the
+contact's wait, takes the least-loaded, longest-idle such agent (first among agents whose
+primary or planned queue it is, when the queue prefers them), and after
+``overflow_after_s`` also looks among the agents of the overflow queue.
+
+``choose_contact`` gives a freed agent the eligible waiting contact with the highest
+urgency (queue priority, aged for priority_aging queues), then one of the agent's primary
+or planned queue, then the longest wait.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from homeshore.domain.queue import Channel, RoutingSettings
+from homeshore.routing.types import AgentView, Candidates, QueuePolicy, WaitingContact
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRoute:
+    """What the router needs to know of one queue."""
+
+    queue: str
+    skill: str
+    channel: Channel
+    settings: RoutingSettings
+    rule: QueuePolicy
+
+
+class Router:
+    """Implements RoutingPolicy for a set of queues. Pure: holds configuration only."""
+
+    __slots__ = ("_routes",)
+
+    def __init__(self, routes: Mapping[str, QueueRoute]) -> None:
+        self._routes = dict(routes)
+
+    def route(self, queue: str) -> QueueRoute:
+        return self._routes[queue]
+
+    def _overflow(self, route: QueueRoute, wait_s: float) -> QueueRoute | None:
+        s = route.settings
+        if s.overflow_queue is None or s.overflow_after_s is None or wait_s < s.overflow_after_s:
+            return None
+        return self._routes[s.overflow_queue]
+
+    def choose_agent(
+        self, contact: WaitingContact, candidates: Candidates, now_s: float
+    ) -> AgentView | None:
+        wait_s = now_s - contact.arrived_s
+        route = self._routes[contact.queue]
+        agent = _first(candidates, route, wait_s)
+        if agent is None:
+            other = self._overflow(route, wait_s)
+            if other is not None:
+                agent = _first(candidates, other, wait_s)
+        return agent
+
+    def eligible(self, agent: AgentView, contact: WaitingContact, wait_s: float) -> bool:
+        """May this agent take this contact now (skill, proficiency, overflow, capacity)?"""
+        route = self._routes[contact.queue]
+        if not agent.free_for(route.channel):
+            return False
+        if agent.skills.get(route.skill, 0) >= route.rule.min_proficiency(wait_s):
+            return True
+        other = self._overflow(route, wait_s)
+        return other is not None and agent.skills.get(other.skill, 0) >= max(
+            1, other.rule.min_proficiency(wait_s)
+        )
+
+    def choose_contact(
+        self, agent: AgentView, heads: Sequence[WaitingContact], now_s: float
+    ) -> WaitingContact | None:
+        best: WaitingContact | None = None
+        best_key = (0.0, False, 0.0)
+        for contact in heads:
+            wait_s = now_s - contact.arrived_s
+            if not self.eligible(agent, contact, wait_s):
+                continue
+            route = self._routes[contact.queue]
+            key = (
+                route.rule.urgency(contact, wait_s),
+                route.settings.prefer_primary_queue and agent.prefers(contact.queue),
+                wait_s,
+            )
+            if best is None or key > best_key:
+                best, best_key = contact, key
+        return best
+
+
+def _first(candidates: Candidates, route: QueueRoute, wait_s: float) -> AgentView | None:
+    min_p = max(1, route.rule.min_proficiency(wait_s))
+    if route.settings.prefer_primary_queue:
+        agent = candidates.first(route.queue, min_p, True)
+        if agent is not None:
+            return agent
+    return candidates.first(route.queue, min_p, False)

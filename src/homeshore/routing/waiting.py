@@ -1,0 +1,95 @@
+"""Waiting contacts: one FIFO lane per queue and contact priority.
+
+The oldest contact of a lane is its most urgent (same queue, same priority), so a freed
+agent only needs the head of each lane. Removal is lazy; contacts whose ``deadline_s``
+has passed are dropped from the heads and kept in ``expired`` for the caller to record.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+
+from homeshore.routing.types import WaitingContact
+
+
+class WaitingRoom:
+    __slots__ = ("_count", "_lanes", "_removed", "expired")
+
+    def __init__(self) -> None:
+        self._lanes: dict[str, dict[int, deque[WaitingContact]]] = {}
+        self._removed: set[int | str] = set()
+        self._count = 0
+        #: contacts dropped at a head because their deadline passed; the caller empties it
+        self.expired: list[WaitingContact] = []
+
+    def __len__(self) -> int:
+        return self._count
+
+    def push(self, contact: WaitingContact) -> None:
+        lanes = self._lanes.get(contact.queue)
+        if lanes is None:
+            lanes = self._lanes[contact.queue] = {}
+        lane = lanes.get(contact.priority)
+        if lane is None:
+            lane = lanes[contact.priority] = deque()
+        lane.append(contact)
+        self._count += 1
+
+    def remove(self, contact: WaitingContact) -> None:
+        """Take a contact out (answered, or hung up): O(1) at a head, lazy elsewhere."""
+        lane = self._lanes[contact.queue][contact.priority]
+        if lane and lane[0].id == contact.id:
+            lane.popleft()
+        else:
+            self._removed.add(contact.id)
+        self._count -= 1
+
+    def _clean(self, lane: deque[WaitingContact], now_s: float) -> WaitingContact | None:
+        removed = self._removed
+        while lane:
+            head = lane[0]
+            if removed and head.id in removed:
+                removed.discard(head.id)
+                lane.popleft()
+            elif head.deadline_s <= now_s:
+                lane.popleft()
+                self._count -= 1
+                self.expired.append(head)
+            else:
+                return head
+        return None
+
+    def head(self, queue: str, now_s: float) -> WaitingContact | None:
+        """Oldest contact of the queue's highest-priority non-empty lane."""
+        lanes = self._lanes.get(queue)
+        if not lanes:
+            return None
+        for prio in sorted(lanes, reverse=True):
+            head = self._clean(lanes[prio], now_s)
+            if head is not None:
+                return head
+        return None
+
+    def heads(self, now_s: float, queues: Iterable[str] | None = None) -> list[WaitingContact]:
+        """The head of every lane of the given queues (all queues by default)."""
+        out: list[WaitingContact] = []
+        for q in self._lanes if queues is None else queues:
+            for lane in self._lanes.get(q, {}).values():
+                head = self._clean(lane, now_s)
+                if head is not None:
+                    out.append(head)
+        return out
+
+    def drain(self) -> Iterator[WaitingContact]:
+        """Every contact still waiting, oldest lane first (end of a run)."""
+        removed = self._removed
+        for lanes in self._lanes.values():
+            for lane in lanes.values():
+                while lane:
+                    c = lane.popleft()
+                    if c.id in removed:
+                        removed.discard(c.id)
+                    else:
+                        yield c
+        self._count = 0

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from homeshore.domain import Channel
+from homeshore.routing import IdleIndex, ScanCandidates
+from homeshore.routing.types import AgentState
+from tests.routing.conftest import make_agent, make_queue
+
+QUEUES = [make_queue("v1"), make_queue("v2"), make_queue("chat", Channel.CHAT, concurrency=2)]
+SKILLS = ["v1", "v2", "chat"]
+
+change = st.tuples(
+    st.integers(0, 7),  # agent
+    st.sampled_from(["idle", "call", "chat", "away", "off"]),
+    st.floats(0, 1000),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    profs=st.lists(
+        st.dictionaries(st.sampled_from(SKILLS), st.integers(1, 5), min_size=1),
+        min_size=8,
+        max_size=8,
+    ),
+    changes=st.lists(change, max_size=40),
+    min_p=st.integers(1, 5),
+    preferred=st.booleans(),
+)
+def test_index_answers_like_a_full_scan(
+    profs: list[dict[str, int]],
+    changes: list[tuple[int, str, float]],
+    min_p: int,
+    preferred: bool,
+) -> None:
+    agents = [make_agent(f"a{i}", p, float(i), primary=SKILLS[i % 3]) for i, p in enumerate(profs)]
+    idx = IdleIndex(QUEUES)
+    for a in agents:
+        idx.update(a)
+    for i, what, t in changes:
+        a = agents[i]
+        a.idle_since_s = t
+        a.state = AgentState.AVAILABLE
+        a.in_use.clear()
+        if what == "call":
+            a.in_use[Channel.VOICE] = 1
+        elif what == "chat":
+            a.in_use[Channel.CHAT] = 1
+        elif what == "away":
+            a.state = AgentState.AWAY
+        elif what == "off":
+            a.state = AgentState.OFFLINE
+        idx.update(a)
+    scan = ScanCandidates(QUEUES, agents)
+    for q in ("v1", "v2", "chat"):
+        got = idx.first(q, min_p, preferred)
+        want = scan.first(q, min_p, preferred)
+        if want is None:
+            assert got is None
+        else:
+            assert got is not None
+            assert (got.load(), got.idle_since_s) == (want.load(), want.idle_since_s)
+            assert got.skills.get(q, 0) >= min_p
+
+
+def test_remove_takes_an_agent_out() -> None:
+    idx = IdleIndex(QUEUES)
+    a = make_agent("a", {"v1": 3})
+    idx.update(a)
+    assert "a" in idx and len(idx) == 1
+    idx.remove("a")
+    assert idx.first("v1", 1, False) is None and len(idx) == 0
