@@ -1,0 +1,294 @@
+"""Network probe of a home workstation: timed echoes over a websocket -> rtt, jitter, loss.
+
+The client (the agent's browser, or ``homeshore check`` in a terminal) sends numbered probe
+messages at a fixed interval; the server echoes each one at once. A probe whose echo has not
+come back within the timeout counts as lost. The probes are cut into consecutive windows of
+``probes_per_sample`` (one window = one :class:`NetworkSample`, typically one second), which is
+what :func:`homeshore.readiness.emodel.verdict` judges.
+
+Definitions (stated here because vendors differ):
+
+- round-trip time of a window: the mean of its echoed probes' round trips;
+- jitter: the mean absolute difference between consecutive round trips of the window
+  (the variation a jitter buffer has to absorb);
+- loss: the share of the window's probes never echoed, in percent;
+- bandwidth: bytes moved in one large message, over the time it took minus one round trip.
+
+The maths is pure; :func:`run_probe` drives a :class:`ProbeTransport` (a websocket in real
+use, an in-memory double in tests) and takes its clock as an argument.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from homeshore.readiness.emodel import NetworkSample
+
+#: message types of the probe protocol (see docs/web.md)
+PROBE = "probe"
+DOWNLOAD = "download"
+UPLOAD = "upload"
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeResult:
+    """One probe: its number and its round trip in ms, or ``None`` when it was lost."""
+
+    seq: int
+    rtt_ms: float | None
+
+    def __post_init__(self) -> None:
+        if self.rtt_ms is not None and (math.isnan(self.rtt_ms) or self.rtt_ms < 0):
+            raise ValueError(f"probe {self.seq}: round-trip time must be >= 0 ms")
+
+
+@dataclass(frozen=True, slots=True)
+class BandwidthResult:
+    """One bulk transfer: ``size_bytes`` moved in ``elapsed_ms`` (including one round trip)."""
+
+    direction: str  # download or upload
+    size_bytes: int
+    elapsed_ms: float
+
+    def kbps(self, rtt_ms: float) -> float:
+        return bandwidth_kbps(self.size_bytes, self.elapsed_ms, rtt_ms)
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeSummary:
+    """The samples to judge, the overall figures, and the bandwidth when it was measured."""
+
+    samples: tuple[NetworkSample, ...]
+    rtt_ms: float
+    jitter_ms: float
+    loss_pct: float
+    sent: int
+    lost: int
+    bandwidth_kbps: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "samples": [
+                {"rtt_ms": s.rtt_ms, "jitter_ms": s.jitter_ms, "loss_pct": s.loss_pct}
+                for s in self.samples
+            ],
+            "rtt_ms": self.rtt_ms,
+            "jitter_ms": self.jitter_ms,
+            "loss_pct": self.loss_pct,
+            "sent": self.sent,
+            "lost": self.lost,
+            "bandwidth_kbps": self.bandwidth_kbps,
+        }
+
+
+def jitter_ms(rtts_ms: Sequence[float]) -> float:
+    """Mean absolute difference between consecutive round trips (0 with fewer than two)."""
+    if len(rtts_ms) < 2:
+        return 0.0
+    return sum(abs(b - a) for a, b in itertools.pairwise(rtts_ms)) / (len(rtts_ms) - 1)
+
+
+def bandwidth_kbps(size_bytes: int, elapsed_ms: float, rtt_ms: float) -> float:
+    """Throughput of one transfer in kbit/s, the round trip taken out of its duration.
+
+    The transfer time is never counted below a quarter of the elapsed time, so a noisy round
+    trip cannot turn a slow transfer into an infinite bandwidth.
+    """
+    if size_bytes <= 0:
+        raise ValueError("a bandwidth transfer must move at least one byte")
+    if elapsed_ms <= 0:
+        raise ValueError("a bandwidth transfer must take some time (elapsed_ms > 0)")
+    if rtt_ms < 0:
+        raise ValueError("round-trip time must be >= 0 ms")
+    transfer_ms = max(elapsed_ms - rtt_ms, elapsed_ms / 4.0)
+    return size_bytes * 8.0 / transfer_ms  # bits per ms == kbit/s
+
+
+def sample_of(probes: Sequence[ProbeResult]) -> NetworkSample:
+    """One window of probes as a sample. A window where every probe was lost has no round
+    trip to measure: it is reported as 100 % loss with rtt and jitter 0."""
+    if not probes:
+        raise ValueError("a sample needs at least one probe")
+    rtts = [p.rtt_ms for p in probes if p.rtt_ms is not None]
+    loss_pct = 100.0 * (len(probes) - len(rtts)) / len(probes)
+    rtt = sum(rtts) / len(rtts) if rtts else 0.0
+    return NetworkSample(rtt_ms=rtt, jitter_ms=jitter_ms(rtts), loss_pct=loss_pct)
+
+
+def summarise(
+    probes: Sequence[ProbeResult],
+    *,
+    probes_per_sample: int,
+    bandwidth: Sequence[BandwidthResult] = (),
+) -> ProbeSummary:
+    """Cut probes (in sending order) into windows of ``probes_per_sample`` and sum them up.
+
+    A last window shorter than half a window is merged into the one before it, so that a
+    few stray probes never weigh as much as a full second. Bandwidth is the slowest
+    direction measured (a call needs both).
+    """
+    if probes_per_sample < 1:
+        raise ValueError("probes_per_sample must be >= 1")
+    if not probes:
+        raise ValueError("a network probe needs at least one probe")
+    ordered = sorted(probes, key=lambda p: p.seq)
+    seqs = [p.seq for p in ordered]
+    if len(set(seqs)) != len(seqs):
+        raise ValueError("probe numbers must be unique")
+    windows = [
+        ordered[i : i + probes_per_sample] for i in range(0, len(ordered), probes_per_sample)
+    ]
+    if len(windows) > 1 and len(windows[-1]) * 2 < probes_per_sample:
+        tail = windows.pop()
+        windows[-1] = windows[-1] + tail
+    samples = tuple(sample_of(w) for w in windows)
+    rtts = [p.rtt_ms for p in ordered if p.rtt_ms is not None]
+    lost = len(ordered) - len(rtts)
+    rtt_all = sum(rtts) / len(rtts) if rtts else 0.0
+    kbps: float | None = None
+    if bandwidth:
+        kbps = min(b.kbps(rtt_all) for b in bandwidth)
+    return ProbeSummary(
+        samples=samples,
+        rtt_ms=rtt_all,
+        jitter_ms=jitter_ms(rtts),
+        loss_pct=100.0 * lost / len(ordered),
+        sent=len(ordered),
+        lost=lost,
+        bandwidth_kbps=kbps,
+    )
+
+
+class ProbeTransport(Protocol):
+    """A message channel to the server's probe endpoint (a websocket, or a test double)."""
+
+    async def send(self, text: str) -> None: ...
+
+    async def receive(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ProbePlan:
+    """How many probes, how often, how long to wait for an echo, and the bulk sizes."""
+
+    count: int = 50
+    interval_s: float = 0.1
+    timeout_s: float = 2.0
+    probes_per_sample: int = 10
+    download_bytes: int = 64_000
+    upload_bytes: int = 64_000
+
+    def __post_init__(self) -> None:
+        if self.count < 1:
+            raise ValueError("count must be >= 1")
+        if self.interval_s < 0 or self.timeout_s <= 0:
+            raise ValueError("interval must be >= 0 s and timeout > 0 s")
+        if self.probes_per_sample < 1:
+            raise ValueError("probes_per_sample must be >= 1")
+        if self.download_bytes < 0 or self.upload_bytes < 0:
+            raise ValueError("transfer sizes must be >= 0 bytes")
+
+
+async def run_probe(
+    transport: ProbeTransport,
+    plan: ProbePlan,
+    *,
+    monotonic_s: Callable[[], float],
+) -> tuple[list[ProbeResult], list[BandwidthResult]]:
+    """Send ``plan.count`` probes and collect their echoes, then time the bulk transfers.
+
+    ``monotonic_s`` is the clock (``time.monotonic`` in real use). Echoes arriving after the
+    timeout, or twice, are ignored.
+    """
+    sent_at: dict[int, float] = {}
+    rtts: dict[int, float] = {}
+    pending: dict[str, asyncio.Future[tuple[dict[str, Any], float]]] = {}
+    loop = asyncio.get_running_loop()
+
+    async def reader() -> None:
+        while True:
+            raw = await transport.receive()
+            arrived = monotonic_s()
+            message = _decode(raw)
+            kind = message.get("type")
+            if kind == PROBE:
+                seq = message.get("seq")
+                if isinstance(seq, int) and seq in sent_at and seq not in rtts:
+                    rtt_s = arrived - sent_at[seq]
+                    if rtt_s <= plan.timeout_s:
+                        rtts[seq] = rtt_s * 1000.0
+            elif isinstance(kind, str) and kind in pending and not pending[kind].done():
+                pending[kind].set_result((message, arrived))
+
+    reading = asyncio.create_task(reader())
+    try:
+        for seq in range(plan.count):
+            sent_at[seq] = monotonic_s()
+            await transport.send(json.dumps({"type": PROBE, "seq": seq}))
+            if plan.interval_s:
+                await asyncio.sleep(plan.interval_s)
+        deadline = sent_at[plan.count - 1] + plan.timeout_s
+        while len(rtts) < plan.count and monotonic_s() < deadline and not reading.done():
+            await asyncio.sleep(min(0.01, plan.timeout_s))
+        transfers: list[BandwidthResult] = []
+        for kind, size in ((DOWNLOAD, plan.download_bytes), (UPLOAD, plan.upload_bytes)):
+            if size == 0 or reading.done():
+                continue
+            pending[kind] = loop.create_future()
+            start = monotonic_s()
+            request: dict[str, Any] = {"type": kind, "bytes": size}
+            if kind == UPLOAD:
+                request["payload"] = "x" * size
+            await transport.send(json.dumps(request))
+            try:
+                message, arrived = await asyncio.wait_for(pending[kind], timeout=30.0)
+            except TimeoutError:
+                continue
+            moved = message.get("bytes")
+            if isinstance(moved, int) and moved > 0 and arrived > start:
+                transfers.append(BandwidthResult(kind, moved, (arrived - start) * 1000.0))
+        if reading.done() and reading.exception() is not None:
+            raise ConnectionError(f"the probe connection failed: {reading.exception()}")
+    finally:
+        reading.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await reading
+    results = [ProbeResult(seq, rtts.get(seq)) for seq in range(plan.count)]
+    return results, transfers
+
+
+def _decode(raw: str) -> dict[str, Any]:
+    try:
+        message = json.loads(raw)
+    except json.JSONDecodeError:
+        return {}
+    return message if isinstance(message, dict) else {}
+
+
+def echo_reply(raw: str, *, max_bytes: int) -> str | None:
+    """The server's side of the protocol: the reply to one client message, or ``None``.
+
+    Kept next to the client so both sides of the protocol live in one module.
+    """
+    message = _decode(raw)
+    kind = message.get("type")
+    if kind == PROBE and isinstance(message.get("seq"), int):
+        return json.dumps({"type": PROBE, "seq": message["seq"]})
+    if kind == DOWNLOAD:
+        size = message.get("bytes")
+        if not isinstance(size, int) or not 0 < size <= max_bytes:
+            return json.dumps({"type": "error", "reason": f"bytes must be 1..{max_bytes}"})
+        return json.dumps({"type": DOWNLOAD, "bytes": size, "payload": "x" * size})
+    if kind == UPLOAD:
+        payload = message.get("payload")
+        if not isinstance(payload, str):
+            return json.dumps({"type": "error", "reason": "upload needs a payload string"})
+        return json.dumps({"type": UPLOAD, "bytes": len(payload.encode())})
+    return json.dumps({"type": "error", "reason": "unknown probe message"})
