@@ -10,7 +10,10 @@ Decisions (counted in the ImportReport, documented in docs/import.md):
   a tab before `type` is harmless;
 - `PHANTOM` records are virtual calls: counted, ignored;
 - `q_start = 0:00:00` means the call never queued: with outcome `HANG` it left in the voice
-  menu (not offered); with outcome `AGENT` an agent took it at once (offered, wait 0);
+  menu (not offered); with outcome `AGENT` an agent took it at once (offered, wait 0,
+  reaching the queue at `vru_exit`; its `ser_start` is sometimes `0:00:00`);
+- a contact reaches the queue at `q_start` when it queued; `q_time` is its wait (to answer
+  or to abandon) and `ser_time` its handle time (0 for 654 answered records: kept);
 - `AGENT` with `server = NO_SERVER` (a few seconds of "service", nearly all without
   queueing) is not an agent conversation: counted as `no_server`, not offered;
 - `HANG` with an agent name (4 records in six months) counts by its outcome: abandoned if it
@@ -199,7 +202,7 @@ def _to_calls(
         return empty_calls(timezone)
     entry_s = _seconds(cols["vru_entry"])[offered]
     arrival_s = np.where(
-        queued[offered], _seconds(cols["q_start"])[offered], _seconds(cols["ser_start"])[offered]
+        queued[offered], _seconds(cols["q_start"])[offered], _seconds(cols["vru_exit"])[offered]
     )
     arrival_s = arrival_s + np.where(arrival_s < entry_s - _HALF_DAY_S, 86_400, 0)
     wall = date.iloc[offered].reset_index(drop=True) + pd.to_timedelta(arrival_s, unit="s")
