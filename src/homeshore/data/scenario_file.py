@@ -298,7 +298,12 @@ def load_scenario(path: Path | str) -> Scenario:
     path = Path(path)
     doc, lines = read_document(path)
     model = validate_document(doc, path, lines)
-    return build_scenario(model, path, lines)
+    scenario = build_scenario(model, path, lines)
+    if model.variants:  # a bad variant is a bad file too (variants build on this module)
+        from homeshore.data.variants import variants_from_document
+
+        variants_from_document(doc, path, lines)
+    return scenario
 
 
 def build_scenario(
@@ -312,9 +317,7 @@ def build_scenario(
     queues = tuple(_queue(q) for q in model.queues)
     _unique([q.id for q in queues], "queues", fail)
     skills = tuple(Skill(s) for s in sorted({q.skill for q in queues}))
-    sites = tuple(
-        Site(s.id, s.name or s.id, s.kind, s.seats, s.has_trainer) for s in model.sites
-    )
+    sites = tuple(Site(s.id, s.name or s.id, s.kind, s.seats, s.has_trainer) for s in model.sites)
     _unique([s.id for s in sites], "sites", fail)
     site_ids = {s.id for s in sites}
     teams = []
@@ -360,11 +363,7 @@ def build_scenario(
     r = model.rules
     night_start, _, night_end = r.night_window.partition("-")
     rules = LabourRules(
-        **{
-            k: v
-            for k, v in r.model_dump().items()
-            if k not in ("lunch_window", "night_window")
-        },
+        **{k: v for k, v in r.model_dump().items() if k not in ("lunch_window", "night_window")},
         lunch_window=TimeWindow.parse(r.lunch_window),
         night_window_start_min=parse_hhmm(night_start),
         night_window_end_min=parse_hhmm(night_end),
