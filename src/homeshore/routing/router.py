@@ -12,7 +12,7 @@ or planned queue, then the longest wait.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from homeshore.domain.queue import Channel, RoutingSettings
@@ -33,10 +33,14 @@ class QueueRoute:
 class Router:
     """Implements RoutingPolicy for a set of queues. Pure: holds configuration only."""
 
-    __slots__ = ("_routes",)
+    __slots__ = ("_first", "_routes")
 
     def __init__(self, routes: Mapping[str, QueueRoute]) -> None:
         self._routes = dict(routes)
+        # per queue, what choose_agent needs, looked up once (it runs on every arrival)
+        self._first: dict[str, tuple[Callable[[float], int], QueueRoute]] = {
+            q: (r.rule.min_proficiency, r) for q, r in self._routes.items()
+        }
 
     def route(self, queue: str) -> QueueRoute:
         return self._routes[queue]
@@ -51,8 +55,8 @@ class Router:
         self, contact: WaitingContact, candidates: Candidates, now_s: float
     ) -> AgentView | None:
         wait_s = now_s - contact.arrived_s
-        route = self._routes[contact.queue]
-        agent = _first(candidates, route, wait_s)
+        min_proficiency, route = self._first[contact.queue]
+        agent = candidates.first(contact.queue, max(1, min_proficiency(wait_s)))
         if agent is None:
             other = self._overflow(route, wait_s)
             if other is not None:
@@ -76,11 +80,23 @@ class Router:
     ) -> WaitingContact | None:
         best: WaitingContact | None = None
         best_key = (0.0, False, 0.0)
+        skills = agent.skills
+        routes = self._routes
+        free: dict[Channel, bool] = {}
         for contact in heads:
-            wait_s = now_s - contact.arrived_s
-            if not self.eligible(agent, contact, wait_s):
+            route = routes[contact.queue]
+            ok = free.get(route.channel)
+            if ok is None:
+                ok = free[route.channel] = agent.free_for(route.channel)
+            if not ok:
                 continue
-            route = self._routes[contact.queue]
+            wait_s = now_s - contact.arrived_s
+            if skills.get(route.skill, 0) < route.rule.min_proficiency(wait_s):
+                other = self._overflow(route, wait_s)
+                if other is None or skills.get(other.skill, 0) < max(
+                    1, other.rule.min_proficiency(wait_s)
+                ):
+                    continue
             key = (
                 route.rule.urgency(contact, wait_s),
                 route.settings.prefer_primary_queue and agent.prefers(contact.queue),
@@ -92,9 +108,4 @@ class Router:
 
 
 def _first(candidates: Candidates, route: QueueRoute, wait_s: float) -> AgentView | None:
-    min_p = max(1, route.rule.min_proficiency(wait_s))
-    if route.settings.prefer_primary_queue:
-        agent = candidates.first(route.queue, min_p, True)
-        if agent is not None:
-            return agent
-    return candidates.first(route.queue, min_p, False)
+    return candidates.first(route.queue, max(1, route.rule.min_proficiency(wait_s)))

@@ -21,14 +21,15 @@ class ScanCandidates:
         self._queues = {q.id: q for q in queues}
         self._agents = list(agents)
 
-    def first(self, queue: str, min_proficiency: int, preferred_only: bool) -> AgentView | None:
+    def first(self, queue: str, min_proficiency: int) -> AgentView | None:
         q = self._queues[queue]
+        prefer = q.routing.prefer_primary_queue
         best: AgentView | None = None
+        best_key: tuple[bool, int, float] = (True, 0, 0.0)
         for a in self._agents:
             if a.skills.get(q.skill, 0) < max(1, min_proficiency) or not a.free_for(q.channel):
                 continue
-            if preferred_only and not a.prefers(queue):
-                continue
-            if best is None or (a.load(), a.idle_since_s) < (best.load(), best.idle_since_s):
-                best = a
+            key = (prefer and not a.prefers(queue), a.load(), a.idle_since_s)
+            if best is None or key < best_key:
+                best, best_key = a, key
         return best

@@ -91,12 +91,12 @@ class AgentView:
         """True if the agent may take one more contact of that channel now."""
         if self.state is not AgentState.AVAILABLE:
             return False
-        held = 0
-        for ch, n in self.in_use.items():
-            if n and ch is not channel:
-                return False
-            if ch is channel:
-                held = n
+        in_use = self.in_use
+        if not in_use:
+            return True
+        held = in_use.get(channel, 0)
+        if held != sum(in_use.values()):
+            return False  # holds contacts of another channel
         return held < self.capacity.get(channel, 1)
 
     def prefers(self, queue: str) -> bool:
@@ -107,11 +107,12 @@ class Candidates(Protocol):
     """The agents a policy may pick from, as ordered views (no full scan).
 
     ``first`` returns the agent free for ``queue``'s channel, holding ``queue``'s skill at
-    ``min_proficiency`` or more, with the least load then the longest idle time; with
-    ``preferred_only`` only agents whose primary or planned queue is ``queue``.
+    ``min_proficiency`` or more, with the least load then the longest idle time; when the
+    queue's routing has ``prefer_primary_queue``, an agent whose primary or planned queue
+    is ``queue`` comes before any other.
     """
 
-    def first(self, queue: str, min_proficiency: int, preferred_only: bool) -> AgentView | None: ...
+    def first(self, queue: str, min_proficiency: int) -> AgentView | None: ...
 
 
 class QueuePolicy(Protocol):

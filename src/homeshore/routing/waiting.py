@@ -14,17 +14,18 @@ from homeshore.routing.types import WaitingContact
 
 
 class WaitingRoom:
-    __slots__ = ("_count", "_lanes", "_removed", "expired")
+    __slots__ = ("_lanes", "_removed", "expired", "size")
 
     def __init__(self) -> None:
         self._lanes: dict[str, dict[int, deque[WaitingContact]]] = {}
         self._removed: set[int | str] = set()
-        self._count = 0
+        #: contacts waiting (read only; same as len())
+        self.size = 0
         #: contacts dropped at a head because their deadline passed; the caller empties it
         self.expired: list[WaitingContact] = []
 
     def __len__(self) -> int:
-        return self._count
+        return self.size
 
     def push(self, contact: WaitingContact) -> None:
         lanes = self._lanes.get(contact.queue)
@@ -34,7 +35,7 @@ class WaitingRoom:
         if lane is None:
             lane = lanes[contact.priority] = deque()
         lane.append(contact)
-        self._count += 1
+        self.size += 1
 
     def remove(self, contact: WaitingContact) -> None:
         """Take a contact out (answered, or hung up): O(1) at a head, lazy elsewhere."""
@@ -43,7 +44,7 @@ class WaitingRoom:
             lane.popleft()
         else:
             self._removed.add(contact.id)
-        self._count -= 1
+        self.size -= 1
 
     def _clean(self, lane: deque[WaitingContact], now_s: float) -> WaitingContact | None:
         removed = self._removed
@@ -54,7 +55,7 @@ class WaitingRoom:
                 lane.popleft()
             elif head.deadline_s <= now_s:
                 lane.popleft()
-                self._count -= 1
+                self.size -= 1
                 self.expired.append(head)
             else:
                 return head
@@ -74,11 +75,22 @@ class WaitingRoom:
     def heads(self, now_s: float, queues: Iterable[str] | None = None) -> list[WaitingContact]:
         """The head of every lane of the given queues (all queues by default)."""
         out: list[WaitingContact] = []
-        for q in self._lanes if queues is None else queues:
-            for lane in self._lanes.get(q, {}).values():
-                head = self._clean(lane, now_s)
-                if head is not None:
-                    out.append(head)
+        all_lanes = self._lanes
+        removed = self._removed
+        for q in all_lanes if queues is None else queues:
+            lanes = all_lanes.get(q)
+            if not lanes:
+                continue
+            for lane in lanes.values():
+                if not lane:
+                    continue
+                head = lane[0]
+                if head.deadline_s <= now_s or (removed and head.id in removed):
+                    cleaned = self._clean(lane, now_s)
+                    if cleaned is None:
+                        continue
+                    head = cleaned
+                out.append(head)
         return out
 
     def drain(self) -> Iterator[WaitingContact]:
@@ -92,4 +104,4 @@ class WaitingRoom:
                         removed.discard(c.id)
                     else:
                         yield c
-        self._count = 0
+        self.size = 0
