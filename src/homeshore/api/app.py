@@ -1,0 +1,125 @@
+"""The FastAPI application of the live platform.
+
+``create_app`` wires settings, database (migrated at start-up), scenario and schedule
+import, crash recovery, the event hub and the housekeeping tick. The web pages (agent
+desktop, supervisor console) live in homeshore.web and are served from ``/static`` with
+Jinja2 templates available as ``app.state.templates``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from homeshore.api import errors
+from homeshore.api.routes import agents, auth, contacts, conversations, events, metrics, readiness
+from homeshore.api.routes import users as users_routes
+from homeshore.config import Settings
+from homeshore.db.engine import make_engine
+from homeshore.db.migrate import upgrade
+from homeshore.domain import Scenario, Schedule
+from homeshore.readiness.emodel import ReadinessThresholds
+from homeshore.realtime import hub_from_url
+from homeshore.realtime.types import EventHub
+from homeshore.services import agents as agent_service
+from homeshore.services.auth import Auth
+from homeshore.services.clock import Clock, SystemClock
+from homeshore.services.importing import import_scenario, import_schedule
+from homeshore.services.platform import Platform
+
+log = logging.getLogger("homeshore.api")
+WEB_DIR = Path(str(resources.files("homeshore").joinpath("web")))
+
+
+def create_app(
+    settings: Settings,
+    scenario: Scenario,
+    *,
+    schedule: Schedule | None = None,
+    clock: Clock | None = None,
+    hub: EventHub | None = None,
+    thresholds: ReadinessThresholds | None = None,
+    run_tick: bool = True,
+) -> FastAPI:
+    """An app serving ``scenario``; ``schedule`` (optional) replaces the published one."""
+    engine = make_engine(
+        settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
+    )
+    the_hub = hub if hub is not None else hub_from_url(settings.events_url)
+    platform = Platform(
+        engine=engine,
+        hub=the_hub,
+        clock=clock or SystemClock(),
+        settings=settings,
+        scenario=scenario,
+        thresholds=thresholds,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        upgrade(engine)
+        with platform.sessions() as session:
+            import_scenario(session, scenario, platform.clock.now())
+            if schedule is not None:
+                import_schedule(session, scenario, schedule)
+            session.commit()
+            platform.load_supervisors(session)
+        start = getattr(the_hub, "start", None)
+        if start is not None:
+            await start()
+        platform.recover()
+        ticker = asyncio.create_task(_tick_forever(platform)) if run_tick else None
+        try:
+            yield
+        finally:
+            if ticker is not None:
+                ticker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await ticker
+            stop = getattr(the_hub, "stop", None)
+            if stop is not None:
+                await stop()
+            engine.dispose()
+
+    app = FastAPI(
+        title="homeshore live platform",
+        version="1",
+        description="Routing of calls and chats to site, telecentre and home advisors, with "
+        "supervision, help chat and readiness checks. See docs/api.md.",
+        lifespan=lifespan,
+    )
+    app.state.platform = platform
+    app.state.auth = Auth(platform)
+    errors.install(app)
+    for module in (auth, users_routes, contacts, agents, conversations, readiness, metrics, events):
+        app.include_router(module.router)
+    static = WEB_DIR / "static"
+    if static.is_dir():
+        app.mount("/static", StaticFiles(directory=static), name="static")
+    app.state.templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+    return app
+
+
+async def _tick_forever(platform: Platform) -> None:
+    loop = asyncio.get_running_loop()
+    next_metrics = loop.time()
+    while True:
+        await asyncio.sleep(platform.settings.tick_s)
+        try:
+            agent_service.tick(platform)
+            if loop.time() >= next_metrics:
+                next_metrics = loop.time() + platform.settings.metrics_every_s
+                from homeshore.services.metrics import publish_queue_kpis
+
+                publish_queue_kpis(platform)
+        except Exception:  # keep ticking: one bad tick must not stop offers timing out
+            log.exception("tick failed")

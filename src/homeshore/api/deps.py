@@ -1,0 +1,47 @@
+"""Dependencies of the routes: the platform, the auth service and the current actor."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from homeshore.services.auth import Auth
+from homeshore.services.platform import Platform
+from homeshore.services.scope import Actor
+
+SESSION_COOKIE = "homeshore_session"
+_bearer = HTTPBearer(auto_error=False, description="session token from POST /api/auth/login")
+
+
+def get_platform(request: Request) -> Platform:
+    platform: Platform = request.app.state.platform
+    return platform
+
+
+def get_auth(request: Request) -> Auth:
+    auth: Auth = request.app.state.auth
+    return auth
+
+
+def session_token(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str | None:
+    if credentials is not None:
+        return credentials.credentials
+    return request.cookies.get(SESSION_COOKIE)
+
+
+def current_actor(
+    auth: Annotated[Auth, Depends(get_auth)],
+    token: Annotated[str | None, Depends(session_token)],
+) -> Actor:
+    return auth.resolve(token)
+
+
+PlatformDep = Annotated[Platform, Depends(get_platform)]
+AuthDep = Annotated[Auth, Depends(get_auth)]
+TokenDep = Annotated[str | None, Depends(session_token)]
+ActorDep = Annotated[Actor, Depends(current_actor)]

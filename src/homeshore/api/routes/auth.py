@@ -1,0 +1,52 @@
+"""Login, logout and who am I."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from homeshore.api.deps import SESSION_COOKIE, ActorDep, AuthDep, TokenDep
+from homeshore.api.schemas import LoginIn, LoginOut, MeOut
+from homeshore.services.scope import Actor
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+
+def me_out(actor: Actor) -> MeOut:
+    return MeOut(
+        user_id=actor.user_id,
+        username=actor.username,
+        role=actor.role.value,
+        agent_id=actor.agent_id,
+        team_ids=sorted(actor.team_ids),
+    )
+
+
+@router.post("/login", response_model=LoginOut)
+async def login(body: LoginIn, request: Request, response: Response, auth: AuthDep) -> LoginOut:
+    """Exchange a user name and password for a session token (also set as a cookie).
+    Repeated failures for one name from one address are refused with 429 for a while."""
+    peer = request.client.host if request.client else "unknown"
+    result = await run_in_threadpool(auth.login, body.username, body.password, peer=peer)
+    response.set_cookie(
+        SESSION_COOKIE,
+        result.token,
+        httponly=True,
+        samesite="strict",
+        expires=result.expires_at.astimezone(dt.UTC),
+    )
+    return LoginOut(token=result.token, expires_at=result.expires_at, user=me_out(result.actor))
+
+
+@router.post("/logout", status_code=204)
+async def logout(actor: ActorDep, token: TokenDep, auth: AuthDep, response: Response) -> None:
+    assert token is not None
+    auth.logout(token)
+    response.delete_cookie(SESSION_COOKIE)
+
+
+@router.get("/me", response_model=MeOut)
+async def me(actor: ActorDep) -> MeOut:
+    return me_out(actor)

@@ -1,0 +1,160 @@
+"""The event stream: one websocket per client, and the same log over HTTP.
+
+Websocket protocol (docs/api.md): connect to ``/api/ws?token=T[&last_event_id=N]``.
+The server sends ``{"type": "hello", ...}``, then every event the client may see as
+``{"id", "at", "type", "data", ...}`` in id order (first those after N, when given), and
+``{"type": "heartbeat", "last_id"}`` every ``heartbeat_s``. The client answers anything
+(``{"type": "pong"}``) at least every ``disconnect_after_s`` or is taken as gone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
+
+from homeshore.api.deps import SESSION_COOKIE, ActorDep, PlatformDep
+from homeshore.api.schemas import EventOut
+from homeshore.realtime import SubscriberLagged
+from homeshore.realtime.types import Event
+from homeshore.services import agents, events
+from homeshore.services.auth import Auth
+from homeshore.services.errors import ServiceError
+from homeshore.services.platform import Platform
+from homeshore.services.scope import Actor
+
+router = APIRouter(tags=["events"])
+
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_LAGGED = 4409
+CLOSE_SILENT = 4408
+
+
+@router.get("/api/events", response_model=list[EventOut])
+async def list_events(
+    actor: ActorDep,
+    platform: PlatformDep,
+    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+) -> list[EventOut]:
+    """Events after an id, within the caller's scope (the persisted log)."""
+    return [EventOut(**e.to_dict()) for e in events.replay(platform, actor, after, limit)]
+
+
+@router.websocket("/api/ws")
+async def stream(
+    websocket: WebSocket,
+    token: str | None = None,
+    last_event_id: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+) -> None:
+    platform: Platform = websocket.app.state.platform
+    auth: Auth = websocket.app.state.auth
+    try:
+        actor = auth.resolve(token or websocket.cookies.get(SESSION_COOKIE))
+    except ServiceError as exc:
+        await websocket.close(code=CLOSE_UNAUTHORIZED, reason=exc.reason)
+        return
+    await websocket.accept()
+    async with platform.hub.subscribe() as live:
+        if actor.agent_id is not None:
+            agents.connected(platform, actor.agent_id)
+        try:
+            await _serve(websocket, platform, actor, live, last_event_id)
+        except SubscriberLagged:
+            with contextlib.suppress(Exception):
+                await websocket.close(code=CLOSE_LAGGED, reason="too slow: reconnect with last id")
+        except (WebSocketDisconnect, RuntimeError):
+            pass
+        finally:
+            if actor.agent_id is not None:
+                agents.disconnected(platform, actor.agent_id)
+
+
+async def _serve(
+    websocket: WebSocket,
+    platform: Platform,
+    actor: Actor,
+    live: object,
+    last_event_id: int | None,
+) -> None:
+    sent = events.last_id(platform) if last_event_id is None else last_event_id
+    if last_event_id is not None:
+        while True:
+            batch = events.replay(platform, actor, sent)
+            for event in batch:
+                await websocket.send_text(event.to_json())
+                sent = event.id
+            if len(batch) < events.REPLAY_LIMIT:
+                break
+    settings = platform.settings
+    await websocket.send_json(
+        {
+            "type": "hello",
+            "last_id": sent,
+            "heartbeat_s": settings.heartbeat_s,
+            "disconnect_after_s": settings.disconnect_after_s,
+        }
+    )
+    state = {"sent": sent}
+    tasks = [
+        asyncio.create_task(_forward(websocket, platform, actor, live, state)),
+        asyncio.create_task(_heartbeat(websocket, platform, state)),
+        asyncio.create_task(_receive(websocket, platform, actor)),
+    ]
+    try:
+        done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+    for task in done:
+        exc = task.exception()
+        if exc is not None:
+            raise exc
+
+
+async def _forward(
+    websocket: WebSocket, platform: Platform, actor: Actor, live: object, state: dict[str, int]
+) -> None:
+    from collections.abc import AsyncIterator
+
+    assert isinstance(live, AsyncIterator)
+    async for item in live:
+        assert isinstance(item, Event)
+        if item.id <= state["sent"]:
+            continue
+        if events.visible(actor, item) and events.may_push(platform, actor, item):
+            await websocket.send_text(item.to_json())
+        state["sent"] = item.id
+
+
+async def _heartbeat(websocket: WebSocket, platform: Platform, state: dict[str, int]) -> None:
+    loop = asyncio.get_running_loop()
+    settings = platform.settings
+    websocket.state.last_received = loop.time()
+    while True:
+        await asyncio.sleep(settings.heartbeat_s)
+        if loop.time() - websocket.state.last_received > settings.disconnect_after_s:
+            await websocket.close(code=CLOSE_SILENT, reason="no message from the client")
+            return
+        await websocket.send_json(
+            {"type": "heartbeat", "last_id": state["sent"], "at": platform.clock.now().isoformat()}
+        )
+
+
+async def _receive(websocket: WebSocket, platform: Platform, actor: Actor) -> None:
+    loop = asyncio.get_running_loop()
+    while True:
+        text = await websocket.receive_text()
+        websocket.state.last_received = loop.time()
+        if actor.agent_id is not None:
+            agents.seen(platform, actor.agent_id)
+        with contextlib.suppress(ValueError):
+            message = json.loads(text)
+            if isinstance(message, dict) and message.get("type") == "ping":
+                await websocket.send_json({"type": "pong"})

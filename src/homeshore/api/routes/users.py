@@ -1,0 +1,34 @@
+"""Accounts (admin only)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+
+from homeshore.api.deps import ActorDep, PlatformDep
+from homeshore.api.schemas import UserIn, UserOut
+from homeshore.services import auth
+from homeshore.services.scope import Role
+
+router = APIRouter(prefix="/api/users", tags=["users"])
+
+
+@router.post("", response_model=UserOut, status_code=201)
+async def create_user(body: UserIn, actor: ActorDep, platform: PlatformDep) -> UserOut:
+    actor.require(Role.ADMIN)
+    row = await run_in_threadpool(
+        auth.create_user,
+        platform,
+        username=body.username,
+        password=body.password,
+        role=Role(body.role),
+        agent_id=body.agent_id,
+        team_ids=tuple(body.team_ids),
+    )
+    return UserOut.model_validate(row)
+
+
+@router.get("", response_model=list[UserOut])
+async def list_users(actor: ActorDep, platform: PlatformDep) -> list[UserOut]:
+    actor.require(Role.ADMIN)
+    return [UserOut.model_validate(r) for r in auth.list_users(platform)]

@@ -1,0 +1,234 @@
+"""Shapes of the API (input and public output), distinct from the database rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from homeshore.domain import Channel, WorkMode
+
+NO_NUL = r"^[^\x00]*$"
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=NO_NUL)]
+Ref = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_NUL)]
+Body = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=NO_NUL)]
+Id = Annotated[int, Field(ge=1, le=2**62)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# -- auth and users ---------------------------------------------------------------------
+
+
+class LoginIn(_In):
+    username: Name
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_NUL)]
+
+
+class MeOut(_Out):
+    user_id: int
+    username: str
+    role: Literal["admin", "supervisor", "agent"]
+    agent_id: str | None
+    team_ids: list[str]
+
+
+class LoginOut(BaseModel):
+    token: str
+    expires_at: dt.datetime
+    user: MeOut
+
+
+class UserIn(_In):
+    username: Name
+    password: Annotated[str, StringConstraints(min_length=8, max_length=200, pattern=NO_NUL)]
+    role: Literal["admin", "supervisor", "agent"]
+    agent_id: Name | None = None
+    team_ids: list[Name] = Field(default_factory=list, max_length=50)
+
+
+class UserOut(_Out):
+    id: int
+    username: str
+    role: str
+    agent_id: str | None
+    active: bool
+
+
+# -- contacts ---------------------------------------------------------------------------
+
+
+class ContactIn(_In):
+    queue_id: Name
+    channel: Channel | None = None
+    priority: Annotated[int, Field(ge=0, le=9)] = 0
+    customer_ref: Ref
+    external_id: Name | None = Field(
+        None, description="the caller's id for this contact: a retry with it creates nothing"
+    )
+
+
+class ContactOut(_Out):
+    id: int
+    external_id: str | None
+    queue_id: str
+    channel: str
+    priority: int
+    customer_ref: str
+    state: Literal["queued", "offered", "active", "wrap_up", "completed", "abandoned"]
+    agent_id: str | None
+    handler_user_id: int | None
+    created_at: dt.datetime
+    offered_at: dt.datetime | None
+    offer_deadline: dt.datetime | None
+    answered_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    wait_s: float | None
+    disposition: str | None
+    offers: int
+    transfers: int
+    escalated: bool
+
+
+class WrapUpIn(_In):
+    disposition: Name
+    next_state: Literal["available", "break", "training", "offline"] = "available"
+
+
+class TransferIn(_In):
+    to_queue: Name | None = None
+    to_agent: Name | None = None
+
+
+class EscalateIn(_In):
+    note: Body
+
+
+# -- agents -----------------------------------------------------------------------------
+
+
+class StateIn(_In):
+    state: Literal["available", "break", "training", "offline"]
+    location: WorkMode | None = None
+    reason: Annotated[str, StringConstraints(max_length=100, pattern=NO_NUL)] = ""
+
+
+class AgentOut(BaseModel):
+    id: str
+    name: str
+    team_id: str
+    state: str
+    state_since: dt.datetime | None
+    state_reason: str
+    location: str | None
+    readiness: str
+    connected: bool
+    contacts: list[int]
+    scheduled_activity: str | None
+
+
+# -- chat -------------------------------------------------------------------------------
+
+
+class MessageIn(_In):
+    body: Body
+
+
+class MessageOut(_Out):
+    id: int
+    conversation_id: int
+    sender: str
+    sender_user_id: int | None
+    body: str
+    created_at: dt.datetime
+
+
+class ConversationOut(_Out):
+    id: int
+    kind: str
+    contact_id: int
+    agent_id: str | None
+    team_id: str | None
+    manager_user_id: int | None
+    state: str
+    created_at: dt.datetime
+
+
+# -- readiness --------------------------------------------------------------------------
+
+
+class SampleIn(_In):
+    rtt_ms: Annotated[float, Field(ge=0, le=60_000)]
+    jitter_ms: Annotated[float, Field(ge=0, le=60_000)]
+    loss_pct: Annotated[float, Field(ge=0, le=100)]
+
+
+class ReadinessIn(_In):
+    samples: list[SampleIn] = Field(min_length=1, max_length=120)
+    bandwidth_kbps: Annotated[float, Field(ge=0, le=10_000_000)] | None = None
+    wired: bool | None = None
+    usb_headset: bool | None = None
+
+
+class ReadinessOut(_Out):
+    id: int
+    agent_id: str
+    at: dt.datetime
+    verdict: Literal["pass", "warn", "fail"]
+    r_factor: float
+    mos: float
+    reasons: list[str]
+
+
+# -- metrics and events -----------------------------------------------------------------
+
+
+class QueueKpisOut(_Out):
+    queue_id: str
+    waiting: int
+    oldest_wait_s: float
+    offered_today: int
+    answered_today: int
+    abandoned_today: int
+    service_level: float | None
+    threshold_s: float
+    asa_s: float | None
+    abandon_rate: float | None
+
+
+class AgentKpisOut(_Out):
+    agent_id: str
+    team_id: str
+    state: str
+    time_in_state_s: float
+    contacts_in_hand: int
+    occupancy_today: float | None
+    scheduled_activity: str | None
+    in_adherence: bool | None
+    adherence_today: float | None
+
+
+class EventOut(BaseModel):
+    id: int
+    at: dt.datetime
+    type: str
+    data: dict[str, object]
+    agent_id: str | None
+    team_id: str | None
+    queue_id: str | None
+    contact_id: int | None
+    user_id: int | None
+    actor_user_id: int | None
+
+
+class ErrorOut(BaseModel):
+    detail: str
+    field: str | None = None

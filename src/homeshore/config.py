@@ -1,0 +1,38 @@
+"""Settings of the live platform, read from HOMESHORE_* environment variables."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything `homeshore serve` needs. Each field is HOMESHORE_<NAME> in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="HOMESHORE_", extra="ignore")
+
+    database_url: str = "sqlite:///homeshore.db"
+    events_url: str = "memory://"
+    # signs nothing yet: session tokens are random and stored hashed; kept for cookies/CSRF
+    secret_key: str = Field(default_factory=lambda: secrets.token_urlsafe(32))
+    session_ttl_s: float = Field(12 * 3600.0, gt=0)
+    # login rate limit: at most login_max_attempts failures per login_window_s per name and peer
+    login_max_attempts: int = Field(5, ge=1)
+    login_window_s: float = Field(60.0, gt=0)
+    # routing and presence
+    offer_timeout_s: float = Field(15.0, gt=0)
+    heartbeat_s: float = Field(5.0, gt=0)
+    disconnect_after_s: float = Field(10.0, gt=0)
+    tick_s: float = Field(0.5, gt=0)
+    # an agent with no published schedule: may it take contacts at any time?
+    unscheduled_agents: Literal["allow", "deny"] = "allow"
+    # keep a contact waiting at most this long before it counts as abandoned (None: never)
+    abandon_after_s: float | None = Field(None, gt=0)
+    # does a readiness check that passed with warnings allow home work?
+    readiness_accept_warn: bool = True
+    # publish per-queue KPIs as an event this often (seconds)
+    metrics_every_s: float = Field(10.0, gt=0)
+    sqlite_busy_timeout_ms: int = Field(5000, ge=0)

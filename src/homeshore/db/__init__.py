@@ -1,0 +1,1 @@
+"""Persistence of the live platform: SQLAlchemy tables, engine, migrations, repositories."""

@@ -1,0 +1,182 @@
+"""Database rows of the live platform (SQLAlchemy 2 declarative). API schemas live elsewhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from homeshore.db.types import UtcDateTime
+
+# SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets BIGINT identities
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class TeamRow(Base):
+    __tablename__ = "teams"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    manager: Mapped[str] = mapped_column(String(100))
+    site: Mapped[str] = mapped_column(String(64))
+
+
+class QueueRow(Base):
+    __tablename__ = "queues"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(16))
+    skill: Mapped[str] = mapped_column(String(64))
+    concurrency: Mapped[int] = mapped_column(Integer, default=1)
+    threshold_s: Mapped[float] = mapped_column(Float, default=20.0)
+
+
+class AgentRow(Base):
+    """An advisor and its live state (the router's source of truth after a restart)."""
+
+    __tablename__ = "agents"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"), index=True)
+    work_modes: Mapped[str] = mapped_column(String(64))  # comma separated WorkMode values
+    skills: Mapped[dict[str, int]] = mapped_column(JSON)
+    primary_skill: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), default="offline")
+    state_reason: Mapped[str] = mapped_column(String(100), default="")
+    state_since: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    location: Mapped[str | None] = mapped_column(String(16))  # site, telecentre or home
+    idle_since: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    readiness: Mapped[str] = mapped_column(String(8), default="unknown")
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))  # admin, supervisor, agent
+    agent_id: Mapped[str | None] = mapped_column(ForeignKey("agents.id"), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SupervisorTeamRow(Base):
+    __tablename__ = "supervisor_teams"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+
+
+class SessionRow(Base):
+    __tablename__ = "sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class ContactRow(Base):
+    """A call or chat, from intake to completion. ``queue_key`` orders the waiting line."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (Index("ix_contacts_state_queue", "state", "queue_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    queue_id: Mapped[str] = mapped_column(ForeignKey("queues.id"))
+    channel: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    customer_ref: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(16))
+    agent_id: Mapped[str | None] = mapped_column(ForeignKey("agents.id"), index=True)
+    target_agent_id: Mapped[str | None] = mapped_column(String(64))  # transfer to an agent
+    handler_user_id: Mapped[int | None] = mapped_column(BigInteger)  # manager who took over
+    queue_key: Mapped[float] = mapped_column(Float)  # smaller first; requeue keeps it
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+    enqueued_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    offered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    offer_deadline: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    wait_s: Mapped[float | None] = mapped_column(Float)
+    disposition: Mapped[str | None] = mapped_column(String(100))
+    offers: Mapped[int] = mapped_column(Integer, default=0)
+    transfers: Mapped[int] = mapped_column(Integer, default=0)
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ConversationRow(Base):
+    """A help chat (agent and manager, tied to a contact) or a customer chat."""
+
+    __tablename__ = "conversations"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))  # help, customer
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    agent_id: Mapped[str | None] = mapped_column(ForeignKey("agents.id"), index=True)
+    team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"))
+    manager_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class MessageRow(Base):
+    __tablename__ = "messages"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    sender: Mapped[str] = mapped_column(String(16))  # agent, manager, customer
+    sender_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class ScheduleSegmentRow(Base):
+    __tablename__ = "schedule_segments"
+    __table_args__ = (Index("ix_schedule_agent_start", "agent_id", "start"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    agent_id: Mapped[str] = mapped_column(String(64))
+    start: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    end: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    activity: Mapped[str] = mapped_column(String(16))
+    location: Mapped[str] = mapped_column(String(16))
+    site: Mapped[str | None] = mapped_column(String(64))
+    queue: Mapped[str | None] = mapped_column(String(64))
+
+
+class ReadinessCheckRow(Base):
+    __tablename__ = "readiness_checks"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    agent_id: Mapped[str] = mapped_column(ForeignKey("agents.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    verdict: Mapped[str] = mapped_column(String(8))
+    r_factor: Mapped[float] = mapped_column(Float)
+    mos: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    samples: Mapped[list[dict[str, float]]] = mapped_column(JSON)
+
+
+class EventRow(Base):
+    """The persisted event log: the id is the event id every client sees."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    type: Mapped[str] = mapped_column(String(40), index=True)
+    agent_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    team_id: Mapped[str | None] = mapped_column(String(64))
+    queue_id: Mapped[str | None] = mapped_column(String(64))
+    contact_id: Mapped[int | None] = mapped_column(BigInteger)
+    user_id: Mapped[int | None] = mapped_column(BigInteger)  # a single recipient user
+    actor_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    data: Mapped[dict[str, object]] = mapped_column(JSON)

@@ -1,0 +1,1 @@
+"""Home workstation readiness: the E-model and a pass/warn/fail verdict."""

@@ -1,0 +1,1 @@
+"""Use cases of the live platform. They own transactions and publish events."""

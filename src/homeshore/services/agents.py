@@ -1,0 +1,241 @@
+"""Agent states and presence: ready / not ready, websocket connections, heartbeats, and the
+periodic tick that times out offers, detects dropped connections and follows schedules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import update
+
+from homeshore.db.tables import AgentRow
+from homeshore.domain import WorkMode
+from homeshore.services.dispatch import fill_agent, route_contact, route_waiting
+from homeshore.services.errors import Conflict, Forbidden, Invalid, NotFound
+from homeshore.services.live import LiveAgent
+from homeshore.services.platform import Platform, Tx
+from homeshore.services.scope import Actor, Role
+from homeshore.services.states import SELF_SERVICE, AgentState
+
+
+def agent_for(p: Platform, actor: Actor, agent_id: str) -> LiveAgent:
+    agent = p.agents.get(agent_id)
+    if agent is None or not actor.sees_agent(agent.id, agent.team_id):
+        raise NotFound(f"no agent {agent_id}")
+    return agent
+
+
+def list_agents(p: Platform, actor: Actor) -> list[LiveAgent]:
+    if actor.role is Role.AGENT:
+        return [p.agents[actor.agent_id]] if actor.agent_id in p.agents else []
+    return [a for a in p.agents.values() if actor.sees_team(a.team_id)]
+
+
+def change_state(
+    p: Platform,
+    actor: Actor,
+    agent_id: str,
+    target: AgentState,
+    *,
+    location: WorkMode | None = None,
+    reason: str = "",
+) -> LiveAgent:
+    """An agent asks for available, break, training or offline (a supervisor may log its
+    agents off). Going available checks the schedule, the location and home readiness."""
+    agent = agent_for(p, actor, agent_id)
+    if actor.role is Role.SUPERVISOR or actor.is_admin:
+        if target is not AgentState.OFFLINE:
+            raise Forbidden("a supervisor may only log an agent off")
+    elif target not in SELF_SERVICE:
+        raise Invalid(
+            f"an agent asks for {', '.join(sorted(s.value for s in SELF_SERVICE))}", field="state"
+        )
+    now = p.clock.now()
+    if location is not None:
+        if location not in agent.work_modes:
+            raise Invalid(f"agent {agent.id} does not work from {location.value}", "location")
+        if location is WorkMode.HOME and not p.home_ready(agent):
+            raise Conflict("working from home needs a passed readiness check (POST /api/readiness)")
+    if target is AgentState.AVAILABLE:
+        where = location or agent.location
+        if where is None:
+            raise Invalid("say where you work from (site, telecentre or home)", "location")
+        if agent.connections == 0:
+            raise Conflict("open the websocket (/api/ws) before going available")
+        if agent.holds():
+            raise Conflict("finish the contacts in hand first")
+        agent_copy_location = agent.location
+        agent.location = where
+        in_time = p.in_contact_time(agent, now)
+        agent.location = agent_copy_location
+        if not in_time:
+            raise Conflict("outside your scheduled working time (right to disconnect)")
+    elif target is not AgentState.OFFLINE and agent.holds():
+        raise Conflict("finish the contacts in hand first")
+    with p.transaction() as tx:
+        if location is not None:
+            agent.location = location
+        if target is AgentState.OFFLINE:
+            _drop_contacts(p, tx, agent, reason="agent logged off")
+        p.set_state(tx, agent, target, reason=reason, actor=actor.user_id)
+        if target is AgentState.AVAILABLE:
+            fill_agent(p, tx, agent)
+    return agent
+
+
+def _drop_contacts(p: Platform, tx: Tx, agent: LiveAgent, *, reason: str) -> None:
+    """Offered and active contacts go back to the head of their queue."""
+    for cid in sorted(agent.offered | agent.active):
+        contact = p.contacts[cid]
+        p.requeue(tx, contact, reason=reason)
+    for cid in sorted(agent.wrapping):
+        contact = p.contacts.pop(cid)
+        p.release(agent, contact)
+        p.contact_values(tx, contact, state="completed", closed_at=tx.now, disposition="")
+        tx.emit(
+            "contact.completed",
+            {"queue_id": contact.queue_id, "disposition": ""},
+            agent_id=agent.id,
+            team_id=agent.team_id,
+            queue_id=contact.queue_id,
+            contact_id=contact.id,
+        )
+    for cid in p.waiting.head_ids():
+        route_contact(p, tx, p.contacts[cid], exclude=agent.id)
+
+
+def connected(p: Platform, agent_id: str) -> None:
+    """A websocket of this agent opened. A disconnected agent resumes where it was."""
+    agent = p.agents[agent_id]
+    agent.connections += 1
+    agent.last_seen = p.clock.now()
+    if agent.state is not AgentState.DISCONNECTED:
+        p.refresh(agent)
+        return
+    with p.transaction() as tx:
+        if agent.active:
+            target = AgentState.BUSY
+        elif agent.wrapping:
+            target = AgentState.WRAP_UP
+        elif agent.state_reason in (AgentState.BREAK.value, AgentState.TRAINING.value):
+            target = AgentState(agent.state_reason)
+        elif p.in_contact_time(agent, tx.now):
+            target = AgentState.AVAILABLE
+        else:
+            target = AgentState.BREAK
+        p.set_state(tx, agent, target, reason="reconnected")
+        fill_agent(p, tx, agent)
+
+
+def seen(p: Platform, agent_id: str) -> None:
+    """Any message or pong from the agent's client proves the connection is alive."""
+    agent = p.agents.get(agent_id)
+    if agent is not None:
+        agent.last_seen = p.clock.now()
+
+
+def disconnected(p: Platform, agent_id: str) -> None:
+    """A websocket of this agent closed (or went silent): when it was the last one, the agent
+    is ``disconnected`` and its offers go back to the head of their queues."""
+    agent = p.agents[agent_id]
+    agent.connections = max(0, agent.connections - 1)
+    if agent.connections > 0:
+        return
+    with p.transaction() as tx:
+        _mark_disconnected(p, tx, agent)
+
+
+def _mark_disconnected(p: Platform, tx: Tx, agent: LiveAgent) -> None:
+    if agent.state in (AgentState.OFFLINE, AgentState.DISCONNECTED):
+        p.refresh(agent, tx.now)
+        return
+    previous = agent.state.value
+    offered = [p.contacts[cid] for cid in sorted(agent.offered)]
+    for contact in offered:
+        p.requeue(tx, contact, reason="agent connection dropped")
+    p.set_state(tx, agent, AgentState.DISCONNECTED, reason=previous)
+    for contact in offered:
+        route_contact(p, tx, contact, exclude=agent.id)
+
+
+def tick(p: Platform) -> int:
+    """Housekeeping, run every ``tick_s`` (tests call it with a manual clock):
+    offers past their deadline, silent connections, waits crossing a routing step,
+    schedules starting or ending, contacts waiting past ``abandon_after_s``.
+    Returns how many things it changed."""
+    now = p.clock.now()
+    expired = [
+        c
+        for c in p.contacts.values()
+        if c.state == "offered" and c.offer_deadline is not None and c.offer_deadline <= now
+    ]
+    silent = [
+        a
+        for a in p.agents.values()
+        if a.connections > 0
+        and a.last_seen is not None
+        and (now - a.last_seen).total_seconds() > p.settings.disconnect_after_s
+    ]
+    stale: list[int] = []
+    if p.settings.abandon_after_s is not None:
+        limit = dt.timedelta(seconds=p.settings.abandon_after_s)
+        stale = [
+            c.id for c in p.contacts.values() if c.state == "queued" and now - c.created_at > limit
+        ]
+    changed = 0
+    if expired or silent or stale:
+        from homeshore.services.contacts import abandon_in
+
+        with p.transaction() as tx:
+            for contact in expired:
+                agent = p.agents[contact.agent_id] if contact.agent_id else None
+                p.requeue(tx, contact, reason="offer timed out")
+                if agent is not None:
+                    tx.emit(
+                        "contact.offer_timeout",
+                        {"queue_id": contact.queue_id},
+                        agent_id=agent.id,
+                        team_id=agent.team_id,
+                        queue_id=contact.queue_id,
+                        contact_id=contact.id,
+                    )
+                    if agent.state is AgentState.RESERVED and not agent.offered:
+                        p.set_state(tx, agent, AgentState.BREAK, reason="missed offer")
+                route_contact(p, tx, contact, exclude=agent.id if agent else None)
+                changed += 1
+            for agent in silent:
+                agent.connections = 0
+                _mark_disconnected(p, tx, agent)
+                changed += 1
+            for cid in stale:
+                if cid in p.contacts and p.contacts[cid].state == "queued":
+                    abandon_in(p, tx, p.contacts[cid], actor_user_id=None)
+                    changed += 1
+    # schedules begin and end: re-file agents whose routability changed, then route
+    flips = []
+    for agent in p.agents.values():
+        if agent.connections and agent.state is not AgentState.OFFLINE:
+            was = agent.id in p.index
+            p.refresh(agent, now)
+            if (agent.id in p.index) != was:
+                flips.append(agent)
+    if len(p.waiting) and len(p.index):
+        with p.transaction() as tx:
+            changed += route_waiting(p, tx)
+    return changed + len(flips)
+
+
+def set_readiness(p: Platform, tx: Tx, agent: LiveAgent, verdict: str) -> None:
+    agent.readiness = verdict
+    tx.session.execute(update(AgentRow).where(AgentRow.id == agent.id).values(readiness=verdict))
+    if (
+        agent.location is WorkMode.HOME
+        and not p.home_ready(agent)
+        and agent.state
+        in (
+            AgentState.AVAILABLE,
+            AgentState.RESERVED,
+        )
+    ):
+        _drop_contacts(p, tx, agent, reason="home readiness check failed")
+        p.set_state(tx, agent, AgentState.BREAK, reason="readiness check failed")
+    p.refresh(agent, tx.now)

@@ -1,0 +1,433 @@
+"""Contacts: intake, offer answers, completion, wrap-up, transfer, escalation, abandon."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from homeshore.db.tables import ContactRow, ConversationRow
+from homeshore.domain import Channel
+from homeshore.services.dispatch import fill_agent, offer, route_contact
+from homeshore.services.errors import Conflict, Forbidden, Invalid, NotFound
+from homeshore.services.live import LiveAgent, LiveContact
+from homeshore.services.platform import Platform, Tx
+from homeshore.services.scope import Actor, Role
+from homeshore.services.states import AgentState
+
+
+def create_contact(
+    p: Platform,
+    actor: Actor,
+    *,
+    queue_id: str,
+    channel: Channel | None,
+    priority: int,
+    customer_ref: str,
+    external_id: str | None = None,
+) -> tuple[ContactRow, bool]:
+    """A call announced by telephony or a chat opened from a widget. Returns (row, created);
+    a repeated ``external_id`` returns the existing contact (safe retries, no duplicates)."""
+    actor.require(Role.ADMIN, Role.SUPERVISOR)
+    queue = p.queues.get(queue_id)
+    if queue is None:
+        raise Invalid(f"unknown queue {queue_id!r}", field="queue_id")
+    if channel is not None and channel is not queue.channel:
+        raise Invalid(
+            f"queue {queue_id} takes {queue.channel.value} contacts, not {channel.value}",
+            field="channel",
+        )
+    with p.transaction() as tx:
+        if external_id is not None:
+            existing = tx.session.scalar(
+                select(ContactRow).where(ContactRow.external_id == external_id)
+            )
+            if existing is not None:
+                return existing, False
+        row = ContactRow(
+            external_id=external_id,
+            queue_id=queue_id,
+            channel=queue.channel.value,
+            priority=priority,
+            customer_ref=customer_ref,
+            state="queued",
+            queue_key=tx.now.timestamp(),
+            created_at=tx.now,
+            enqueued_at=tx.now,
+            offers=0,
+            transfers=0,
+            escalated=False,
+        )
+        tx.session.add(row)
+        tx.session.flush()
+        contact = LiveContact(
+            id=row.id,
+            queue_id=queue_id,
+            channel=queue.channel,
+            priority=priority,
+            state="queued",
+            enqueued_at=tx.now,
+            queue_key=row.queue_key,
+            created_at=tx.now,
+        )
+        p.contacts[row.id] = contact
+        if queue.channel is Channel.CHAT:
+            tx.session.add(
+                ConversationRow(kind="customer", contact_id=row.id, team_id=None, created_at=tx.now)
+            )
+        tx.emit(
+            "contact.created",
+            {"queue_id": queue_id, "channel": queue.channel.value, "priority": priority},
+            queue_id=queue_id,
+            contact_id=row.id,
+            actor_user_id=actor.user_id,
+        )
+        route_contact(p, tx, contact)
+        return _row(tx, contact.id), True
+
+
+def _row(tx: Tx, contact_id: int) -> ContactRow:
+    tx.session.flush()
+    row = tx.session.get(ContactRow, contact_id, populate_existing=True)
+    assert row is not None
+    return row
+
+
+def _visible(p: Platform, actor: Actor, row: ContactRow) -> bool:
+    if actor.is_admin:
+        return True
+    if actor.role is Role.AGENT:
+        return row.agent_id is not None and row.agent_id == actor.agent_id
+    if row.agent_id is None:
+        # waiting contacts belong to a queue, not a team: every supervisor may see them
+        return row.state in ("queued", "abandoned") or row.handler_user_id == actor.user_id
+    agent = p.agents.get(row.agent_id)
+    return agent is not None and actor.sees_team(agent.team_id)
+
+
+def get_contact(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
+    with p.sessions() as session:
+        row = session.get(ContactRow, contact_id)
+        if row is None or not _visible(p, actor, row):
+            raise NotFound(f"no contact {contact_id}")
+        return row
+
+
+def list_contacts(
+    p: Platform, actor: Actor, *, state: str | None, queue_id: str | None, limit: int
+) -> list[ContactRow]:
+    query = select(ContactRow).order_by(ContactRow.id.desc()).limit(limit)
+    if state is not None:
+        query = query.where(ContactRow.state == state)
+    if queue_id is not None:
+        query = query.where(ContactRow.queue_id == queue_id)
+    if actor.role is Role.AGENT:
+        query = query.where(ContactRow.agent_id == actor.agent_id)
+    elif actor.role is Role.SUPERVISOR:
+        agent_ids = [a.id for a in p.agents.values() if a.team_id in actor.team_ids]
+        query = query.where(
+            ContactRow.agent_id.in_(agent_ids)
+            | ContactRow.state.in_(("queued", "abandoned"))
+            | (ContactRow.handler_user_id == actor.user_id)
+        )
+    with p.sessions() as session:
+        return list(session.scalars(query))
+
+
+def _held(
+    p: Platform, actor: Actor, contact_id: int, *states: str
+) -> tuple[LiveContact, LiveAgent]:
+    """The contact in one of ``states`` and the agent holding it, if the actor may act on it."""
+    contact = p.contacts.get(contact_id)
+    if contact is None or contact.agent_id is None:
+        if contact is None and not _exists(p, contact_id):
+            raise NotFound(f"no contact {contact_id}")
+        raise Conflict(f"contact {contact_id} is not with an agent")
+    agent = p.agents[contact.agent_id]
+    if not actor.sees_agent(agent.id, agent.team_id):
+        raise NotFound(f"no contact {contact_id}")
+    if contact.state not in states:
+        raise Conflict(f"contact {contact_id} is {contact.state}, not {' or '.join(states)}")
+    return contact, agent
+
+
+def _exists(p: Platform, contact_id: int) -> bool:
+    with p.sessions() as session:
+        return session.get(ContactRow, contact_id) is not None
+
+
+def accept(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
+    actor.require(Role.AGENT)
+    contact, agent = _held(p, actor, contact_id, "offered")
+    with p.transaction() as tx:
+        agent.offered.discard(contact.id)
+        agent.active.add(contact.id)
+        contact.state = "active"
+        contact.offer_deadline = None
+        wait_s = (tx.now - contact.created_at).total_seconds()
+        p.contact_values(
+            tx, contact, state="active", answered_at=tx.now, wait_s=wait_s, offer_deadline=None
+        )
+        tx.emit(
+            "contact.accepted",
+            {"queue_id": contact.queue_id, "wait_s": round(wait_s, 3)},
+            agent_id=agent.id,
+            team_id=agent.team_id,
+            queue_id=contact.queue_id,
+            contact_id=contact.id,
+            actor_user_id=actor.user_id,
+        )
+        tx.session.execute(
+            update(ConversationRow)
+            .where(ConversationRow.contact_id == contact.id, ConversationRow.kind == "customer")
+            .values(agent_id=agent.id, team_id=agent.team_id)
+        )
+        p.settle_work_state(tx, agent, actor=actor.user_id)
+        fill_agent(p, tx, agent)
+        return _row(tx, contact.id)
+
+
+def reject(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
+    actor.require(Role.AGENT)
+    contact, agent = _held(p, actor, contact_id, "offered")
+    with p.transaction() as tx:
+        tx.emit(
+            "contact.rejected",
+            {"queue_id": contact.queue_id},
+            agent_id=agent.id,
+            team_id=agent.team_id,
+            queue_id=contact.queue_id,
+            contact_id=contact.id,
+            actor_user_id=actor.user_id,
+        )
+        p.requeue(tx, contact, reason="rejected")
+        p.settle_work_state(tx, agent, actor=actor.user_id)
+        route_contact(p, tx, contact, exclude=agent.id)
+        fill_agent(p, tx, agent, skip=contact.id)
+        return _row(tx, contact.id)
+
+
+def complete(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
+    """The conversation ended: the contact goes to wrap-up with its agent."""
+    actor.require(Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
+    contact = p.contacts.get(contact_id)
+    if contact is not None and contact.agent_id is None and contact.handler_user_id is not None:
+        return _close_taken_over(p, actor, contact)
+    contact, agent = _held(p, actor, contact_id, "active")
+    with p.transaction() as tx:
+        p.release(agent, contact)
+        agent.wrapping.add(contact.id)
+        contact.state = "wrap_up"
+        p.contact_values(tx, contact, state="wrap_up", ended_at=tx.now)
+        tx.emit(
+            "contact.ended",
+            {"queue_id": contact.queue_id},
+            agent_id=agent.id,
+            team_id=agent.team_id,
+            queue_id=contact.queue_id,
+            contact_id=contact.id,
+            actor_user_id=actor.user_id,
+        )
+        p.settle_work_state(tx, agent, actor=actor.user_id)
+        fill_agent(p, tx, agent)
+        return _row(tx, contact.id)
+
+
+def _close_taken_over(p: Platform, actor: Actor, contact: LiveContact) -> ContactRow:
+    if actor.user_id != contact.handler_user_id and not actor.is_admin:
+        raise NotFound(f"no contact {contact.id}")
+    with p.transaction() as tx:
+        contact.state = "completed"
+        p.contact_values(
+            tx, contact, state="completed", ended_at=tx.now, closed_at=tx.now, disposition="manager"
+        )
+        del p.contacts[contact.id]
+        tx.emit(
+            "contact.completed",
+            {"queue_id": contact.queue_id, "disposition": "manager"},
+            queue_id=contact.queue_id,
+            contact_id=contact.id,
+            user_id=contact.handler_user_id,
+            actor_user_id=actor.user_id,
+        )
+        return _row(tx, contact.id)
+
+
+def wrap_up(
+    p: Platform, actor: Actor, contact_id: int, *, disposition: str, next_state: AgentState
+) -> ContactRow:
+    """Record the disposition; the agent moves on to ``next_state`` when nothing is left."""
+    actor.require(Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
+    if next_state not in (
+        AgentState.AVAILABLE,
+        AgentState.BREAK,
+        AgentState.TRAINING,
+        AgentState.OFFLINE,
+    ):
+        raise Invalid("after wrap-up an agent goes available, break, training or offline")
+    contact, agent = _held(p, actor, contact_id, "wrap_up")
+    with p.transaction() as tx:
+        p.release(agent, contact)
+        contact.state = "completed"
+        p.contact_values(tx, contact, state="completed", closed_at=tx.now, disposition=disposition)
+        del p.contacts[contact.id]
+        tx.emit(
+            "contact.completed",
+            {"queue_id": contact.queue_id, "disposition": disposition},
+            agent_id=agent.id,
+            team_id=agent.team_id,
+            queue_id=contact.queue_id,
+            contact_id=contact.id,
+            actor_user_id=actor.user_id,
+        )
+        if not agent.holds() and next_state is not AgentState.AVAILABLE:
+            p.set_state(tx, agent, next_state, actor=actor.user_id)
+        else:
+            p.settle_work_state(tx, agent, actor=actor.user_id)
+        fill_agent(p, tx, agent)
+        return _row(tx, contact.id)
+
+
+def transfer(
+    p: Platform,
+    actor: Actor,
+    contact_id: int,
+    *,
+    to_queue: str | None = None,
+    to_agent: str | None = None,
+) -> ContactRow:
+    """Hand an active contact to another queue (it keeps its place by arrival) or agent."""
+    if (to_queue is None) == (to_agent is None):
+        raise Invalid("give exactly one of to_queue and to_agent")
+    contact, agent = _held(p, actor, contact_id, "active", "offered")
+    target_agent: LiveAgent | None = None
+    if to_queue is not None:
+        queue = p.queues.get(to_queue)
+        if queue is None:
+            raise Invalid(f"unknown queue {to_queue!r}", field="to_queue")
+        if queue.channel is not contact.channel:
+            raise Invalid(f"queue {to_queue} is not a {contact.channel.value} queue", "to_queue")
+    else:
+        assert to_agent is not None
+        target_agent = p.agents.get(to_agent)
+        if target_agent is None:
+            raise Invalid(f"unknown agent {to_agent!r}", field="to_agent")
+        if target_agent.id == agent.id:
+            raise Invalid("the contact is already with that agent", field="to_agent")
+        tx_now = p.clock.now()
+        if not (p.routable(target_agent, tx_now) and target_agent.view.free_for(contact.channel)):
+            raise Conflict(f"agent {to_agent} cannot take a contact now")
+    with p.transaction() as tx:
+        p.release(agent, contact)
+        contact.agent_id = None
+        if to_queue is not None:
+            contact.queue_id = to_queue
+        contact.state = "queued"
+        p.contact_values(
+            tx,
+            contact,
+            state="queued",
+            agent_id=None,
+            queue_id=contact.queue_id,
+            transfers=ContactRow.transfers + 1,
+        )
+        tx.emit(
+            "contact.transferred",
+            {"from_agent": agent.id, "to_queue": to_queue, "to_agent": to_agent},
+            agent_id=agent.id,
+            team_id=agent.team_id,
+            queue_id=contact.queue_id,
+            contact_id=contact.id,
+            actor_user_id=actor.user_id,
+        )
+        p.settle_work_state(tx, agent, actor=actor.user_id)
+        if target_agent is not None:
+            p.waiting.add(contact)
+            offer(p, tx, contact, target_agent)
+        else:
+            route_contact(p, tx, contact, exclude=agent.id)
+        fill_agent(p, tx, agent, skip=contact.id)
+        return _row(tx, contact.id)
+
+
+def abandon(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
+    """The customer hung up or left the chat before an agent took the contact."""
+    actor.require(Role.ADMIN, Role.SUPERVISOR)
+    contact = p.contacts.get(contact_id)
+    if contact is None:
+        if not _exists(p, contact_id):
+            raise NotFound(f"no contact {contact_id}")
+        raise Conflict(f"contact {contact_id} is already closed")
+    if contact.state not in ("queued", "offered"):
+        raise Conflict(f"contact {contact_id} is {contact.state}: only a waiting one abandons")
+    with p.transaction() as tx:
+        abandon_in(p, tx, contact, actor_user_id=actor.user_id)
+        return _row(tx, contact.id)
+
+
+def abandon_in(p: Platform, tx: Tx, contact: LiveContact, *, actor_user_id: int | None) -> None:
+    holder = p.agents.get(contact.agent_id) if contact.agent_id else None
+    p.waiting.remove(contact.id)
+    if holder is not None:
+        p.release(holder, contact)
+    wait_s = (tx.now - contact.created_at).total_seconds()
+    p.contact_values(
+        tx, contact, state="abandoned", closed_at=tx.now, wait_s=wait_s, offer_deadline=None
+    )
+    del p.contacts[contact.id]
+    tx.emit(
+        "contact.abandoned",
+        {"queue_id": contact.queue_id, "wait_s": round(wait_s, 3)},
+        agent_id=holder.id if holder else None,
+        team_id=holder.team_id if holder else None,
+        queue_id=contact.queue_id,
+        contact_id=contact.id,
+        actor_user_id=actor_user_id,
+    )
+    if holder is not None:
+        p.settle_work_state(tx, holder)
+        fill_agent(p, tx, holder)
+
+
+def escalate(p: Platform, actor: Actor, contact_id: int, *, note: str) -> ContactRow:
+    """Flag a contact for the agent's manager; opens (or reuses) the help chat."""
+    actor.require(Role.AGENT)
+    contact, agent = _held(p, actor, contact_id, "active")
+    from homeshore.services.chat import open_help_in
+
+    with p.transaction() as tx:
+        p.contact_values(tx, contact, escalated=True)
+        tx.emit(
+            "contact.escalated",
+            {"note": note},
+            agent_id=agent.id,
+            team_id=agent.team_id,
+            queue_id=contact.queue_id,
+            contact_id=contact.id,
+            actor_user_id=actor.user_id,
+        )
+        open_help_in(p, tx, actor, contact, agent, first_message=note)
+        return _row(tx, contact.id)
+
+
+def take_over(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
+    """A manager takes an active contact from one of its agents, who is freed."""
+    actor.require(Role.SUPERVISOR, Role.ADMIN)
+    contact, agent = _held(p, actor, contact_id, "active")
+    if actor.role is Role.SUPERVISOR and not actor.sees_team(agent.team_id):
+        raise Forbidden("not your team")
+    with p.transaction() as tx:
+        p.release(agent, contact)
+        contact.agent_id = None
+        contact.handler_user_id = actor.user_id
+        p.contact_values(tx, contact, agent_id=None, handler_user_id=actor.user_id)
+        tx.emit(
+            "contact.taken_over",
+            {"from_agent": agent.id, "manager_user_id": actor.user_id},
+            agent_id=agent.id,
+            team_id=agent.team_id,
+            queue_id=contact.queue_id,
+            contact_id=contact.id,
+            actor_user_id=actor.user_id,
+        )
+        p.settle_work_state(tx, agent, actor=actor.user_id)
+        fill_agent(p, tx, agent, skip=contact.id)
+        return _row(tx, contact.id)

@@ -1,0 +1,419 @@
+"""The live platform's shared state: database, event hub, clock, scenario and router memory.
+
+Use cases (the other modules of this package) run inside :meth:`Platform.transaction`:
+rows and router memory change together, events are appended to the log in the same
+commit and published to the hub after it. If a commit fails, memory is rebuilt from the
+database, so the database stays the one source of truth (and a restart recovers it).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from homeshore.config import Settings
+from homeshore.db.engine import make_sessionmaker
+from homeshore.db.tables import (
+    AgentRow,
+    ContactRow,
+    EventRow,
+    QueueRow,
+    ScheduleSegmentRow,
+    TeamRow,
+    UserRow,
+)
+from homeshore.domain import Activity, Channel, Queue, Scenario, WorkMode
+from homeshore.readiness.emodel import ReadinessThresholds
+from homeshore.realtime.types import Event, EventHub
+from homeshore.routing import AgentState as RouteState
+from homeshore.routing import AgentView, IdleIndex, Router, build_policy
+from homeshore.services.clock import Clock
+from homeshore.services.live import LiveAgent, LiveContact, WaitingLine
+from homeshore.services.states import ROUTABLE, AgentState
+
+OPEN_CONTACT_STATES = ("queued", "offered", "active", "wrap_up")
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedSegment:
+    start: dt.datetime
+    end: dt.datetime
+    activity: Activity
+    location: WorkMode
+    queue: str | None
+
+
+@dataclass(slots=True)
+class Tx:
+    """One transaction of a use case: the session, its time, and the events it emits."""
+
+    session: Session
+    now: dt.datetime
+    events: list[EventRow] = field(default_factory=list)
+
+    def emit(
+        self,
+        type_: str,
+        data: dict[str, Any] | None = None,
+        *,
+        agent_id: str | None = None,
+        team_id: str | None = None,
+        queue_id: str | None = None,
+        contact_id: int | None = None,
+        user_id: int | None = None,
+        actor_user_id: int | None = None,
+    ) -> None:
+        row = EventRow(
+            at=self.now,
+            type=type_,
+            data=data or {},
+            agent_id=agent_id,
+            team_id=team_id,
+            queue_id=queue_id,
+            contact_id=contact_id,
+            user_id=user_id,
+            actor_user_id=actor_user_id,
+        )
+        self.session.add(row)
+        self.events.append(row)
+
+
+def event_from_row(row: EventRow) -> Event:
+    return Event(
+        id=row.id,
+        at=row.at,
+        type=row.type,
+        data=dict(row.data),
+        agent_id=row.agent_id,
+        team_id=row.team_id,
+        queue_id=row.queue_id,
+        contact_id=row.contact_id,
+        user_id=row.user_id,
+        actor_user_id=row.actor_user_id,
+    )
+
+
+class Platform:
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        hub: EventHub,
+        clock: Clock,
+        settings: Settings,
+        scenario: Scenario,
+        thresholds: ReadinessThresholds | None = None,
+    ) -> None:
+        self.engine = engine
+        self.sessions: sessionmaker[Session] = make_sessionmaker(engine)
+        self.hub = hub
+        self.clock = clock
+        self.settings = settings
+        self.scenario = scenario
+        self.zone = ZoneInfo(scenario.timezone)
+        self.thresholds = thresholds or ReadinessThresholds()
+        self.queues: dict[str, Queue] = {q.id: q for q in scenario.queues}
+        self.policy: Router = build_policy(scenario.queues)
+        self.index = IdleIndex(scenario.queues)
+        self.waiting = WaitingLine()
+        self.agents: dict[str, LiveAgent] = {}
+        self.contacts: dict[int, LiveContact] = {}
+        self.schedule: dict[str, list[PlannedSegment]] = {}
+        self.supervisors_of_team: dict[str, set[int]] = {}
+        self.last_kpis: list[dict[str, object]] = []
+
+    # -- transactions ------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        session = self.sessions()
+        tx = Tx(session, self.clock.now())
+        try:
+            yield tx
+            session.flush()
+            events = [event_from_row(r) for r in tx.events]
+            session.commit()
+        except BaseException:
+            session.rollback()
+            self.reload()
+            raise
+        finally:
+            session.close()
+        if events:
+            self.hub.publish(events)
+
+    # -- loading and recovery ----------------------------------------------------------
+
+    def reload(self) -> None:
+        """Rebuild router memory from the database (start-up, or after a failed commit)."""
+        presence = {a.id: (a.connections, a.last_seen) for a in self.agents.values()}
+        self.index = IdleIndex(self.scenario.queues)
+        self.waiting = WaitingLine()
+        self.agents = {}
+        self.contacts = {}
+        with self.sessions() as session:
+            users = {
+                u.agent_id: u.id
+                for u in session.scalars(select(UserRow).where(UserRow.agent_id.is_not(None)))
+            }
+            for row in session.scalars(select(AgentRow)):
+                agent = self._live_agent(row)
+                agent.user_id = users.get(row.id)
+                agent.connections, agent.last_seen = presence.get(row.id, (0, None))
+                self.agents[row.id] = agent
+            rows = session.scalars(
+                select(ContactRow)
+                .where(ContactRow.state.in_(OPEN_CONTACT_STATES))
+                .order_by(ContactRow.queue_key)
+            )
+            for c in rows:
+                live = LiveContact(
+                    id=c.id,
+                    queue_id=c.queue_id,
+                    channel=Channel(c.channel),
+                    priority=c.priority,
+                    state=c.state,
+                    enqueued_at=c.enqueued_at,
+                    queue_key=c.queue_key,
+                    created_at=c.created_at,
+                    agent_id=c.agent_id,
+                    offer_deadline=c.offer_deadline,
+                    handler_user_id=c.handler_user_id,
+                )
+                self.contacts[c.id] = live
+                if c.state == "queued":
+                    self.waiting.add(live)
+                elif c.agent_id is not None and c.agent_id in self.agents:
+                    holder = self.agents[c.agent_id]
+                    {"offered": holder.offered, "active": holder.active}.get(
+                        c.state, holder.wrapping
+                    ).add(c.id)
+                    if c.state in ("offered", "active"):
+                        ch = live.channel
+                        holder.view.in_use[ch] = holder.view.in_use.get(ch, 0) + 1
+            self.schedule = {}
+            for s in session.scalars(select(ScheduleSegmentRow).order_by(ScheduleSegmentRow.start)):
+                self.schedule.setdefault(s.agent_id, []).append(
+                    PlannedSegment(
+                        s.start, s.end, Activity(s.activity), WorkMode(s.location), s.queue
+                    )
+                )
+        for agent in self.agents.values():
+            self.refresh(agent)
+
+    def recover(self) -> None:
+        """At start-up: nobody is connected yet. Logged-in agents become ``disconnected``,
+        offers in flight go back to the head of their queue. Contacts in hand stay."""
+        self.reload()
+        now = self.clock.now()
+        with self.transaction() as tx:
+            for contact in list(self.contacts.values()):
+                if contact.state == "offered":
+                    self.requeue(tx, contact, reason="server restarted")
+            for agent in self.agents.values():
+                if agent.state not in (AgentState.OFFLINE, AgentState.DISCONNECTED):
+                    self.set_state(tx, agent, AgentState.DISCONNECTED, reason=agent.state.value)
+                agent.last_seen = now
+
+    def _live_agent(self, row: AgentRow) -> LiveAgent:
+        modes = frozenset(WorkMode(m) for m in row.work_modes.split(",") if m)
+        capacity: dict[Channel, int] = {}
+        for q in self.queues.values():
+            if q.skill in row.skills:
+                capacity[q.channel] = max(capacity.get(q.channel, 1), q.concurrency)
+        primary_queue = next(
+            (q.id for q in self.queues.values() if q.skill == row.primary_skill), None
+        )
+        view = AgentView(
+            id=row.id,
+            skills=dict(row.skills),
+            capacity=capacity,
+            state=RouteState.OFFLINE,
+            idle_since_s=(row.idle_since or row.state_since).timestamp(),
+            location=WorkMode(row.location) if row.location else WorkMode.SITE,
+            primary_queue=primary_queue,
+        )
+        return LiveAgent(
+            id=row.id,
+            name=row.name,
+            team_id=row.team_id,
+            skills=dict(row.skills),
+            work_modes=modes,
+            view=view,
+            state=AgentState(row.state),
+            state_since=row.state_since,
+            state_reason=row.state_reason,
+            location=WorkMode(row.location) if row.location else None,
+            readiness=row.readiness,
+        )
+
+    def load_supervisors(self, session: Session) -> None:
+        from homeshore.db.tables import SupervisorTeamRow
+
+        self.supervisors_of_team = {}
+        for st in session.scalars(select(SupervisorTeamRow)):
+            self.supervisors_of_team.setdefault(st.team_id, set()).add(st.user_id)
+
+    def team_exists(self, team_id: str) -> bool:
+        with self.sessions() as session:
+            return session.get(TeamRow, team_id) is not None
+
+    def queue_exists(self, queue_id: str) -> bool:
+        with self.sessions() as session:
+            return session.get(QueueRow, queue_id) is not None
+
+    # -- schedule, right to disconnect and routability ---------------------------------
+
+    def planned(self, agent_id: str, when: dt.datetime) -> PlannedSegment | None:
+        segments = self.schedule.get(agent_id)
+        if not segments:
+            return None
+        i = bisect.bisect_right([s.start for s in segments], when) - 1
+        if i >= 0 and segments[i].start <= when < segments[i].end:
+            return segments[i]
+        return None
+
+    def in_contact_time(self, agent: LiveAgent, when: dt.datetime) -> bool:
+        """May the agent be offered contacts or be pushed to now (right to disconnect)?"""
+        if agent.id not in self.schedule:
+            allowed = self.settings.unscheduled_agents == "allow"
+        else:
+            segment = self.planned(agent.id, when)
+            allowed = segment is not None and segment.activity is Activity.WORK
+        if allowed and agent.location is WorkMode.HOME:
+            local = when.astimezone(self.zone)
+            hours = self.scenario.agreement.contact_hours
+            allowed = hours.is_open(local.weekday(), local.hour * 60 + local.minute)
+        return allowed
+
+    def home_ready(self, agent: LiveAgent) -> bool:
+        accepted = ("pass", "warn") if self.settings.readiness_accept_warn else ("pass",)
+        return agent.readiness in accepted or not self.scenario.agreement.readiness_check_required
+
+    def routable(self, agent: LiveAgent, now: dt.datetime) -> bool:
+        return (
+            agent.state in ROUTABLE
+            and agent.connections > 0
+            and self.in_contact_time(agent, now)
+            and (agent.location is not WorkMode.HOME or self.home_ready(agent))
+        )
+
+    def refresh(self, agent: LiveAgent, now: dt.datetime | None = None) -> None:
+        """Re-file the agent in the routing index after any change."""
+        now = now or self.clock.now()
+        view = agent.view
+        view.state = RouteState.AVAILABLE if self.routable(agent, now) else RouteState.AWAY
+        if agent.location is not None:
+            view.location = agent.location
+        segment = self.planned(agent.id, now)
+        view.planned_queue = segment.queue if segment is not None else None
+        if view.state is RouteState.AVAILABLE:
+            self.index.update(view)
+        else:
+            self.index.remove(agent.id)
+
+    # -- state changes shared by the use cases -----------------------------------------
+
+    def set_state(
+        self,
+        tx: Tx,
+        agent: LiveAgent,
+        target: AgentState,
+        *,
+        reason: str = "",
+        actor: int | None = None,
+    ) -> None:
+        from homeshore.services.states import allowed
+
+        if agent.state == target and agent.state_reason == reason:
+            return
+        if not allowed(agent.state, target):
+            from homeshore.services.errors import Conflict
+
+            raise Conflict(f"an agent cannot go from {agent.state.value} to {target.value}")
+        previous = agent.state
+        agent.state = target
+        agent.state_since = tx.now
+        agent.state_reason = reason
+        values: dict[str, Any] = {
+            "state": target.value,
+            "state_since": tx.now,
+            "state_reason": reason,
+        }
+        if target is AgentState.AVAILABLE:
+            agent.view.idle_since_s = tx.now.timestamp()
+            values["idle_since"] = tx.now
+        values["location"] = agent.location.value if agent.location else None
+        tx.session.execute(update(AgentRow).where(AgentRow.id == agent.id).values(**values))
+        tx.emit(
+            "agent.state",
+            {
+                "state": target.value,
+                "previous": previous.value,
+                "reason": reason,
+                "location": agent.location.value if agent.location else None,
+            },
+            agent_id=agent.id,
+            team_id=agent.team_id,
+            actor_user_id=actor,
+        )
+        self.refresh(agent, tx.now)
+
+    def settle_work_state(self, tx: Tx, agent: LiveAgent, *, actor: int | None = None) -> None:
+        """Derive busy / wrap-up / reserved / available from the contacts in hand."""
+        if agent.state not in (
+            AgentState.AVAILABLE,
+            AgentState.RESERVED,
+            AgentState.BUSY,
+            AgentState.WRAP_UP,
+        ):
+            self.refresh(agent, tx.now)
+            return
+        if agent.active:
+            target = AgentState.BUSY
+        elif agent.wrapping:
+            target = AgentState.WRAP_UP
+        elif agent.offered:
+            target = AgentState.RESERVED
+        else:
+            target = AgentState.AVAILABLE
+        if target is not agent.state:
+            self.set_state(tx, agent, target, actor=actor)
+        else:
+            self.refresh(agent, tx.now)
+
+    def contact_values(self, tx: Tx, contact: LiveContact, **values: Any) -> None:
+        tx.session.execute(update(ContactRow).where(ContactRow.id == contact.id).values(**values))
+
+    def release(self, agent: LiveAgent, contact: LiveContact) -> None:
+        """Forget that the agent holds this contact (memory only)."""
+        if contact.id in agent.offered or contact.id in agent.active:
+            n = agent.view.in_use.get(contact.channel, 0)
+            agent.view.in_use[contact.channel] = max(0, n - 1)
+        agent.offered.discard(contact.id)
+        agent.active.discard(contact.id)
+        agent.wrapping.discard(contact.id)
+
+    def requeue(self, tx: Tx, contact: LiveContact, *, reason: str) -> None:
+        """Put an offered contact back at the head of its queue (it keeps its queue key)."""
+        if contact.agent_id is not None and contact.agent_id in self.agents:
+            self.release(self.agents[contact.agent_id], contact)
+        contact.state = "queued"
+        contact.agent_id = None
+        contact.offer_deadline = None
+        self.contact_values(tx, contact, state="queued", agent_id=None, offer_deadline=None)
+        self.waiting.add(contact)
+        tx.emit(
+            "contact.requeued",
+            {"reason": reason, "queue_id": contact.queue_id},
+            queue_id=contact.queue_id,
+            contact_id=contact.id,
+        )
