@@ -3,7 +3,7 @@
     .venv/bin/python bench/make_example_data.py [--source ../shared/data/anonymous_bank_1999]
 
 Writes into src/homeshore/examples_data/:
-- anonymous_bank_1999_intervals_30min.parquet: the interval table of all six months
+- anonymous_bank_1999_intervals.parquet: the interval table of all six months
   (30-min intervals, every queue, SL threshold 20 s), the history of examples/anonymous_bank.yaml;
 - anonymous_bank_1999_waits.parquet: every offered contact's wait and whether it abandoned;
 - anonymous_bank_excerpt.txt: a few hundred raw records holding each quirk of the format;
@@ -29,7 +29,7 @@ from homeshore.data.intervals import aggregate  # noqa: E402
 
 OUT = ROOT / "src" / "homeshore" / "examples_data"
 MONTHS = ("january", "february", "march", "april", "may", "june")
-INTERVALS = "anonymous_bank_1999_intervals_30min.parquet"
+INTERVALS = "anonymous_bank_1999_intervals.parquet"
 WAITS = "anonymous_bank_1999_waits.parquet"
 EXCERPT = "anonymous_bank_excerpt.txt"
 
@@ -48,7 +48,7 @@ Journal of the American Statistical Association 100(469):36-50.
 
 - anonymous_bank_excerpt.txt: raw records, unmodified, selected from march.txt and other
   months to show each quirk of the format (see docs/import.md).
-- anonymous_bank_1999_intervals_30min.parquet and anonymous_bank_1999_waits.parquet: derived
+- anonymous_bank_1999_intervals.parquet and anonymous_bank_1999_waits.parquet: derived
   by homeshore (bench/make_example_data.py) from the six monthly files; the raw files are not
   shipped.
 """

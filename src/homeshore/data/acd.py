@@ -121,15 +121,17 @@ def parse_acd_text(
         lines.pop()
     if not lines or tuple(lines[0].split()) != ACD_COLUMNS:
         got = " ".join(lines[0].split()[:4]) + " ..." if lines else "an empty file"
+        hint = "; for the generic CSV use --format csv" if lines and "," in lines[0] else ""
         raise InputError(
-            f"the first line must be the header {' '.join(ACD_COLUMNS[:4])} ... (got {got})",
+            f"the first line must be the header {' '.join(ACD_COLUMNS[:4])} ... (got {got}){hint}",
             path=path,
             line=1,
         )
-    parts = pc.utf8_split_whitespace(pa.array(lines[1:], type=pa.string()))
-    counts = pc.list_value_length(parts).to_numpy(zero_copy_only=False)
+    trimmed = pc.utf8_trim_whitespace(pa.array(lines[1:], type=pa.string()))
+    parts = pc.utf8_split_whitespace(trimmed)
+    blank = pc.equal(trimmed, "").to_numpy(zero_copy_only=False)
+    counts = np.where(blank, 0, pc.list_value_length(parts).to_numpy(zero_copy_only=False))
     line_no = np.arange(2, len(lines) + 1)
-    blank = counts == 0
     report.blank_lines = int(blank.sum())
     bad_count = ~blank & (counts != _N)
     malformed = [

@@ -154,12 +154,12 @@ def parse_calls_csv(
     report.offered = int(keep.sum())
     if not keep.any():
         return empty_calls(timezone), report
-    agent = (
-        frame["agent"].where(frame["agent"] != "", None)
-        if "agent" in frame.columns
-        else pd.Series(None, index=frame.index, dtype=object)
-    )
+    agent = np.full(len(frame), None, dtype=object)
+    if "agent" in frame.columns:
+        named = (frame["agent"] != "").to_numpy()
+        agent[named] = frame["agent"].to_numpy(dtype=object)[named]
     abandoned = (outcome == "abandoned").to_numpy()
+    agent[abandoned] = None
     calls = pd.DataFrame(
         {
             "queue": frame["queue"].to_numpy(dtype=object),
@@ -167,7 +167,7 @@ def parse_calls_csv(
             "wait_s": wait_s,
             "abandoned": abandoned,
             "handle_s": np.where(abandoned, np.nan, handle_s),
-            "agent": agent.where(~abandoned, None).to_numpy(dtype=object),
+            "agent": agent,
         }
     )
     return calls.loc[keep].reset_index(drop=True), report

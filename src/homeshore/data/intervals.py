@@ -112,11 +112,9 @@ def interval_start(instants: pd.DatetimeIndex, interval_min: int) -> pd.Datetime
     Computed from the wall-clock offset within the interval, so it is right on days when
     clocks change and in zones whose offset is not a whole hour.
     """
-    offset_s = (
-        (instants.hour * 3600 + instants.minute * 60 + instants.second) % (interval_min * 60)
-    ).to_numpy()
-    sub_s = instants.microsecond.to_numpy() * 1e-6 + instants.nanosecond.to_numpy() * 1e-9
-    return instants - pd.to_timedelta(offset_s + sub_s, unit="s")
+    wall_ns = instants.tz_localize(None).as_unit("ns").asi8
+    offset_ns = wall_ns % (interval_min * 60 * 1_000_000_000)
+    return instants - pd.to_timedelta(offset_ns, unit="ns")
 
 
 def _thresholds(threshold_s: float | Mapping[str, float], queues: np.ndarray) -> np.ndarray:
@@ -313,6 +311,10 @@ def read_waits(path: Path | str, timezone: str | None = None) -> pd.DataFrame:
     missing = [c for c in WAIT_COLUMNS if c not in frame.columns]
     if missing:
         raise InputError(f"missing column(s) {', '.join(missing)}", path=path)
+    frame = frame[list(WAIT_COLUMNS)].copy()
+    frame["queue"] = frame["queue"].astype(str)
+    frame["wait_s"] = frame["wait_s"].astype(float)
+    frame["abandoned"] = frame["abandoned"].astype(bool)
     if timezone:
         frame["start"] = frame["start"].dt.tz_convert(timezone)
-    return frame[list(WAIT_COLUMNS)]
+    return frame
