@@ -98,3 +98,55 @@ def requirements(rows: list[tuple[int, str, int]]) -> pd.DataFrame:
             "occupancy": [0.7] * len(rows),
         }
     )
+
+
+def forecast_from(req: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "queue": req["queue"],
+            "start": req["start"],
+            "interval_min": req["interval_min"],
+            "volume": req["volume"],
+            "volume_p10": req["volume"] * 0.8,
+            "volume_p50": req["volume"],
+            "volume_p90": req["volume"] * 1.2,
+            "aht_s": req["aht_s"],
+        }
+    )
+
+
+def history_before(req: pd.DataFrame, weeks: int = 2) -> pd.DataFrame:
+    starts = [s - dt.timedelta(weeks=w) for w in range(weeks, 0, -1) for s in req["start"]]
+    return pd.DataFrame(
+        {
+            "queue": ["q1"] * len(starts),
+            "start": starts,
+            "interval_min": [30] * len(starts),
+            "offered": [9.0 + i % 3 for i in range(len(starts))],
+        }
+    )
+
+
+def simulated(req: pd.DataFrame, sl: float, abandon: float, asa_s: float) -> pd.DataFrame:
+    """A KPI table as the planner hands it to the report (SIM_KPI_COLUMNS)."""
+    offered = req["volume"].to_numpy()
+    return pd.DataFrame(
+        {
+            "queue": req["queue"],
+            "start": req["start"],
+            "interval_min": req["interval_min"],
+            "offered": offered,
+            "service_level": sl,
+            "service_level_lo": sl - 0.05,
+            "service_level_hi": min(1.0, sl + 0.05),
+            "asa_s": asa_s,
+            "asa_s_lo": asa_s - 1,
+            "asa_s_hi": asa_s + 1,
+            "abandon_rate": abandon,
+            "abandon_rate_lo": max(0.0, abandon - 0.01),
+            "abandon_rate_hi": abandon + 0.01,
+            "answered": offered * (1 - abandon),
+            "answered_within_t": offered * sl,
+            "abandoned": offered * abandon,
+        }
+    )

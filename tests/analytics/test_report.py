@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from homeshore.analytics.export import write_table
+from homeshore.analytics.report import build_report, render_report
+from homeshore.analytics.results import (
+    AUDIT_COLUMNS,
+    VariantOutcome,
+    analyse,
+    comparison_table,
+    simulation_by_queue,
+)
+from homeshore.domain import Scenario, Schedule
+from tests.analytics.conftest import forecast_from, history_before, requirements, simulated
+
+ROWS = [(0, f"{h:02d}:{m:02d}", 1 + (h % 2)) for h in range(8, 22) for m in (0, 30)]
+
+
+def _outcome(
+    name: str, scenario: Scenario, schedule: Schedule, sl: float, audit: pd.DataFrame | None = None
+) -> VariantOutcome:
+    req = requirements(ROWS)
+    return VariantOutcome(
+        name=name,
+        title=f"Variant {name}",
+        description=f"What {name} changes",
+        scenario=scenario,
+        forecast=forecast_from(req),
+        requirements=req,
+        schedule=schedule,
+        roster_status="optimal",
+        audit=audit if audit is not None else pd.DataFrame(columns=list(AUDIT_COLUMNS)),
+        simulation=simulated(req, sl=sl, abandon=0.02, asa_s=12.0),
+        replications=3,
+        roster_wall_s=1.5,
+        roster_objective=1200,
+        roster_bound=1100,
+        penalty_costs={"under_coverage": 1000, "over_coverage": 200},
+    )
+
+
+def test_simulation_by_queue_weights_by_counts() -> None:
+    req = requirements([(0, "08:00", 1), (0, "08:30", 1)]).assign(volume=[10.0, 30.0])
+    kpis = simulated(req, sl=0.8, abandon=0.1, asa_s=10.0)
+    kpis.loc[1, ["answered_within_t", "asa_s"]] = [15.0, 30.0]  # 50 % in the second
+    row = simulation_by_queue(kpis).set_index("queue").loc["all queues"]
+    assert row["service_level"] == pytest.approx((8 + 15) / 40)
+    assert row["abandon_rate"] == pytest.approx(0.1)
+    assert row["asa_s"] == pytest.approx((10 * 9 + 30 * 27) / 36)
+
+
+def test_report_numbers_come_from_the_outcomes(
+    tiny_scenario: Scenario, tiny_schedule: Schedule
+) -> None:
+    audit = pd.DataFrame(
+        [{"agent_id": "h", "start": ROWS[0][1], "rule": "daily_rest", "detail": "9 h < 11 h"}]
+    )
+    a = analyse(_outcome("one", tiny_scenario, tiny_schedule, sl=0.9))
+    b = analyse(_outcome("two", tiny_scenario, tiny_schedule, sl=0.7, audit=audit))
+    table = comparison_table([a, b]).set_index("variant")
+    assert table.loc["one", "service_level"] == pytest.approx(0.9)
+    assert table.loc["two", "service_level"] == pytest.approx(0.7)
+    assert table.loc["one", "paid_h"] == pytest.approx(7.25 + 13)
+    assert table.loc["one", "audit_violations"] == 0 and table.loc["two", "audit_violations"] == 1
+    # weekday evening and Saturday contact hours: all 6 of them from home
+    assert table.loc["one", "evening_saturday_home_share"] == pytest.approx(1.0)
+    req = a.outcome.requirements
+    planned = a.coverage["planned_agents"].sum() * 0.5
+    assert table.loc["one", "short_agent_h"] == pytest.approx(
+        float(((req["scheduled_agents"] - a.coverage["planned_agents"]).clip(lower=0) * 0.5).sum())
+    )
+    assert a.summary["planned_agent_h"] == pytest.approx(planned)
+
+    history = history_before(req)
+    html = render_report(
+        build_report([a, b], history, title="tiny plan", facts=[("horizon", "1 week")])
+    )
+    assert html.startswith("<!DOCTYPE html>")
+    assert "Variant one" in html and "What two changes" in html
+    assert "90.0%" in html and "70.0%" in html  # simulated SL in the comparison table
+    assert "20.25" not in html and "20" in html  # paid hours are formatted
+    assert "0 violations" in html and "1 violation." in html and "daily_rest" in html
+    # one shared demand figure, 3 per variant, the comparison chart
+    assert html.count("data:image/png;base64,") == 1 + 3 * 2 + 1
+    # offline: no external reference, no script
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    assert "<script" not in html
+
+
+def test_single_variant_has_no_comparison_chart(
+    tiny_scenario: Scenario, tiny_schedule: Schedule
+) -> None:
+    a = analyse(_outcome("only", tiny_scenario, tiny_schedule, sl=0.9))
+    html = render_report(build_report([a], history_before(a.outcome.requirements), title="t"))
+    assert html.count("data:image/png;base64,") == 1 + 3
+    with pytest.raises(ValueError, match="at least one variant"):
+        build_report([], history_before(a.outcome.requirements), title="t")
+
+
+def test_text_is_escaped(tiny_scenario: Scenario, tiny_schedule: Schedule) -> None:
+    a = analyse(_outcome("<b>x</b>", tiny_scenario, tiny_schedule, sl=0.9))
+    html = render_report(build_report([a], history_before(a.outcome.requirements), title="<i>"))
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+def test_tables_written_as_csv_and_json(tmp_path: Path, tiny_schedule: Schedule) -> None:
+    req = requirements(ROWS[:3])
+    paths = write_table(req.assign(note=[None, "x", None]), tmp_path / "out", "requirements")
+    assert [p.name for p in paths] == ["requirements.csv", "requirements.json"]
+    records = json.loads(paths[1].read_text())
+    assert records[0]["start"] == "2026-11-02T08:00:00+01:00"  # local time with its offset
+    assert records[0]["note"] is None and records[1]["scheduled_agents"] == 1
+    back = pd.read_csv(paths[0])
+    assert list(back["start"])[:1] == ["2026-11-02T08:00:00+01:00"]
+    assert not list((tmp_path / "out").glob("*.tmp"))
