@@ -71,6 +71,8 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(16))  # admin, supervisor, agent
     agent_id: Mapped[str | None] = mapped_column(ForeignKey("agents.id"), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # interface language chosen by the user (fr, en); None: follow the browser
+    language: Mapped[str | None] = mapped_column(String(8), default=None)
 
 
 class SupervisorTeamRow(Base):
