@@ -226,7 +226,8 @@ def _queue_calls(
     wait_s, served_by = _fcfs(t_s, handle_s, patience_s, agents, step_min * 60, queue.concurrency)
     abandoned = served_by < 0
     names = np.array([f"{queue.id}-{k:03d}" for k in range(int(agents.max(initial=0)) + 1)])
-    agent = np.where(abandoned, None, names[np.maximum(served_by, 0)]).astype(object)
+    agent = names[np.maximum(served_by, 0)].astype(object)
+    agent[abandoned] = None
     return pd.DataFrame(
         {
             "queue": queue.id,

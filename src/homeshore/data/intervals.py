@@ -9,7 +9,8 @@ Conventions (docs/import.md):
   asa_s that of answered ones, aht_s the mean handle time of answered ones;
 - busy_s: agent-seconds of service overlapping the interval, a service being split across
   interval boundaries; agents_staffed: distinct agents serving the queue at some time in the
-  interval. Per queue: an agent serving two queues counts in both.
+  interval. Per queue: an agent serving two queues counts in both. busy_s counts
+  contact-seconds, so on a chat queue an agent with two chats at once counts twice.
 - the grid holds every interval of every local day with records (zeros where no contact
   came), so days without any record (missing data) stay absent rather than read as zero.
 
