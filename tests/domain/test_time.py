@@ -19,7 +19,9 @@ def test_window_must_start_before_it_ends() -> None:
 
 
 def test_weekly_hours_mask_matches_windows() -> None:
-    hours = WeeklyHours.from_mapping({"mon": ["08:00-09:00", "20:00-24:00"], "sat": ["20:00-24:00"]})
+    hours = WeeklyHours.from_mapping(
+        {"mon": ["08:00-09:00", "20:00-24:00"], "sat": ["20:00-24:00"]}
+    )
     mask = hours.interval_mask(30)
     assert [k for k, is_open in enumerate(mask[0]) if is_open] == [16, 17, *range(40, 48)]
     assert not any(mask[1])

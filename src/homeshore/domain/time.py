@@ -118,6 +118,4 @@ class WeeklyHours:
         ]
 
     def to_mapping(self) -> dict[str, list[str]]:
-        return {
-            WEEKDAY_NAMES[d]: [str(w) for w in ws] for d, ws in enumerate(self.windows) if ws
-        }
+        return {WEEKDAY_NAMES[d]: [str(w) for w in ws] for d, ws in enumerate(self.windows) if ws}
