@@ -127,6 +127,7 @@ class ReadinessThresholds:
     bad_samples_to_flag: int = 3  # ... a metric is out when this many of them are
     require_wired: bool = True
     require_usb_headset: bool = True
+    require_quiet_room: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +154,7 @@ def verdict(
     wired: bool | None = None,
     usb_headset: bool | None = None,
     thresholds: ReadinessThresholds | None = None,
+    quiet_room: bool | None = None,
 ) -> ReadinessResult:
     """Pass, warn or fail a home workstation, with one plain-words reason per problem."""
     th = thresholds or ReadinessThresholds()
@@ -202,6 +204,9 @@ def verdict(
         worst = max(worst, 1)
     if th.require_usb_headset and usb_headset is False:
         reasons.append("no USB headset detected")
+        worst = max(worst, 1)
+    if th.require_quiet_room and quiet_room is False:
+        reasons.append("the room is not quiet (customers hear the background)")
         worst = max(worst, 1)
     result = (Verdict.PASS, Verdict.WARN, Verdict.FAIL)[worst]
     return ReadinessResult(result, r_mean, mos, tuple(reasons))

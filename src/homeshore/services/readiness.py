@@ -20,6 +20,7 @@ def record_check(
     bandwidth_kbps: float | None,
     wired: bool | None,
     usb_headset: bool | None,
+    quiet_room: bool | None = None,
 ) -> ReadinessCheckRow:
     """An agent's desktop measured its connection: store the verdict, update the agent."""
     actor.require(Role.AGENT)
@@ -33,6 +34,7 @@ def record_check(
         wired=wired,
         usb_headset=usb_headset,
         thresholds=p.thresholds,
+        quiet_room=quiet_room,
     )
     with p.transaction() as tx:
         row = ReadinessCheckRow(
