@@ -139,7 +139,7 @@ def parse_acd_text(
         for n, c in zip(line_no[bad_count], counts[bad_count], strict=True)
     ]
     keep = np.flatnonzero(counts == _N)
-    flat = pc.list_flatten(parts.take(pa.array(keep)))
+    flat = pc.list_flatten(parts if len(keep) == len(counts) else parts.take(pa.array(keep)))
     fields = {
         name: flat.take(pa.array(np.arange(i, len(flat), _N))) for i, name in enumerate(ACD_COLUMNS)
     }
@@ -158,7 +158,7 @@ def parse_acd_text(
         raise malformed[0].error()
     report.records = int((~blank).sum())
     sel = pa.array(np.flatnonzero(ok))
-    cols = {name: fields[name].take(sel) for name in ACD_COLUMNS}
+    cols = fields if ok.all() else {name: fields[name].take(sel) for name in ACD_COLUMNS}
     return _to_calls(cols, date[ok].reset_index(drop=True), timezone, report), report
 
 
