@@ -1,0 +1,226 @@
+"""The WFM standard: a daily-total model times an intraday profile per day type.
+
+Daily totals (statsmodels Poisson GLM, log link): `log E[total] = week_level + weekday`,
+fitted on the ordinary days of the history with week-of-history and weekday dummies. Weekday
+effects are weighted toward recent weeks (half-life `weekday_half_life_weeks`); the week
+levels are a clean, holiday-free level series. The forecast level is an exponentially weighted
+mean of the week levels whose half-life is chosen per queue, among `level_half_lives_weeks`,
+by the one-week-ahead error of that series within the history (fast for level shifts, smooth
+for stable series). Special days multiply the total by their effect (special_days.py).
+
+Intraday profile: per weekday, the volume-weighted share of each slot over recent ordinary
+days (half-life `profile_half_life_weeks`), shrunk toward the shape of the other weekdays that
+look alike; special days blend their own pooled shape with the weekday's. A forecast interval
+is the day's total times its share, so intervals add up to the daily forecast by construction.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import statsmodels.api as sm
+
+from homeshore.domain.time import DAYS_PER_WEEK
+from homeshore.forecasting.calendar import SAME_SHAPE_KINDS
+from homeshore.forecasting.history import FloatArray
+from homeshore.forecasting.method import Context, decay
+from homeshore.forecasting.special_days import blend, estimate_effects, special_profiles
+
+
+@dataclass(frozen=True, slots=True)
+class DailyFit:
+    """The daily model of one queue at one origin."""
+
+    weekday_factor: FloatArray  # (7,), 0 for weekdays with no volume
+    week_level: FloatArray  # per history day: the level of its week (NaN if unknown)
+    level: float  # forecast level
+    effects: dict[str, float]
+
+
+def _week_blocks(n_days: int) -> np.ndarray:
+    """Week index of each history day counted back from the last day (0 = last 7 days)."""
+    return np.asarray((n_days - 1 - np.arange(n_days)) // DAYS_PER_WEEK, dtype=np.int64)
+
+
+def _ewma_level(levels: FloatArray, half_life: float) -> float:
+    weights = 0.5 ** (np.arange(len(levels))[::-1] / half_life)
+    return float((weights * levels).sum() / weights.sum())
+
+
+def choose_level(levels: FloatArray, candidates: tuple[float, ...]) -> float:
+    """Forecast of the next week level: EWMA with the half-life of least one-step error."""
+    levels = levels[~np.isnan(levels)]
+    if len(levels) == 0:
+        return 0.0
+    if len(levels) < 4:
+        return float(levels.mean())
+    best, best_err = candidates[0], np.inf
+    for half_life in candidates:
+        err = 0.0
+        for t in range(max(2, len(levels) - 12), len(levels)):
+            err += abs(levels[t] - _ewma_level(levels[:t], half_life))
+        if err < best_err:
+            best, best_err = half_life, err
+    return _ewma_level(levels, best)
+
+
+def _fit_glm(
+    totals: FloatArray, rows: np.ndarray, blocks: np.ndarray, weekdays: np.ndarray, w: FloatArray
+) -> tuple[dict[int, float], dict[int, float]]:
+    """Poisson GLM on the chosen rows: log mean = block effect + weekday effect."""
+    used_blocks = np.unique(blocks[rows])
+    used_days = np.unique(weekdays[rows])
+    day_totals = {d: totals[rows & (weekdays == d)].sum() for d in used_days}
+    reference = max(used_days, key=lambda d: day_totals[d])
+    others = [d for d in used_days if d != reference]
+    x = np.zeros((int(rows.sum()), len(used_blocks) + len(others)))
+    b_col = {b: i for i, b in enumerate(used_blocks)}
+    d_col = {d: len(used_blocks) + i for i, d in enumerate(others)}
+    for r, i in enumerate(np.flatnonzero(rows)):
+        x[r, b_col[blocks[i]]] = 1.0
+        if weekdays[i] != reference:
+            x[r, d_col[weekdays[i]]] = 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = sm.GLM(totals[rows], x, family=sm.families.Poisson(), var_weights=w[rows]).fit()
+    params = np.asarray(result.params, dtype=float)
+    block_level = {int(b): float(np.exp(params[b_col[b]])) for b in used_blocks}
+    factor = {int(reference): 1.0}
+    factor.update({int(d): float(np.exp(params[d_col[d]])) for d in others})
+    return block_level, factor
+
+
+def fit_daily(
+    context: Context,
+    *,
+    weekday_half_life_weeks: float,
+    level_half_lives_weeks: tuple[float, ...],
+    prior_days: float = 1.0,
+) -> DailyFit:
+    history = context.history
+    totals = history.volume.sum(axis=1)
+    weekdays = history.weekdays()
+    blocks = _week_blocks(history.n_days)
+    normal = context.normal_days()
+    open_days = [d for d in range(DAYS_PER_WEEK) if totals[normal & (weekdays == d)].sum() > 0]
+    rows = normal & np.isin(weekdays, open_days)
+    block_sums = {b: totals[rows & (blocks == b)].sum() for b in np.unique(blocks[rows])}
+    rows &= np.isin(blocks, [b for b, s in block_sums.items() if s > 0])
+    n_blocks = int(blocks.max()) + 1
+    levels = np.full(n_blocks, np.nan)
+    factor = np.zeros(DAYS_PER_WEEK)
+    if rows.any():
+        w = decay(context.age_weeks(), weekday_half_life_weeks)
+        block_level, day_factor = _fit_glm(totals, rows, blocks, weekdays, w)
+        for b, value in block_level.items():
+            levels[b] = value
+        for d, value in day_factor.items():
+            factor[d] = value
+    for b, s in block_sums.items():
+        if s == 0:
+            levels[b] = 0.0
+    chronological = levels[::-1]
+    level = choose_level(chronological, level_half_lives_weeks)
+    known = np.flatnonzero(~np.isnan(levels))
+    week_level = np.full(history.n_days, np.nan)
+    if len(known):
+        nearest = known[np.abs(known[None, :] - np.arange(n_blocks)[:, None]).argmin(axis=1)]
+        week_level = levels[nearest][blocks]
+    expected = week_level * factor[weekdays]
+    effects = estimate_effects(
+        np.where(history.valid_days(), totals, np.nan),
+        expected,
+        context.history_kinds,
+        context.horizon_kinds,
+        context.given_effects,
+        context.prior_effects,
+        queue=history.queue,
+        prior_days=prior_days,
+    )
+    return DailyFit(factor, week_level, level, effects)
+
+
+def weekday_profiles(context: Context, half_life_weeks: float, pool_strength: float) -> FloatArray:
+    """(7, slots) shares per weekday from recent ordinary days, shrunk toward look-alike days.
+
+    `pool_strength` is the number of pseudo-days of the pooled shape of the other weekdays
+    whose shape is close (total variation distance under 0.25) added to each weekday.
+    """
+    history = context.history
+    weekdays = history.weekdays()
+    normal = context.same_shape_days()
+    w = decay(context.age_weeks(), half_life_weeks)
+    slots = history.slots_per_day
+    sums = np.zeros((DAYS_PER_WEEK, slots))
+    days = np.zeros(DAYS_PER_WEEK)
+    for d in range(DAYS_PER_WEEK):
+        rows = normal & (weekdays == d)
+        sums[d] = (w[rows, None] * history.volume[rows]).sum(axis=0)
+        days[d] = w[rows].sum()
+    mass = sums.sum(axis=1)
+    shape = np.where(mass[:, None] > 0, sums / np.maximum(mass, 1e-12)[:, None], 0.0)
+    if pool_strength <= 0:
+        return shape
+    out = shape.copy()
+    for d in range(DAYS_PER_WEEK):
+        if mass[d] <= 0:
+            continue
+        alike = [
+            e
+            for e in range(DAYS_PER_WEEK)
+            if e != d and mass[e] > 0 and 0.5 * np.abs(shape[e] - shape[d]).sum() < 0.25
+        ]
+        if not alike:
+            continue
+        pooled = sums[alike].sum(axis=0) / mass[alike].sum()
+        per_day = mass[d] / max(days[d], 1e-12)
+        out[d] = (sums[d] + pool_strength * per_day * pooled) / (mass[d] + pool_strength * per_day)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class DailyProfile:
+    """Daily total x intraday profile per day type (the default method)."""
+
+    weekday_half_life_weeks: float = 8.0
+    level_half_lives_weeks: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)
+    profile_half_life_weeks: float = 8.0
+    profile_pool_days: float = 2.0
+    special_prior_days: float = 1.0
+
+    @property
+    def name(self) -> str:
+        return "daily_profile"
+
+    def daily(self, context: Context) -> tuple[FloatArray, DailyFit]:
+        fit = fit_daily(
+            context,
+            weekday_half_life_weeks=self.weekday_half_life_weeks,
+            level_half_lives_weeks=self.level_half_lives_weeks,
+            prior_days=self.special_prior_days,
+        )
+        weekdays = context.horizon_weekdays()
+        effects = np.array([fit.effects[k] for k in context.horizon_kinds])
+        return fit.level * fit.weekday_factor[weekdays] * effects, fit
+
+    def predict(self, context: Context) -> FloatArray:
+        daily, fit = self.daily(context)
+        profiles = weekday_profiles(context, self.profile_half_life_weeks, self.profile_pool_days)
+        special = special_profiles(context.history.volume, context.history_kinds)
+        typical_day = fit.level * float(
+            np.mean(
+                fit.weekday_factor[fit.weekday_factor > 0]
+                if (fit.weekday_factor > 0).any()
+                else [0.0]
+            )
+        )
+        out = np.zeros((context.horizon_days, context.history.slots_per_day))
+        for j, weekday in enumerate(context.horizon_weekdays()):
+            shape = profiles[weekday]
+            kind = context.horizon_kinds[j]
+            if kind not in SAME_SHAPE_KINDS:
+                shape = blend(shape, special.get(kind), self.special_prior_days * typical_day)
+            out[j] = daily[j] * shape
+        return out

@@ -1,0 +1,58 @@
+"""Interval-level model: each weekday x interval forecast on its own, for comparison.
+
+Every (weekday, slot) is the exponentially weighted mean of the same slot on past ordinary
+days of that weekday (half-life `half_life_weeks`: the recent level counts most). There is no
+daily model; special days in the history are left out, and future ones are scaled by effects
+estimated against this model's own expectation (special_days.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from homeshore.domain.time import DAYS_PER_WEEK
+from homeshore.forecasting.history import FloatArray
+from homeshore.forecasting.method import Context, decay
+from homeshore.forecasting.special_days import estimate_effects
+
+
+@dataclass(frozen=True, slots=True)
+class Direct:
+    half_life_weeks: float = 3.0
+    special_prior_days: float = 1.0
+
+    @property
+    def name(self) -> str:
+        return "direct"
+
+    def weekday_means(self, context: Context) -> FloatArray:
+        history = context.history
+        weekdays = history.weekdays()
+        normal = context.normal_days()
+        w = decay(context.age_weeks(), self.half_life_weeks)
+        means = np.zeros((DAYS_PER_WEEK, history.slots_per_day))
+        for d in range(DAYS_PER_WEEK):
+            rows = normal & (weekdays == d)
+            if rows.any():
+                means[d] = (w[rows, None] * history.volume[rows]).sum(axis=0) / w[rows].sum()
+        return means
+
+    def predict(self, context: Context) -> FloatArray:
+        history = context.history
+        means = self.weekday_means(context)
+        totals = np.where(history.valid_days(), history.volume.sum(axis=1), np.nan)
+        expected = means.sum(axis=1)[history.weekdays()]
+        effects = estimate_effects(
+            totals,
+            expected,
+            context.history_kinds,
+            context.horizon_kinds,
+            context.given_effects,
+            context.prior_effects,
+            queue=history.queue,
+            prior_days=self.special_prior_days,
+        )
+        scale = np.array([effects[k] for k in context.horizon_kinds])
+        return np.asarray(means[context.horizon_weekdays()] * scale[:, None], dtype=np.float64)
