@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     # login rate limit: at most login_max_attempts failures per login_window_s per name and peer
     login_max_attempts: int = Field(5, ge=1)
     login_window_s: float = Field(60.0, gt=0)
+    # argon2id cost of password hashes (argon2-cffi defaults; tests lower them)
+    password_time_cost: int = Field(3, ge=1)
+    password_memory_kib: int = Field(65536, ge=8)
     # routing and presence
     offer_timeout_s: float = Field(15.0, gt=0)
     heartbeat_s: float = Field(5.0, gt=0)

@@ -95,6 +95,8 @@ def test_settings(url: str, **overrides: Any) -> Settings:
         "disconnect_after_s": 10.0,
         "offer_timeout_s": 15.0,
         "login_max_attempts": 5,
+        "password_time_cost": 1,
+        "password_memory_kib": 64,
     }
     values.update(overrides)
     return Settings(**values)
@@ -119,11 +121,16 @@ class Live:
         assert portal is not None
         return portal.call(lambda: fn(*args, **kwargs))
 
-    def tick(self, advance_s: float = 0.0) -> int:
+    def tick(self, advance_s: float = 0.0, *, silent: tuple[str, ...] = ()) -> int:
+        """Move the clock and run the housekeeping tick. Connected clients count as alive
+        (as if they answered heartbeats) except the agents named in ``silent``."""
+        from homeshore.services.agents import seen, tick
+
         if advance_s:
             self.clock.advance(advance_s)
-        from homeshore.services.agents import tick
-
+        for agent in self.platform.agents.values():
+            if agent.connections and agent.id not in silent:
+                self.on_loop(seen, self.platform, agent.id)
         return int(self.on_loop(tick, self.platform))
 
     def login(self, username: str) -> str:
@@ -190,7 +197,9 @@ def make_users(platform_or_sessions: Any) -> None:
         team_ids=("blue",),
     )
     for agent in ("a1", "a2", "b1", "b2", "h1"):
-        create_user(platform_or_sessions, username=agent, password=PASSWORD, role=Role.AGENT, agent_id=agent)
+        create_user(
+            platform_or_sessions, username=agent, password=PASSWORD, role=Role.AGENT, agent_id=agent
+        )
 
 
 @contextmanager
@@ -199,7 +208,10 @@ def live_app(
 ) -> Iterator[Live]:
     clock = ManualClock(start)
     app = create_app(
-        test_settings(url, **overrides), mini_scenario(), schedule=schedule, clock=clock,
+        test_settings(url, **overrides),
+        mini_scenario(),
+        schedule=schedule,
+        clock=clock,
         run_tick=False,
     )
     with TestClient(app) as client:

@@ -13,18 +13,23 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from homeshore.config import Settings
 from homeshore.db.tables import AgentRow, SessionRow, SupervisorTeamRow, TeamRow, UserRow
 from homeshore.services.errors import Conflict, Invalid, NotFound, RateLimited, Unauthorized
 from homeshore.services.platform import Platform
 from homeshore.services.scope import Actor, Role
 
-_hasher = PasswordHasher()
+_default_hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
 ACTOR_CACHE_S = 30.0
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+def hasher_for(settings: Settings | None) -> PasswordHasher:
+    if settings is None:
+        return _default_hasher
+    return PasswordHasher(
+        time_cost=settings.password_time_cost, memory_cost=settings.password_memory_kib
+    )
 
 
 def token_hash(token: str) -> str:
@@ -69,6 +74,7 @@ class Auth:
     def __init__(self, p: Platform) -> None:
         self.p = p
         self.limiter = LoginLimiter(p.settings.login_max_attempts, p.settings.login_window_s)
+        self.hasher = hasher_for(p.settings)
         self._cache: dict[str, tuple[Actor, dt.datetime, dt.datetime]] = {}
 
     def login(self, username: str, password: str, *, peer: str) -> LoginResult:
@@ -80,11 +86,11 @@ class Auth:
             ok = False
             if user is not None and user.active:
                 try:
-                    ok = _hasher.verify(user.password_hash, password)
+                    ok = self.hasher.verify(user.password_hash, password)
                 except (VerificationError, InvalidHashError):
                     ok = False
             else:
-                _hasher.hash(password)  # same cost whether or not the name exists
+                self.hasher.hash(password)  # same cost whether or not the name exists
             if not ok or user is None:
                 self.limiter.fail(key, now)
                 raise Unauthorized("wrong user name or password")
@@ -157,6 +163,7 @@ def create_user(
     role: Role,
     agent_id: str | None = None,
     team_ids: tuple[str, ...] = (),
+    settings: Settings | None = None,
 ) -> UserRow:
     """An account. Agents are tied to a scenario agent; supervisors to the teams they manage."""
     if not username.strip():
@@ -183,7 +190,9 @@ def create_user(
                 raise NotFound(f"no team {team!r} in the imported scenario")
         user = UserRow(
             username=username,
-            password_hash=hash_password(password),
+            password_hash=hasher_for(
+                settings or (p.settings if isinstance(p, Platform) else None)
+            ).hash(password),
             role=role.value,
             agent_id=agent_id,
             active=True,

@@ -208,7 +208,7 @@ def upgrade() -> None:
             "contact_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("agent_id", sa.String(length=64), nullable=True),
-        sa.Column("team_id", sa.String(length=64), nullable=False),
+        sa.Column("team_id", sa.String(length=64), nullable=True),
         sa.Column("manager_user_id", sa.BigInteger(), nullable=True),
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),

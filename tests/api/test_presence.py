@@ -1,0 +1,131 @@
+"""Right to disconnect (the published schedule) and home readiness."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from homeshore.domain import Activity, Schedule, ScheduleSegment, WorkMode
+from tests.services.support import START, Live, live_app, next_event
+
+
+def _schedule() -> Schedule:
+    def seg(agent: str, start_h: float, end_h: float, activity: Activity) -> ScheduleSegment:
+        day = START.replace(hour=0, minute=0)
+        return ScheduleSegment(
+            agent,
+            day + dt.timedelta(hours=start_h),
+            day + dt.timedelta(hours=end_h),
+            activity,
+            WorkMode.SITE,
+            site="lyon",
+            queue="plans" if activity is Activity.WORK else None,
+        )
+
+    # START is 10:00: a1 works 9-10:30 then has a break; a2 only starts at 11:00
+    return Schedule.of(
+        [
+            seg("a1", 9, 10.5, Activity.WORK),
+            seg("a1", 10.5, 10.75, Activity.BREAK),
+            seg("a2", 11, 17, Activity.WORK),
+        ]
+    )
+
+
+def test_no_offer_outside_scheduled_time(db_url: str) -> None:
+    with live_app(db_url, schedule=_schedule(), unscheduled_agents="deny") as live:
+        with live.ws("a2"), live.ws("a1"):
+            r = live.go("a2", "available")
+            assert r.status_code == 409
+            assert "right to disconnect" in r.json()["detail"]
+            assert live.go("a1", "available").status_code == 200
+            live.tick(31 * 60)  # 10:31: a1's break began
+            contact = live.new_contact("plans")
+            assert contact["state"] == "queued", "a1 is on a scheduled break"
+            live.tick(30 * 60)  # 11:01: a2's shift began
+            assert live.go("a2", "available").json()["contacts"] == [contact["id"]]
+            metrics = {m["agent_id"]: m for m in live.get("m.red", "/api/metrics/agents").json()}
+            assert metrics["a1"]["scheduled_activity"] is None
+            assert metrics["a2"]["scheduled_activity"] == "work"
+            assert metrics["a2"]["in_adherence"] is True
+            assert 0.0 <= metrics["a1"]["adherence_today"] <= 1.0
+
+
+def test_no_push_from_others_outside_scheduled_time(db_url: str) -> None:
+    with live_app(db_url, schedule=_schedule(), unscheduled_agents="deny") as live:
+        with live.ws("a1") as ws:
+            live.go("a1", "available")
+            contact = live.new_contact("plans")
+            cid = contact["id"]
+            live.post("a1", f"/api/contacts/{cid}/accept")
+            conv = live.post("a1", f"/api/contacts/{cid}/help", {"body": "help"}).json()["id"]
+            live.post("a1", f"/api/contacts/{cid}/complete")
+            live.post(
+                "a1", f"/api/contacts/{cid}/wrap-up", {"disposition": "ok", "next_state": "offline"}
+            )
+            live.tick(60 * 60)  # 11:00, after a1's day
+            live.post("m.red", f"/api/conversations/{conv}/messages", {"body": "late question"})
+            live.post("m.red", f"/api/conversations/{conv}/messages", {"body": "another"})
+            ws.send_json({"type": "ping"})
+            # the manager's messages are held back: the next thing a1 hears is its pong
+            while True:
+                message = ws.receive_json()
+                if message.get("type") == "pong":
+                    break
+                assert (
+                    message.get("type") != "message.created" or message["data"]["sender"] == "agent"
+                )
+
+
+def test_home_work_needs_a_passed_readiness_check(live: Live) -> None:
+    with live.ws("h1"):
+        r = live.go("h1", "available", location="home")
+        assert r.status_code == 409
+        assert "readiness" in r.json()["detail"]
+        bad = {"samples": [{"rtt_ms": 600, "jitter_ms": 50, "loss_pct": 5}] * 5}
+        r = live.post("h1", "/api/readiness", bad)
+        assert r.status_code == 201
+        assert r.json()["verdict"] == "fail"
+        assert r.json()["reasons"]
+        assert live.go("h1", "available", location="home").status_code == 409
+        good = {"samples": [{"rtt_ms": 40, "jitter_ms": 3, "loss_pct": 0}] * 5, "wired": True}
+        r = live.post("h1", "/api/readiness", good)
+        assert r.json()["verdict"] == "pass"
+        assert live.go("h1", "available", location="home").json()["state"] == "available"
+        assert [c["verdict"] for c in live.get("m.blue", "/api/agents/h1/readiness").json()] == [
+            "pass",
+            "fail",
+        ]
+        # a failed re-check takes the agent off the home line
+        live.post("h1", "/api/readiness", bad)
+        assert live.get("h1", "/api/agents/h1").json()["state"] == "break"
+
+
+def test_site_agent_cannot_work_from_home(live: Live) -> None:
+    with live.ws("a1"):
+        r = live.go("a1", "available", location="home")
+        assert r.status_code == 422
+        assert r.json()["field"] == "location"
+
+
+def test_queue_metrics_follow_the_day(live: Live) -> None:
+    with live.ws("a1") as ws:
+        live.go("a1", "available")
+        fast = live.new_contact("plans")
+        slow = live.new_contact("plans")
+        lost = live.new_contact("plans")
+        live.tick(5)
+        live.post("a1", f"/api/contacts/{fast['id']}/accept")
+        live.post("a1", f"/api/contacts/{fast['id']}/complete")
+        live.tick(25)
+        live.post("a1", f"/api/contacts/{fast['id']}/wrap-up", {"disposition": "ok"})
+        live.post("a1", f"/api/contacts/{slow['id']}/accept")
+        live.post("admin", f"/api/contacts/{lost['id']}/abandon")
+        kpis = {k["queue_id"]: k for k in live.get("m.red", "/api/metrics/queues").json()}
+        plans = kpis["plans"]
+        assert plans["answered_today"] == 2
+        assert plans["abandoned_today"] == 1
+        assert plans["service_level"] == 1 / 3  # only the first answered within 20 s
+        assert plans["asa_s"] == (5 + 30) / 2
+        assert plans["abandon_rate"] == 1 / 3
+        assert plans["waiting"] == 0
+        assert next_event(ws, "contact.offered")
