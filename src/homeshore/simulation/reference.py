@@ -92,7 +92,7 @@ def multi_skill_model(
     )
     team = []
     for j in range(agents):
-        picks = rng.choice(queues, skills_per_agent, replace=False)
+        picks = rng.choice(queues, min(skills_per_agent, queues), replace=False)
         skills = {f"s{p}": int(rng.integers(2, 6)) for p in picks}
         window = (WorkWindow(0.0, k * interval_s),)
         team.append(SimAgent(f"a{j}", skills, window, f"q{picks[0]}"))
