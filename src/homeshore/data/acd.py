@@ -36,7 +36,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from homeshore.data.calls import ImportReport, MalformedLine, empty_calls, flag, localize
+from homeshore.data.calls import (
+    ImportReport,
+    MalformedLine,
+    empty_calls,
+    flag,
+    localize,
+    read_each,
+)
 from homeshore.errors import InputError
 
 ACD_COLUMNS: Final = (
@@ -95,20 +102,15 @@ def read_acd(
     Malformed lines are listed in the report; with `strict` the first raises an InputError
     naming file, line, column and reason.
     """
-    report = ImportReport()
-    frames = []
-    for path in paths:
-        path = Path(path)
+
+    def parse(path: Path, data: bytes) -> tuple[pd.DataFrame, ImportReport]:
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read call log ({exc})", path=path) from exc
-        calls, file_report = parse_acd_text(text, path, timezone=timezone, strict=strict)
-        frames.append(calls)
-        report.merge(file_report)
-    if not frames:
-        return empty_calls(timezone), report
-    return pd.concat(frames, ignore_index=True), report
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-8 text (byte {exc.start})", path=path) from exc
+        return parse_acd_text(text, path, timezone=timezone, strict=strict)
+
+    return read_each(paths, parse, timezone)
 
 
 def parse_acd_text(

@@ -11,6 +11,7 @@ ImportReport counts each kind.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -117,6 +118,28 @@ def flag(
         n = int(line_no[i])
         malformed.append(MalformedLine(path, n, column, reason, lines[n - 1]))
     ok &= ~bad
+
+
+def read_each(
+    paths: Sequence[Path | str],
+    parse: Callable[[Path, bytes], tuple[pd.DataFrame, ImportReport]],
+    timezone: str,
+) -> tuple[pd.DataFrame, ImportReport]:
+    """Read each file, parse it, and join the call tables and reports."""
+    report = ImportReport()
+    frames = []
+    for name in paths:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read call log ({exc.strerror})", path=path) from exc
+        calls, file_report = parse(path, data)
+        frames.append(calls)
+        report.merge(file_report)
+    if not frames:
+        return empty_calls(timezone), report
+    return pd.concat(frames, ignore_index=True), report
 
 
 def empty_calls(timezone: str) -> pd.DataFrame:

@@ -25,7 +25,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from homeshore.data.calls import ImportReport, MalformedLine, empty_calls, flag, localize
+from homeshore.data.calls import (
+    ImportReport,
+    MalformedLine,
+    empty_calls,
+    flag,
+    localize,
+    read_each,
+)
 from homeshore.errors import InputError
 
 REQUIRED_COLUMNS: Final = ("queue", "arrival", "wait_s", "outcome", "handle_s")
@@ -38,20 +45,11 @@ def read_calls_csv(
     paths: Sequence[Path | str], *, timezone: str, strict: bool = False
 ) -> tuple[pd.DataFrame, ImportReport]:
     """Read generic per-call CSV files into one call table (CALL_COLUMNS) and a report."""
-    report = ImportReport()
-    frames = []
-    for path in paths:
-        path = Path(path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read call file ({exc.strerror})", path=path) from exc
-        calls, file_report = parse_calls_csv(data, path, timezone=timezone, strict=strict)
-        frames.append(calls)
-        report.merge(file_report)
-    if not frames:
-        return empty_calls(timezone), report
-    return pd.concat(frames, ignore_index=True), report
+
+    def parse(path: Path, data: bytes) -> tuple[pd.DataFrame, ImportReport]:
+        return parse_calls_csv(data, path, timezone=timezone, strict=strict)
+
+    return read_each(paths, parse, timezone)
 
 
 def parse_calls_csv(
