@@ -32,48 +32,51 @@ def _schedule() -> Schedule:
 
 
 def test_no_offer_outside_scheduled_time(db_url: str) -> None:
-    with live_app(db_url, schedule=_schedule(), unscheduled_agents="deny") as live:
-        with live.ws("a2"), live.ws("a1"):
-            r = live.go("a2", "available")
-            assert r.status_code == 409
-            assert "right to disconnect" in r.json()["detail"]
-            assert live.go("a1", "available").status_code == 200
-            live.tick(31 * 60)  # 10:31: a1's break began
-            contact = live.new_contact("plans")
-            assert contact["state"] == "queued", "a1 is on a scheduled break"
-            live.tick(30 * 60)  # 11:01: a2's shift began
-            assert live.go("a2", "available").json()["contacts"] == [contact["id"]]
-            metrics = {m["agent_id"]: m for m in live.get("m.red", "/api/metrics/agents").json()}
-            assert metrics["a1"]["scheduled_activity"] is None
-            assert metrics["a2"]["scheduled_activity"] == "work"
-            assert metrics["a2"]["in_adherence"] is True
-            assert 0.0 <= metrics["a1"]["adherence_today"] <= 1.0
+    with (
+        live_app(db_url, schedule=_schedule(), unscheduled_agents="deny") as live,
+        live.ws("a2"),
+        live.ws("a1"),
+    ):
+        r = live.go("a2", "available")
+        assert r.status_code == 409
+        assert "right to disconnect" in r.json()["detail"]
+        assert live.go("a1", "available").status_code == 200
+        live.tick(31 * 60)  # 10:31: a1's break began
+        contact = live.new_contact("plans")
+        assert contact["state"] == "queued", "a1 is on a scheduled break"
+        live.tick(30 * 60)  # 11:01: a2's shift began
+        assert live.go("a2", "available").json()["contacts"] == [contact["id"]]
+        metrics = {m["agent_id"]: m for m in live.get("m.red", "/api/metrics/agents").json()}
+        assert metrics["a1"]["scheduled_activity"] is None
+        assert metrics["a2"]["scheduled_activity"] == "work"
+        assert metrics["a2"]["in_adherence"] is True
+        assert 0.0 <= metrics["a1"]["adherence_today"] <= 1.0
 
 
 def test_no_push_from_others_outside_scheduled_time(db_url: str) -> None:
-    with live_app(db_url, schedule=_schedule(), unscheduled_agents="deny") as live:
-        with live.ws("a1") as ws:
-            live.go("a1", "available")
-            contact = live.new_contact("plans")
-            cid = contact["id"]
-            live.post("a1", f"/api/contacts/{cid}/accept")
-            conv = live.post("a1", f"/api/contacts/{cid}/help", {"body": "help"}).json()["id"]
-            live.post("a1", f"/api/contacts/{cid}/complete")
-            live.post(
-                "a1", f"/api/contacts/{cid}/wrap-up", {"disposition": "ok", "next_state": "offline"}
-            )
-            live.tick(60 * 60)  # 11:00, after a1's day
-            live.post("m.red", f"/api/conversations/{conv}/messages", {"body": "late question"})
-            live.post("m.red", f"/api/conversations/{conv}/messages", {"body": "another"})
-            ws.send_json({"type": "ping"})
-            # the manager's messages are held back: the next thing a1 hears is its pong
-            while True:
-                message = ws.receive_json()
-                if message.get("type") == "pong":
-                    break
-                assert (
-                    message.get("type") != "message.created" or message["data"]["sender"] == "agent"
-                )
+    with (
+        live_app(db_url, schedule=_schedule(), unscheduled_agents="deny") as live,
+        live.ws("a1") as ws,
+    ):
+        live.go("a1", "available")
+        contact = live.new_contact("plans")
+        cid = contact["id"]
+        live.post("a1", f"/api/contacts/{cid}/accept")
+        conv = live.post("a1", f"/api/contacts/{cid}/help", {"body": "help"}).json()["id"]
+        live.post("a1", f"/api/contacts/{cid}/complete")
+        live.post(
+            "a1", f"/api/contacts/{cid}/wrap-up", {"disposition": "ok", "next_state": "offline"}
+        )
+        live.tick(60 * 60)  # 11:00, after a1's day
+        live.post("m.red", f"/api/conversations/{conv}/messages", {"body": "late question"})
+        live.post("m.red", f"/api/conversations/{conv}/messages", {"body": "another"})
+        ws.send_json({"type": "ping"})
+        # the manager's messages are held back: the next thing a1 hears is its pong
+        while True:
+            message = ws.receive_json()
+            if message.get("type") == "pong":
+                break
+            assert message.get("type") != "message.created" or message["data"]["sender"] == "agent"
 
 
 def test_home_work_needs_a_passed_readiness_check(live: Live) -> None:

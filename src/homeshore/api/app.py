@@ -21,7 +21,17 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from homeshore.api import errors
-from homeshore.api.routes import agents, auth, contacts, conversations, events, metrics, readiness
+from homeshore.api.routes import (
+    agents,
+    auth,
+    contacts,
+    conversations,
+    events,
+    metrics,
+    pages,
+    probe,
+    readiness,
+)
 from homeshore.api.routes import users as users_routes
 from homeshore.config import Settings
 from homeshore.db.engine import make_engine
@@ -102,6 +112,8 @@ def create_app(
     errors.install(app)
     for module in (auth, users_routes, contacts, agents, conversations, readiness, metrics, events):
         app.include_router(module.router)
+    for web_module in (pages, probe):  # the web pages and the readiness probe (homeshore.web)
+        app.include_router(web_module.router)
     static = WEB_DIR / "static"
     if static.is_dir():
         app.mount("/static", StaticFiles(directory=static), name="static")

@@ -82,12 +82,13 @@ def r_factor_network(rtt_ms: float, jitter_ms: float, loss_pct: float) -> float:
 
 
 def mos_from_r(r: float) -> float:
-    """Mean opinion score (1..4.5) from an R factor."""
+    """Mean opinion score (1..4.5) from an R factor. The G.107 cubic dips just under 1 for
+    R below about 6.5; the score is floored at 1, the bottom of the scale."""
     if r < 0:
         return 1.0
     if r > 100:
         return 4.5
-    return 1.0 + 0.035 * r + 7e-6 * r * (r - 60.0) * (100.0 - r)
+    return max(1.0, 1.0 + 0.035 * r + 7e-6 * r * (r - 60.0) * (100.0 - r))
 
 
 class Verdict(enum.StrEnum):

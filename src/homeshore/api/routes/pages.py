@@ -1,0 +1,273 @@
+"""HTML pages: log in and out, language, agent desktop, supervisor console, readiness check.
+
+Pages use the session cookie the API sets at login; forms work without JavaScript. The
+language is the user's stored choice, else the one picked on the login page (a cookie),
+else the browser's, else French.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from homeshore.api.deps import SESSION_COOKIE, AuthDep, PlatformDep, TokenDep
+from homeshore.services.auth import Auth
+from homeshore.services.errors import RateLimited, ServiceError, Unauthorized
+from homeshore.services.platform import Platform
+from homeshore.services.scope import Actor, Role
+from homeshore.web import views
+from homeshore.web.i18n import CATALOGUES, LANGUAGE_COOKIE, Translator
+from homeshore.web.render import render
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+FormText = Annotated[str, Form(max_length=200)]
+
+
+def _actor(auth: Auth, token: str | None) -> Actor | None:
+    if not token:
+        return None
+    try:
+        return auth.resolve(token)
+    except Unauthorized:
+        return None
+
+
+def _translator(p: Platform, request: Request, actor: Actor | None) -> Translator:
+    return views.translator_for(
+        p, actor, request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language")
+    )
+
+
+def _home(actor: Actor) -> str:
+    return "/agent" if actor.role is Role.AGENT else "/supervisor"
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path of this site (never //host or a scheme) may follow a login."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+def _to_login(path: str) -> RedirectResponse:
+    return RedirectResponse(f"/login?next={quote(path)}", status_code=303)
+
+
+def _user(p: Platform, actor: Actor) -> dict[str, Any]:
+    return {"display_name": views.display_name(p, actor), "role": actor.role.value}
+
+
+def _refused(
+    p: Platform, t: Translator, actor: Actor, path: str, message: str, status: int
+) -> Response:
+    return render(
+        "error.html",
+        t,
+        page="error",
+        title_key="title.error",
+        path=path,
+        status_code=status,
+        user=_user(p, actor),
+        nav=views.nav_items(actor, ""),
+        message=message,
+    )
+
+
+def _wrong_role(p: Platform, t: Translator, actor: Actor, path: str, role: Role) -> Response:
+    message = t(
+        "error.not_for_role", role=t(f"role.{role.value}"), actual=t(f"role.{actor.role.value}")
+    )
+    return _refused(p, t, actor, path, message, 403)
+
+
+@router.get("/")
+async def home(auth: AuthDep, token: TokenDep) -> Response:
+    actor = _actor(auth, token)
+    return RedirectResponse(_home(actor) if actor else "/login", status_code=303)
+
+
+@router.get("/login")
+async def login_page(
+    request: Request, platform: PlatformDep, auth: AuthDep, token: TokenDep, next: str = ""
+) -> Response:
+    actor = _actor(auth, token)
+    if actor is not None:
+        return RedirectResponse(_safe_next(next) or _home(actor), status_code=303)
+    t = _translator(platform, request, None)
+    return render(
+        "login.html",
+        t,
+        page="login",
+        title_key="title.login",
+        path="/login",
+        error=None,
+        username="",
+        next=_safe_next(next),
+    )
+
+
+@router.post("/login")
+async def login(
+    request: Request,
+    platform: PlatformDep,
+    auth: AuthDep,
+    username: FormText = "",
+    password: FormText = "",
+    next: FormText = "",
+) -> Response:
+    t = _translator(platform, request, None)
+    peer = request.client.host if request.client else "unknown"
+    error, status = None, 200
+    if not username.strip() or not password:
+        error, status = t("login.missing"), 422
+    else:
+        try:
+            result = await run_in_threadpool(auth.login, username, password, peer=peer)
+        except RateLimited:
+            error, status = t("login.rate_limited"), 429
+        except Unauthorized:
+            error, status = t("login.failed"), 401
+    if error is not None:
+        return render(
+            "login.html",
+            t,
+            page="login",
+            title_key="title.login",
+            path="/login",
+            status_code=status,
+            error=error,
+            username=username,
+            next=_safe_next(next),
+        )
+    response = RedirectResponse(_safe_next(next) or _home(result.actor), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE, result.token, httponly=True, samesite="strict", expires=result.expires_at
+    )
+    return response
+
+
+@router.post("/logout")
+async def logout(auth: AuthDep, token: TokenDep) -> Response:
+    if token and _actor(auth, token) is not None:
+        auth.logout(token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.post("/language")
+async def choose(
+    platform: PlatformDep,
+    auth: AuthDep,
+    token: TokenDep,
+    language: Annotated[str, Form(max_length=8)],
+    next: FormText = "/",
+) -> Response:
+    """Switch the interface language: stored for the user, and in a cookie before login."""
+    actor = _actor(auth, token)
+    if actor is not None:
+        views.set_language(platform, actor, language)
+    elif language not in CATALOGUES:
+        return RedirectResponse(_safe_next(next) or "/", status_code=303)
+    response = RedirectResponse(_safe_next(next) or "/", status_code=303)
+    response.set_cookie(
+        LANGUAGE_COOKIE, language, samesite="strict", max_age=365 * 24 * 3600, httponly=True
+    )
+    return response
+
+
+@router.get("/agent")
+async def agent_page(
+    request: Request, platform: PlatformDep, auth: AuthDep, token: TokenDep
+) -> Response:
+    actor = _actor(auth, token)
+    if actor is None:
+        return _to_login("/agent")
+    t = _translator(platform, request, actor)
+    if actor.role is not Role.AGENT:
+        return _wrong_role(platform, t, actor, "/agent", Role.AGENT)
+    if actor.agent_id is None or actor.agent_id not in platform.agents:
+        return _refused(platform, t, actor, "/agent", t("error.no_agent"), 409)
+    data = views.agent_desk(platform, actor, t)
+    agent = platform.agents[actor.agent_id]
+    return render(
+        "agent.html",
+        t,
+        page="agent",
+        title_key="title.agent",
+        path="/agent",
+        user=_user(platform, actor),
+        nav=views.nav_items(actor, "agent"),
+        script="agent",
+        page_data=data,
+        work_modes=sorted(m.value for m in agent.work_modes),
+        queues=platform.scenario.queues,
+        dispositions=views.DISPOSITIONS,
+        monitoring=data["monitoring_disclosed"],
+    )
+
+
+@router.get("/api/pages/agent")
+async def agent_desk(
+    request: Request, platform: PlatformDep, auth: AuthDep, token: TokenDep
+) -> Response:
+    """The agent desktop's snapshot (what /agent renders), for a refresh without reload."""
+    actor = auth.resolve(token)
+    t = _translator(platform, request, actor)
+    return JSONResponse(views.agent_desk(platform, actor, t), headers={"Cache-Control": "no-store"})
+
+
+@router.get("/supervisor")
+async def supervisor_page(
+    request: Request, platform: PlatformDep, auth: AuthDep, token: TokenDep
+) -> Response:
+    actor = _actor(auth, token)
+    if actor is None:
+        return _to_login("/supervisor")
+    t = _translator(platform, request, actor)
+    if actor.role is Role.AGENT:
+        return _wrong_role(platform, t, actor, "/supervisor", Role.SUPERVISOR)
+    return render(
+        "supervisor.html",
+        t,
+        page="supervisor",
+        title_key="title.supervisor",
+        path="/supervisor",
+        user=_user(platform, actor),
+        nav=views.nav_items(actor, "supervisor"),
+        script="supervisor",
+        page_data=views.supervisor_console(platform, actor, t),
+        team_names=views.team_names(platform, actor),
+        queues=platform.scenario.queues,
+    )
+
+
+@router.get("/readiness")
+async def readiness_page(
+    request: Request, platform: PlatformDep, auth: AuthDep, token: TokenDep
+) -> Response:
+    actor = _actor(auth, token)
+    if actor is None:
+        return _to_login("/readiness")
+    t = _translator(platform, request, actor)
+    if actor.role is not Role.AGENT:
+        return _wrong_role(platform, t, actor, "/readiness", Role.AGENT)
+    try:
+        data = views.readiness_view(platform, actor, t)
+    except ServiceError as exc:
+        return _refused(platform, t, actor, "/readiness", exc.reason, exc.status)
+    return render(
+        "readiness.html",
+        t,
+        page="readiness",
+        title_key="title.readiness",
+        path="/readiness",
+        user=_user(platform, actor),
+        nav=views.nav_items(actor, "readiness"),
+        script="readiness",
+        **data,
+    )
