@@ -1,0 +1,252 @@
+"""`homeshore forecast` and `homeshore backtest`: volume and handle-time forecasts per queue and
+interval from an interval table, and a rolling-origin backtest of the methods.
+
+The history is an interval table (`homeshore import-calls` output, .csv or .parquet) or a
+generic CSV with at least queue, start, offered (and optionally aht_s). Outputs are written
+to a temporary file, then renamed: never half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from homeshore.data.scenario_file import load_scenario
+from homeshore.errors import InputError
+from homeshore.forecasting import (
+    METHODS,
+    Event,
+    ForecastSettings,
+    backtest,
+    forecast,
+    setups,
+)
+from homeshore.forecasting.plot import forecast_figure
+
+
+def register(app: typer.Typer) -> None:
+    app.command("forecast")(forecast_command)
+    app.command("backtest")(backtest_command)
+
+
+HistoryArg = Annotated[
+    Path, typer.Argument(help="Interval table (.csv or .parquet): queue, start, offered[, aht_s].")
+]
+ScenarioOpt = Annotated[
+    Path | None,
+    typer.Option("--scenario", "-s", help="Scenario file: timezone, opening hours, AHT defaults."),
+]
+TimezoneOpt = Annotated[
+    str | None, typer.Option(help="Timezone of the service (default: the scenario's).")
+]
+CountryOpt = Annotated[
+    str | None,
+    typer.Option(help="ISO country code for public holidays (default: from the timezone).'"),
+]
+EventOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--event",
+        help="NAME:START[:END][:EFFECT], e.g. campaign:2026-03-02:2026-03-06:1.3 "
+        "(EFFECT multiplies the volume; omitted: estimated from past days of NAME).",
+    ),
+]
+
+
+def read_history(path: Path) -> pd.DataFrame:
+    """Read an interval table; InputError for a missing or unreadable file."""
+    if not path.is_file():
+        raise InputError("history file not found", path=path)
+    try:
+        if path.suffix == ".parquet":
+            return pd.read_parquet(path)
+        if path.suffix == ".csv":
+            return pd.read_csv(path, dtype={"queue": str})
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the history ({exc})", path=path) from None
+    raise InputError("history must be a .csv or .parquet file", path=path)
+
+
+def parse_event(text: str) -> Event:
+    parts = text.split(":")
+    if len(parts) < 2 or len(parts) > 4 or not parts[0]:
+        raise InputError("event must be NAME:START[:END][:EFFECT]", where=f"--event {text}")
+    try:
+        start = dt.date.fromisoformat(parts[1])
+        end = dt.date.fromisoformat(parts[2]) if len(parts) > 2 and parts[2] else start
+        effect = float(parts[3]) if len(parts) > 3 else None
+        return Event(parts[0], start, end, effect)
+    except ValueError as exc:
+        raise InputError(str(exc), where=f"--event {text}") from None
+
+
+def build_settings(
+    history: pd.DataFrame,
+    scenario: Path | None,
+    timezone: str | None,
+    country: str | None,
+    events: list[str] | None,
+    start: dt.datetime | None = None,
+) -> ForecastSettings:
+    overrides: dict[str, object] = {"events": tuple(parse_event(e) for e in events or ())}
+    if country is not None:
+        overrides["country"] = country
+    if start is not None:
+        overrides["start_date"] = start.date()
+    if scenario is not None:
+        if timezone is not None:
+            overrides["timezone"] = timezone
+        return ForecastSettings.from_scenario(load_scenario(scenario), **overrides)
+    if timezone is None:
+        column = history["start"] if "start" in history.columns else None
+        if column is not None and isinstance(column.dtype, pd.DatetimeTZDtype):
+            timezone = str(column.dt.tz)
+        else:
+            raise InputError("the service's timezone is unknown: pass --timezone or --scenario")
+    return ForecastSettings(timezone=timezone, **overrides)  # type: ignore[arg-type]
+
+
+def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file in the same directory, then rename over `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_table(frame: pd.DataFrame, path: Path) -> None:
+    if path.suffix == ".parquet":
+        write_atomic(path, lambda p: frame.to_parquet(p, index=False))
+    elif path.suffix == ".csv":
+        out = frame.copy()
+        for column in out.columns:
+            if isinstance(out[column].dtype, pd.DatetimeTZDtype):
+                out[column] = out[column].map(lambda t: t.isoformat())
+        write_atomic(path, lambda p: out.to_csv(p, index=False))
+    else:
+        raise InputError("output must be a .csv or .parquet file", path=path)
+
+
+def forecast_command(
+    history_file: HistoryArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Forecast table (.csv or .parquet).")],
+    scenario: ScenarioOpt = None,
+    weeks: Annotated[int, typer.Option("--weeks", "-w", help="Horizon in weeks.")] = 6,
+    method: Annotated[str, typer.Option(help=f"auto, {', '.join(METHODS)}.")] = "auto",
+    start: Annotated[
+        dt.datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="First forecast day (default: after history)."),
+    ] = None,
+    timezone: TimezoneOpt = None,
+    country: CountryOpt = None,
+    event: EventOpt = None,
+    plot: Annotated[
+        Path | None, typer.Option(help="Also draw history against forecast (.png).")
+    ] = None,
+    daily_out: Annotated[
+        Path | None, typer.Option("--daily-out", help="Also write the daily forecast (.csv).")
+    ] = None,
+) -> None:
+    """Forecast contacts (mean, P10, P50, P90) and AHT per queue and interval."""
+    if out.suffix not in (".csv", ".parquet"):
+        raise InputError("output must be a .csv or .parquet file", path=out)
+    if plot is not None and plot.suffix != ".png":
+        raise InputError("the plot is a .png file", path=plot)
+    history = read_history(history_file)
+    settings = build_settings(history, scenario, timezone, country, event, start)
+    result = forecast(history, settings, weeks, method, source=str(history_file))
+    write_table(result.table, out)
+    if daily_out is not None:
+        write_table(result.daily, daily_out)
+    if plot is not None:
+        figure = forecast_figure(result.table, result.histories, settings.timezone)
+        write_atomic(plot, lambda p: figure.savefig(p, format="png", dpi=90))
+    console = Console()
+    table = Table("queue", "method", "contacts", "peak / interval", "mean AHT s")
+    for queue, rows in result.table.groupby("queue", sort=True):
+        volume = rows["volume"]
+        aht = (rows["aht_s"] * volume).sum() / max(volume.sum(), 1e-9)
+        table.add_row(
+            str(queue),
+            result.methods[str(queue)],
+            f"{volume.sum():,.0f}",
+            f"{volume.max():.1f}",
+            f"{aht:.0f}",
+        )
+    console.print(table)
+    console.print(f"{len(result.table)} intervals, {weeks} week(s) -> {out}")
+
+
+def backtest_command(
+    history_file: HistoryArg,
+    scenario: ScenarioOpt = None,
+    horizon_weeks: Annotated[int, typer.Option(help="Weeks ahead scored per origin.")] = 1,
+    min_train_weeks: Annotated[
+        int, typer.Option(help="Training weeks before the first origin.")
+    ] = 8,
+    methods: Annotated[str, typer.Option(help="Comma-separated methods to compare.")] = ",".join(
+        METHODS
+    ),
+    timezone: TimezoneOpt = None,
+    country: CountryOpt = None,
+    event: EventOpt = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Also write every score (.csv).")
+    ] = None,
+) -> None:
+    """Rolling-origin backtest (an origin every week): WAPE, MASE, bias, interval coverage,
+    the Poisson noise floor and the oracle-daily WAPE per method."""
+    names = [m.strip() for m in methods.split(",") if m.strip()]
+    unknown = [m for m in names if m not in METHODS]
+    if unknown or not names:
+        raise InputError(
+            f"unknown method(s) {unknown} (use {', '.join(METHODS)})", where="--methods"
+        )
+    if horizon_weeks < 1 or min_train_weeks < 1:
+        raise InputError("--horizon-weeks and --min-train-weeks must be >= 1")
+    history = read_history(history_file)
+    settings = build_settings(history, scenario, timezone, country, event)
+    prepared = setups(history, settings, source=str(history_file))
+    result = backtest(
+        prepared,
+        [METHODS[m]() for m in names],
+        horizon_weeks=horizon_weeks,
+        min_train_weeks=min_train_weeks,
+    )
+    if not result.origins:
+        raise InputError(
+            f"history too short for a backtest: needs {min_train_weeks + horizon_weeks} weeks",
+            path=history_file,
+        )
+    console = Console()
+    table = Table(
+        title=f"{len(result.origins)} weekly origins {result.origins[0]} .. "
+        f"{result.origins[-1]}, {horizon_weeks} week(s) ahead, all queues"
+    )
+    table.add_column("method", no_wrap=True)
+    headers = ("WAPE", "MASE", "bias", "<P10", "<P50", "<P90", "in P10-P90", "oracle daily")
+    for header in headers:
+        table.add_column(header, justify="right")
+    columns: tuple[str, ...] = ("wape", "mase", "bias", "below_p10", "below_p50", "below_p90")
+    columns += ("within_p10_p90", "oracle_daily_wape")
+    for record in result.pooled().to_dict("records"):
+        cells = [float(record[c]) for c in columns]
+        table.add_row(str(record["method"]), *("" if c != c else f"{c:.3f}" for c in cells))
+    console.print(table)
+    if out is not None:
+        write_table(result.scores, out)
+        console.print(f"scores per method and queue -> {out}")
