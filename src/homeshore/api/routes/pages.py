@@ -7,6 +7,7 @@ else the browser's, else French.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -145,7 +146,11 @@ async def login(
         )
     response = RedirectResponse(_safe_next(next) or _home(result.actor), status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, result.token, httponly=True, samesite="strict", expires=result.expires_at
+        SESSION_COOKIE,
+        result.token,
+        httponly=True,
+        samesite="strict",
+        expires=result.expires_at.astimezone(dt.UTC),
     )
     return response
 

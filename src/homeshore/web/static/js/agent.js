@@ -1,0 +1,480 @@
+// Agent desktop: state, today's schedule, offers with a countdown, customer chats, wrap-up,
+// transfer and the help chat with the manager. Every change arrives as an event over the
+// websocket (see events.js); actions are API calls whose effects come back as events.
+
+import { EventStream, statusReporter } from "./events.js";
+import {
+  announce, api, clockTime, duration, el, field, fromTemplate, input, linkLabels, page,
+  serverNow, showError, t,
+} from "./util.js";
+
+const me = page.agent;
+const queues = page.queues || {};
+const errorBox = document.getElementById("agent-error");
+const offersBox = document.getElementById("offers");
+const contactsBox = document.getElementById("contacts");
+const contactsEmpty = document.getElementById("contacts-empty");
+const stateBadge = document.getElementById("state");
+const stateSince = document.getElementById("state-since");
+const locationSelect = document.getElementById("location");
+
+let state = { name: me.state, since: me.state_since ? Date.parse(me.state_since) : null };
+let schedule = page.schedule || [];
+let inContactTime = page.in_contact_time;
+const offers = new Map(); // contact id -> {node, deadline, total}
+const contacts = new Map(); // contact id -> {node, contact, chatId, helpId, seen:Set}
+
+function fail(error) {
+  showError(errorBox, error.message || String(error));
+}
+
+// -- state ------------------------------------------------------------------------------
+
+function renderState() {
+  stateBadge.dataset.state = state.name;
+  stateBadge.textContent = t(`state.${state.name}`);
+  for (const button of document.querySelectorAll("button[data-state]")) {
+    button.setAttribute("aria-pressed", String(button.dataset.state === state.name));
+  }
+}
+
+function tickStateClock() {
+  stateSince.textContent = state.since ? t("agent.since", { duration: duration((serverNow() - state.since) / 1000) }) : "";
+}
+
+if (me.location && [...locationSelect.options].some((o) => o.value === me.location)) {
+  locationSelect.value = me.location;
+}
+
+for (const button of document.querySelectorAll("button[data-state]")) {
+  button.addEventListener("click", async () => {
+    const body = { state: button.dataset.state };
+    if (button.dataset.state === "available") body.location = locationSelect.value;
+    try {
+      const agent = await api("POST", `/api/agents/${encodeURIComponent(me.id)}/state`, body);
+      state = { name: agent.state, since: agent.state_since ? Date.parse(agent.state_since) : serverNow() };
+      renderState();
+      tickStateClock();
+    } catch (error) {
+      fail(error);
+    }
+  });
+}
+
+// -- schedule and right to disconnect --------------------------------------------------
+
+function renderSchedule() {
+  const list = document.getElementById("schedule-list");
+  list.replaceChildren();
+  document.getElementById("schedule-empty").hidden = schedule.length > 0;
+  const now = serverNow();
+  let current = null;
+  for (const segment of schedule) {
+    const start = Date.parse(segment.start);
+    const end = Date.parse(segment.end);
+    const isNow = start <= now && now < end;
+    if (isNow) current = segment;
+    const where = t(`location.${segment.location}`) + (segment.queue ? ` · ${queues[segment.queue] || segment.queue}` : "");
+    list.append(el("li", { dataset: { activity: segment.activity }, "aria-current": isNow ? "true" : null },
+      el("span", { class: "when", text: `${clockTime(segment.start)}–${clockTime(segment.end)}` }),
+      el("span", { text: `${t(`activity.${segment.activity}`)} (${where})` })));
+  }
+  document.getElementById("current-activity").textContent = current
+    ? t("agent.now_activity", { activity: t(`activity.${current.activity}`), until: clockTime(current.end) })
+    : t("agent.now_none");
+  document.getElementById("notice-hours").hidden = inContactTime;
+}
+
+function renderReadiness(verdict) {
+  const notice = document.getElementById("notice-readiness");
+  if (!me.work_modes.includes("home") || verdict === "pass") {
+    notice.hidden = true;
+    return;
+  }
+  notice.hidden = false;
+  document.getElementById("notice-readiness-text").textContent = t(`agent.readiness.${verdict}`);
+}
+
+/** At the next schedule boundary, ask the server again whether contacts may reach us. */
+let boundaryTimer = null;
+function planBoundaryRefresh() {
+  clearTimeout(boundaryTimer);
+  const now = serverNow();
+  const next = schedule.flatMap((s) => [Date.parse(s.start), Date.parse(s.end)]).filter((x) => x > now).sort((a, b) => a - b)[0];
+  if (next === undefined) return;
+  boundaryTimer = setTimeout(refreshDesk, Math.min(next - now + 1000, 2 ** 31 - 1));
+}
+
+async function refreshDesk() {
+  try {
+    const desk = await api("GET", "/api/pages/agent");
+    schedule = desk.schedule;
+    inContactTime = desk.in_contact_time;
+    renderSchedule();
+    planBoundaryRefresh();
+  } catch (error) {
+    fail(error);
+  }
+}
+
+// -- offers -----------------------------------------------------------------------------
+
+async function addOffer(contactId, deadlineIso) {
+  if (offers.has(contactId)) return;
+  let contact;
+  try {
+    contact = await api("GET", `/api/contacts/${contactId}`);
+  } catch (error) {
+    fail(error);
+    return;
+  }
+  if (contact.state !== "offered" || offers.has(contactId)) return;
+  const node = fromTemplate("offer-template");
+  node.dataset.contact = String(contactId);
+  node.setAttribute("aria-labelledby", `offer-title-${contactId}`);
+  node.querySelector(".offer-title").id = `offer-title-${contactId}`;
+  field(node, "queue").textContent = queues[contact.queue_id] || contact.queue_id;
+  field(node, "customer").textContent = contact.customer_ref;
+  field(node, "channel").textContent = t(`channel.${contact.channel}`);
+  const deadline = Date.parse(deadlineIso || contact.offer_deadline);
+  const offer = { node, deadline, total: Math.max(1, deadline - serverNow()) };
+  offers.set(contactId, offer);
+  node.querySelector('[data-action="accept"]').addEventListener("click", () => answerOffer(contactId, "accept"));
+  node.querySelector('[data-action="reject"]').addEventListener("click", () => answerOffer(contactId, "reject"));
+  offersBox.append(node);
+  tickOffers();
+  announce(t("agent.offer.announce", {
+    queue: queues[contact.queue_id] || contact.queue_id,
+    customer: contact.customer_ref,
+    seconds: Math.round((deadline - serverNow()) / 1000),
+  }));
+  node.querySelector('[data-action="accept"]').focus();
+}
+
+function removeOffer(contactId) {
+  const offer = offers.get(contactId);
+  if (!offer) return;
+  offer.node.remove();
+  offers.delete(contactId);
+}
+
+function tickOffers() {
+  for (const offer of offers.values()) {
+    const left = Math.max(0, offer.deadline - serverNow());
+    field(offer.node, "countdown").textContent = t("agent.offer.countdown", { seconds: Math.ceil(left / 1000) });
+    field(offer.node, "meter").style.width = `${(100 * left) / offer.total}%`;
+  }
+}
+
+async function answerOffer(contactId, answer) {
+  const offer = offers.get(contactId);
+  if (offer) for (const b of offer.node.querySelectorAll("button")) b.disabled = true;
+  try {
+    const contact = await api("POST", `/api/contacts/${contactId}/${answer}`);
+    removeOffer(contactId);
+    if (answer === "accept") await addContact(contact);
+  } catch (error) {
+    if (offer) for (const b of offer.node.querySelectorAll("button")) b.disabled = false;
+    fail(error);
+  }
+}
+
+// -- contacts in hand ------------------------------------------------------------------
+
+function renderMessage(entry, message, logName) {
+  if (message.id !== undefined && entry.seen.has(message.id)) return;
+  if (message.id !== undefined) entry.seen.add(message.id);
+  const mine = message.sender === "agent";
+  const log = field(entry.node, logName);
+  log.append(el("li", { class: mine ? "mine" : null },
+    el("span", { class: "from", text: `${t(`sender.${message.sender}`)} · ${clockTime(message.created_at || new Date(serverNow()).toISOString())}` }),
+    el("span", { class: "body", text: message.body })));
+  log.scrollTop = log.scrollHeight;
+}
+
+function setContactMode(entry) {
+  const { node, contact } = entry;
+  const wrapping = contact.state === "wrap_up";
+  node.dataset.state = contact.state;
+  node.querySelector('[data-part="actions"]').hidden = wrapping;
+  node.querySelector('[data-form="transfer"]').hidden = true;
+  node.querySelector('[data-form="wrapup"]').hidden = !wrapping;
+  node.querySelector('[data-form="chat"]').hidden = wrapping || contact.channel !== "chat";
+  node.querySelector('[data-part="chat"]').hidden = contact.channel !== "chat";
+  field(node, "meta").textContent = `${queues[contact.queue_id] || contact.queue_id} · ${t(`channel.${contact.channel}`)} · ${t(`contact_state.${contact.state}`)}`;
+  if (wrapping) input(node, "disposition").focus();
+}
+
+async function addContact(contact, snapshot) {
+  if (contacts.has(contact.id)) {
+    const entry = contacts.get(contact.id);
+    entry.contact = contact;
+    setContactMode(entry);
+    return entry;
+  }
+  const node = fromTemplate("contact-template");
+  node.dataset.contact = String(contact.id);
+  linkLabels(node, `c${contact.id}`);
+  field(node, "title").textContent = t("agent.contact.title", { customer: contact.customer_ref });
+  field(node, "title").id = `contact-title-${contact.id}`;
+  node.setAttribute("aria-labelledby", `contact-title-${contact.id}`);
+  const entry = { node, contact, chatId: null, helpId: null, seen: new Set() };
+  contacts.set(contact.id, entry);
+  contactsBox.append(node);
+  contactsEmpty.hidden = true;
+  setContactMode(entry);
+  wireContact(entry);
+  // conversations and history (from the page snapshot, or fetched after an accept)
+  const conversations = snapshot ? snapshot.conversations : await api("GET", `/api/conversations?contact_id=${contact.id}`);
+  for (const conv of conversations) {
+    if (conv.kind === "customer") entry.chatId = conv.id;
+    if (conv.kind === "help" && conv.state === "open") entry.helpId = conv.id;
+    const messages = conv.messages || await api("GET", `/api/conversations/${conv.id}/messages`);
+    for (const message of messages) {
+      if (conv.kind === "customer") renderMessage(entry, message, "chat-log");
+      else if (conv.state === "open") renderMessage(entry, message, "help-log");
+    }
+  }
+  node.querySelector('[data-part="help"]').hidden = entry.helpId === null;
+  if (!snapshot && contact.channel === "chat") input(node, "chat-input").focus();
+  return entry;
+}
+
+function removeContact(contactId, notice) {
+  const entry = contacts.get(contactId);
+  if (!entry) return;
+  entry.node.remove();
+  contacts.delete(contactId);
+  contactsEmpty.hidden = contacts.size > 0;
+  if (notice) announce(notice);
+}
+
+function errorOf(entry) {
+  return (error) => showError(field(entry.node, "error"), error.message || String(error));
+}
+
+/** Submit a form with its textarea; keep the text if sending fails (retry after a drop). */
+function chatForm(form, textarea, send) {
+  form.addEventListener("submit", async (submit) => {
+    submit.preventDefault();
+    const body = textarea.value.trim();
+    if (!body) return;
+    const button = form.querySelector("button");
+    button.disabled = true;
+    try {
+      await send(body);
+      textarea.value = "";
+    } finally {
+      button.disabled = false;
+      textarea.focus();
+    }
+  });
+  textarea.addEventListener("keydown", (key) => {
+    if (key.key === "Enter" && !key.shiftKey) {
+      key.preventDefault();
+      form.requestSubmit();
+    }
+  });
+}
+
+function wireContact(entry) {
+  const { node } = entry;
+  const id = entry.contact.id;
+  const onError = errorOf(entry);
+  chatForm(node.querySelector('[data-form="chat"]'), input(node, "chat-input"), async (body) => {
+    if (entry.chatId === null) throw new Error(t("agent.chat.none"));
+    try {
+      const message = await api("POST", `/api/conversations/${entry.chatId}/messages`, { body });
+      renderMessage(entry, message, "chat-log");
+    } catch (error) {
+      onError(error);
+      throw error;
+    }
+  });
+  chatForm(node.querySelector('[data-form="help"]'), input(node, "help-input"), async (body) => {
+    try {
+      if (entry.helpId === null) {
+        const conv = await api("POST", `/api/contacts/${id}/help`, { body });
+        entry.helpId = conv.id;
+        const messages = await api("GET", `/api/conversations/${conv.id}/messages`);
+        for (const message of messages) renderMessage(entry, message, "help-log");
+      } else {
+        const message = await api("POST", `/api/conversations/${entry.helpId}/messages`, { body });
+        renderMessage(entry, message, "help-log");
+      }
+    } catch (error) {
+      onError(error);
+      throw error;
+    }
+  });
+  node.querySelector('[data-action="ask-manager"]').addEventListener("click", () => {
+    node.querySelector('[data-part="help"]').hidden = false;
+    input(node, "help-input").focus();
+  });
+  node.querySelector('[data-action="end"]').addEventListener("click", async () => {
+    try {
+      entry.contact = await api("POST", `/api/contacts/${id}/complete`);
+      setContactMode(entry);
+    } catch (error) {
+      onError(error);
+    }
+  });
+  const transferButton = node.querySelector('[data-action="show-transfer"]');
+  const transferForm = node.querySelector('[data-form="transfer"]');
+  transferButton.addEventListener("click", () => {
+    transferForm.hidden = !transferForm.hidden;
+    transferButton.setAttribute("aria-expanded", String(!transferForm.hidden));
+    if (!transferForm.hidden) input(node, "transfer-queue").focus();
+  });
+  transferForm.addEventListener("submit", async (submit) => {
+    submit.preventDefault();
+    const toQueue = input(node, "transfer-queue").value;
+    const toAgent = input(node, "transfer-agent").value.trim();
+    if (Boolean(toQueue) === Boolean(toAgent)) {
+      onError(new Error(t("agent.transfer.one")));
+      return;
+    }
+    try {
+      await api("POST", `/api/contacts/${id}/transfer`, toQueue ? { to_queue: toQueue } : { to_agent: toAgent });
+      removeContact(id, t("agent.transferred"));
+    } catch (error) {
+      onError(error);
+    }
+  });
+  node.querySelector('[data-form="wrapup"]').addEventListener("submit", async (submit) => {
+    submit.preventDefault();
+    const disposition = input(node, "disposition").value;
+    if (!disposition) {
+      onError(new Error(t("agent.wrapup.missing")));
+      return;
+    }
+    try {
+      await api("POST", `/api/contacts/${id}/wrap-up`, { disposition, next_state: "available" });
+      removeContact(id, t("agent.wrapped_up"));
+    } catch (error) {
+      onError(error);
+    }
+  });
+}
+
+// -- events -----------------------------------------------------------------------------
+
+async function refreshContact(contactId) {
+  try {
+    const contact = await api("GET", `/api/contacts/${contactId}`);
+    const entry = contacts.get(contactId);
+    if (["active", "wrap_up"].includes(contact.state) && contact.agent_id === me.id) {
+      removeOffer(contactId);
+      await addContact(contact);
+    } else if (entry) {
+      removeContact(contactId);
+    }
+  } catch (error) {
+    if (error.status === 404) removeContact(contactId);
+    else fail(error);
+  }
+}
+
+async function onEvent(event) {
+  const id = event.contact_id;
+  const data = event.data || {};
+  switch (event.type) {
+    case "agent.state":
+      if (event.agent_id !== me.id) break;
+      state = { name: data.state, since: Date.parse(event.at) };
+      renderState();
+      tickStateClock();
+      break;
+    case "contact.offered":
+      if (event.agent_id === me.id) await addOffer(id, data.deadline);
+      break;
+    case "contact.rejected":
+    case "contact.offer_timeout":
+      removeOffer(id);
+      if (event.type === "contact.offer_timeout") announce(t("agent.offer.timed_out"));
+      break;
+    case "contact.requeued":
+      removeOffer(id);
+      removeContact(id, t("agent.requeued"));
+      break;
+    case "contact.accepted":
+    case "contact.ended":
+    case "contact.transferred":
+      if (event.type === "contact.transferred" && data.from_agent === me.id) removeContact(id);
+      else await refreshContact(id);
+      break;
+    case "contact.completed":
+      removeOffer(id);
+      removeContact(id);
+      break;
+    case "contact.abandoned":
+      removeOffer(id);
+      removeContact(id, t("agent.abandoned"));
+      break;
+    case "contact.taken_over":
+      removeContact(id, t("agent.taken_over"));
+      break;
+    case "message.created": {
+      const entry = contacts.get(id);
+      if (!entry) break;
+      const message = { id: data.message_id, sender: data.sender, body: data.body, created_at: event.at };
+      if (data.kind === "customer") {
+        entry.chatId = entry.chatId ?? data.conversation_id;
+        renderMessage(entry, message, "chat-log");
+        if (data.sender !== "agent") announce(t("agent.chat.new", { customer: entry.contact.customer_ref }));
+      } else if (data.kind === "help") {
+        entry.helpId = data.conversation_id;
+        entry.node.querySelector('[data-part="help"]').hidden = false;
+        renderMessage(entry, message, "help-log");
+        if (data.sender !== "agent") announce(t("agent.help.new"));
+      }
+      break;
+    }
+    case "help.opened": {
+      const entry = contacts.get(id);
+      if (entry) {
+        entry.helpId = data.conversation_id;
+        entry.node.querySelector('[data-part="help"]').hidden = false;
+      }
+      break;
+    }
+    case "help.joined":
+      announce(t("agent.help.joined"));
+      break;
+    case "readiness.result":
+      renderReadiness(data.verdict);
+      break;
+    default:
+      break;
+  }
+}
+
+// -- start --------------------------------------------------------------------------------
+
+renderState();
+tickStateClock();
+renderSchedule();
+renderReadiness(me.readiness);
+planBoundaryRefresh();
+for (const item of page.contacts || []) {
+  if (item.contact.state === "offered") addOffer(item.contact.id, item.contact.offer_deadline);
+  else addContact(item.contact, item).catch(fail);
+}
+setInterval(() => {
+  tickStateClock();
+  tickOffers();
+  document.getElementById("clock").textContent = clockTime(new Date(serverNow()).toISOString(), true);
+}, 1000);
+
+let chain = Promise.resolve();
+const stream = new EventStream({
+  path: page.ws_path,
+  lastId: page.last_event_id,
+  heartbeatS: page.heartbeat_s,
+  // one event at a time, in id order, even when a handler awaits the API
+  onEvent: (event) => { chain = chain.then(() => onEvent(event)).catch(fail); },
+  onStatus: statusReporter(document.getElementById("connection"), t),
+  onTrouble: () => api("GET", "/api/auth/me").catch(() => {}),
+});
+stream.start();
+window.homeshoreStream = stream; // for the end-to-end tests (simulated network drops)

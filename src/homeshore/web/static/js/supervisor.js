@@ -1,0 +1,479 @@
+// Supervisor console: live queue tiles against targets, the team's agents with state,
+// location and adherence, the help-request inbox, and who is on which contact. Everything
+// is kept current by the event stream; the figures themselves are the server's.
+
+import { EventStream, statusReporter } from "./events.js";
+import {
+  announce, api, clockTime, duration, el, fromTemplate, field, number, page, percent, serverNow,
+  showError, t,
+} from "./util.js";
+
+const queues = page.queues;
+const teams = page.teams;
+const conforming = page.conforming;
+const errorBox = document.getElementById("supervisor-error");
+const agents = new Map(page.agents.map((a) => [a.id, { ...a, since: a.state_since ? Date.parse(a.state_since) : null }]));
+const contacts = new Map(page.contacts.map((c) => [c.id, c]));
+const helps = new Map(); // conversation id -> {conversation, contact_id, agent_id, messages: [], seen: Set}
+let selectedHelp = null;
+let customerConversation = null; // {id, contact_id, seen: Set} once the manager took a contact over
+
+function fail(error) {
+  showError(errorBox, error.message || String(error));
+}
+
+function agentName(id) {
+  return agents.get(id)?.name || id || "—";
+}
+
+// -- queue tiles --------------------------------------------------------------------------
+
+const tiles = new Map();
+
+function renderTile(kpis) {
+  const queue = queues[kpis.queue_id];
+  if (!queue) return;
+  let node = tiles.get(kpis.queue_id);
+  if (!node) {
+    node = fromTemplate("tile-template");
+    node.dataset.queue = kpis.queue_id;
+    field(node, "name").textContent = queue.name;
+    tiles.set(kpis.queue_id, node);
+    document.getElementById("queue-tiles").append(node);
+  }
+  const targets = queue.targets;
+  const misses = [];
+  const set = (name, text, target, miss) => {
+    const cell = field(node, name);
+    cell.replaceChildren(text);
+    if (target) cell.append(" ", el("span", { class: "target", text: target }));
+    cell.dataset.miss = String(Boolean(miss));
+    if (miss) misses.push(t(`tile.${name}`));
+  };
+  set("waiting", number(kpis.waiting));
+  const oldestLate = kpis.waiting > 0 && kpis.oldest_wait_s > kpis.threshold_s;
+  set("oldest", kpis.waiting ? duration(kpis.oldest_wait_s) : "—", t("tile.target_wait", { seconds: number(kpis.threshold_s) }), oldestLate);
+  const sl = kpis.service_level;
+  set("sl", sl === null ? "—" : percent(sl), t("tile.target_min", { value: percent(targets.service_level) }), sl !== null && sl < targets.service_level);
+  const asa = kpis.asa_s;
+  set("asa", asa === null ? "—" : `${number(asa, 1)} s`,
+    targets.max_asa_s ? t("tile.target_max", { value: `${number(targets.max_asa_s)} s` }) : "",
+    asa !== null && targets.max_asa_s && asa > targets.max_asa_s);
+  const abandon = kpis.abandon_rate;
+  set("abandon", abandon === null ? "—" : percent(abandon, 1),
+    targets.max_abandon_rate ? t("tile.target_max", { value: percent(targets.max_abandon_rate) }) : "",
+    abandon !== null && targets.max_abandon_rate && abandon > targets.max_abandon_rate);
+  // the late-waiting warning alone is a warning; a missed daily target is a problem
+  const missedTargets = misses.filter((m) => m !== t("tile.oldest"));
+  const status = missedTargets.length ? "bad" : oldestLate ? "warn" : "ok";
+  node.dataset.status = status;
+  field(node, "status").textContent = status === "ok" ? t("tile.on_target") : t("tile.off_target", { what: misses.join(", ") });
+}
+
+// -- agents -------------------------------------------------------------------------------
+
+function scheduledActivity(agent, now) {
+  for (const s of agent.schedule || []) {
+    if (Date.parse(s.start) <= now && now < Date.parse(s.end)) return s.activity;
+  }
+  return null;
+}
+
+function renderAgents() {
+  const body = document.querySelector("#agents-table tbody");
+  const now = serverNow();
+  const rows = [...agents.values()].sort((a, b) => a.name.localeCompare(b.name));
+  body.replaceChildren(...rows.map((agent) => {
+    const activity = scheduledActivity(agent, now);
+    const adherence = activity === null ? "none" : (conforming[activity] || []).includes(agent.state) ? "in" : "out";
+    const adherenceText = activity === null
+      ? t("adherence.unscheduled")
+      : t(`adherence.${adherence}`, { activity: t(`activity.${activity}`) });
+    const held = [...contacts.values()].filter((c) => c.agent_id === agent.id).map((c) => `#${c.id}`);
+    return el("tr", { dataset: { agent: agent.id, adherence } },
+      el("th", { scope: "row", text: agent.name }),
+      el("td", { text: teams[agent.team_id] || agent.team_id }),
+      el("td", {}, el("span", { class: "badge", dataset: { state: agent.state }, text: t(`state.${agent.state}`) })),
+      el("td", { class: "num", text: agent.since ? duration((now - agent.since) / 1000) : "—" }),
+      el("td", { text: agent.location ? t(`location.${agent.location}`) : "—" }),
+      el("td", {}, el("span", { class: "badge", dataset: { adherence }, text: adherenceText })),
+      el("td", { text: held.join(" ") || "—" }));
+  }));
+}
+
+// -- contacts (who is on which) ---------------------------------------------------------
+
+function renderContacts() {
+  const body = document.querySelector("#contacts-table tbody");
+  const open = [...contacts.values()].filter((c) => ["queued", "offered", "active", "wrap_up"].includes(c.state));
+  open.sort((a, b) => a.id - b.id);
+  document.getElementById("contacts-empty").hidden = open.length > 0;
+  body.replaceChildren(...open.map((c) => el("tr", { dataset: { contact: c.id, state: c.state } },
+    el("th", { scope: "row", text: `#${c.id}` }),
+    el("td", { text: queues[c.queue_id]?.name || c.queue_id }),
+    el("td", { text: c.customer_ref || "" }),
+    el("td", { text: t(`contact_state.${c.state}`) }),
+    el("td", { text: c.agent_id ? agentName(c.agent_id) : c.handler_user_id === page.user_id ? t("supervisor.you") : "—" }),
+    el("td", { text: c.since ? clockTime(c.since) : "" }))));
+}
+
+async function loadContact(contactId, patch) {
+  let contact = contacts.get(contactId);
+  if (!contact) {
+    try {
+      contact = await api("GET", `/api/contacts/${contactId}`);
+    } catch (error) {
+      if (error.status !== 404) fail(error);
+      return;
+    }
+  }
+  contacts.set(contactId, { ...contact, ...patch });
+  renderContacts();
+  renderAgents();
+}
+
+// -- help inbox ---------------------------------------------------------------------------
+
+function renderHelpList() {
+  const list = document.getElementById("help-list");
+  const open = [...helps.values()].filter((h) => h.conversation.state === "open");
+  document.getElementById("help-count").textContent = String(open.length);
+  document.getElementById("help-empty").hidden = open.length > 0;
+  list.replaceChildren(...open.map((h) => {
+    const contact = contacts.get(h.contact_id);
+    const last = h.messages[h.messages.length - 1];
+    return el("li", {}, el("button", {
+      type: "button", class: "secondary", "aria-pressed": String(selectedHelp === h.conversation.id),
+      dataset: { conversation: h.conversation.id },
+      onclick: () => selectHelp(h.conversation.id),
+    }, el("strong", { text: t("supervisor.help.item", { agent: agentName(h.agent_id), contact: h.contact_id }) }),
+    el("br"), el("span", { text: last ? last.body : "" })));
+  }));
+  if (selectedHelp !== null && helps.get(selectedHelp)?.conversation.state !== "open") closePanel();
+}
+
+function messageItem(message, mineSender) {
+  return el("li", { class: message.sender === mineSender ? "mine" : null },
+    el("span", { class: "from", text: `${t(`sender.${message.sender}`)} · ${clockTime(message.created_at)}` }),
+    el("span", { class: "body", text: message.body }));
+}
+
+function renderHelpPanel() {
+  const panel = document.getElementById("help-panel");
+  const help = helps.get(selectedHelp);
+  if (!help) {
+    panel.hidden = true;
+    return;
+  }
+  panel.hidden = false;
+  const contact = contacts.get(help.contact_id);
+  document.getElementById("help-panel-title").textContent = t("supervisor.help.panel", { agent: agentName(help.agent_id), contact: help.contact_id });
+  document.getElementById("help-panel-meta").textContent = contact
+    ? `${queues[contact.queue_id]?.name || contact.queue_id} · ${contact.customer_ref} · ${t(`contact_state.${contact.state}`)}`
+    : "";
+  const joined = help.conversation.manager_user_id === page.user_id;
+  const join = document.getElementById("help-join");
+  join.disabled = joined;
+  join.textContent = joined ? t("supervisor.help.joined") : t("supervisor.help.join");
+  document.getElementById("help-takeover").disabled = !contact || contact.state !== "active" || !contact.agent_id;
+  const log = document.getElementById("help-log");
+  log.replaceChildren(...help.messages.map((m) => messageItem(m, "manager")));
+  log.scrollTop = log.scrollHeight;
+}
+
+function selectHelp(conversationId) {
+  selectedHelp = conversationId;
+  renderHelpList();
+  renderHelpPanel();
+  showCustomerPanel();
+  document.getElementById("help-reply-input").focus();
+}
+
+function closePanel() {
+  selectedHelp = null;
+  document.getElementById("help-panel").hidden = true;
+}
+
+async function addHelp(conversation, messages) {
+  if (helps.has(conversation.id)) return helps.get(conversation.id);
+  const help = {
+    conversation,
+    contact_id: conversation.contact_id,
+    agent_id: conversation.agent_id,
+    messages: [],
+    seen: new Set(),
+  };
+  helps.set(conversation.id, help);
+  for (const m of messages || await api("GET", `/api/conversations/${conversation.id}/messages`)) addHelpMessage(help, m);
+  if (!contacts.has(help.contact_id)) await loadContact(help.contact_id, {});
+  renderHelpList();
+  return help;
+}
+
+function addHelpMessage(help, message) {
+  if (help.seen.has(message.id)) return false;
+  help.seen.add(message.id);
+  help.messages.push(message);
+  return true;
+}
+
+// take-over: the manager now talks to the customer
+async function showCustomerPanel() {
+  const help = helps.get(selectedHelp);
+  const contact = help && contacts.get(help.contact_id);
+  const panel = document.getElementById("customer-panel");
+  if (!contact || contact.handler_user_id !== page.user_id || contact.channel !== "chat") {
+    panel.hidden = true;
+    return;
+  }
+  try {
+    const conversations = await api("GET", `/api/conversations?contact_id=${contact.id}`);
+    const customer = conversations.find((c) => c.kind === "customer");
+    if (!customer) return;
+    const messages = await api("GET", `/api/conversations/${customer.id}/messages`);
+    customerConversation = { id: customer.id, contact_id: contact.id, seen: new Set(messages.map((m) => m.id)) };
+    document.getElementById("customer-log").replaceChildren(...messages.map((m) => messageItem(m, "manager")));
+    panel.hidden = false;
+  } catch (error) {
+    fail(error);
+  }
+}
+
+document.getElementById("help-reply").addEventListener("submit", async (submit) => {
+  submit.preventDefault();
+  const box = document.getElementById("help-reply-input");
+  const body = box.value.trim();
+  const help = helps.get(selectedHelp);
+  if (!body || !help) return;
+  try {
+    const message = await api("POST", `/api/conversations/${help.conversation.id}/messages`, { body });
+    addHelpMessage(help, message);
+    box.value = "";
+    renderHelpPanel();
+    renderHelpList();
+  } catch (error) {
+    fail(error);
+  }
+});
+
+document.getElementById("customer-reply").addEventListener("submit", async (submit) => {
+  submit.preventDefault();
+  const box = document.getElementById("customer-reply-input");
+  const body = box.value.trim();
+  if (!body || !customerConversation) return;
+  try {
+    const message = await api("POST", `/api/conversations/${customerConversation.id}/messages`, { body });
+    customerConversation.seen.add(message.id);
+    document.getElementById("customer-log").append(messageItem(message, "manager"));
+    box.value = "";
+  } catch (error) {
+    fail(error);
+  }
+});
+
+for (const form of document.querySelectorAll("#help-reply, #customer-reply")) {
+  form.querySelector("textarea").addEventListener("keydown", (key) => {
+    if (key.key === "Enter" && !key.shiftKey) {
+      key.preventDefault();
+      form.requestSubmit();
+    }
+  });
+}
+
+document.getElementById("help-join").addEventListener("click", async () => {
+  const help = helps.get(selectedHelp);
+  if (!help) return;
+  try {
+    help.conversation = await api("POST", `/api/conversations/${help.conversation.id}/join`);
+    renderHelpPanel();
+  } catch (error) {
+    fail(error);
+  }
+});
+
+document.getElementById("help-takeover").addEventListener("click", async () => {
+  const help = helps.get(selectedHelp);
+  if (!help) return;
+  try {
+    const contact = await api("POST", `/api/contacts/${help.contact_id}/take-over`);
+    contacts.set(contact.id, contact);
+    renderContacts();
+    renderAgents();
+    renderHelpPanel();
+    await showCustomerPanel();
+    announce(t("supervisor.took_over", { contact: contact.id }));
+  } catch (error) {
+    fail(error);
+  }
+});
+
+document.getElementById("help-transfer").addEventListener("submit", async (submit) => {
+  submit.preventDefault();
+  const help = helps.get(selectedHelp);
+  if (!help) return;
+  const toQueue = document.getElementById("help-transfer-queue").value;
+  const toAgent = document.getElementById("help-transfer-agent").value.trim();
+  if (Boolean(toQueue) === Boolean(toAgent)) {
+    fail(new Error(t("agent.transfer.one")));
+    return;
+  }
+  try {
+    const contact = await api("POST", `/api/contacts/${help.contact_id}/transfer`, toQueue ? { to_queue: toQueue } : { to_agent: toAgent });
+    contacts.set(contact.id, contact);
+    renderContacts();
+    renderAgents();
+    renderHelpPanel();
+    announce(t("supervisor.transferred", { contact: contact.id }));
+  } catch (error) {
+    fail(error);
+  }
+});
+
+// -- events ---------------------------------------------------------------------------------
+
+const CONTACT_STATE_OF = {
+  "contact.created": "queued",
+  "contact.offered": "offered",
+  "contact.accepted": "active",
+  "contact.ended": "wrap_up",
+  "contact.requeued": "queued",
+  "contact.rejected": null,
+  "contact.offer_timeout": null,
+  "contact.completed": "completed",
+  "contact.abandoned": "abandoned",
+};
+
+function onContactEvent(event) {
+  const id = event.contact_id;
+  const data = event.data || {};
+  const patch = { since: event.at };
+  const newState = CONTACT_STATE_OF[event.type];
+  if (newState) patch.state = newState;
+  if (event.type === "contact.offered") patch.agent_id = event.agent_id;
+  if (event.type === "contact.requeued") patch.agent_id = null;
+  if (event.type === "contact.taken_over") {
+    patch.agent_id = null;
+    patch.handler_user_id = data.manager_user_id;
+  }
+  if (event.type === "contact.transferred") {
+    loadFresh(id);
+    return;
+  }
+  if (newState === null) return; // the requeue or the next offer follows
+  loadContact(id, patch);
+  if (selectedHelp !== null && helps.get(selectedHelp)?.contact_id === id) renderHelpPanel();
+}
+
+async function loadFresh(contactId) {
+  try {
+    contacts.set(contactId, { ...(await api("GET", `/api/contacts/${contactId}`)), since: new Date(serverNow()).toISOString() });
+  } catch (error) {
+    if (error.status === 404) contacts.delete(contactId);
+    else fail(error);
+  }
+  renderContacts();
+  renderAgents();
+}
+
+async function onEvent(event) {
+  const data = event.data || {};
+  if (event.type === "queue.kpis") {
+    for (const q of data.queues || []) renderTile(q);
+    return;
+  }
+  if (event.type === "agent.state") {
+    const agent = agents.get(event.agent_id);
+    if (agent) {
+      agent.state = data.state;
+      agent.since = Date.parse(event.at);
+      agent.location = data.location;
+      renderAgents();
+    }
+    return;
+  }
+  if (event.type.startsWith("contact.")) {
+    onContactEvent(event);
+    if (event.type === "contact.escalated") announce(t("supervisor.help.announce", { agent: agentName(event.agent_id) }));
+    return;
+  }
+  if (event.type === "help.opened") {
+    try {
+      const conversations = await api("GET", `/api/conversations?contact_id=${event.contact_id}`);
+      const conversation = conversations.find((c) => c.id === data.conversation_id);
+      if (conversation) await addHelp(conversation);
+      announce(t("supervisor.help.announce", { agent: agentName(event.agent_id) }));
+    } catch (error) {
+      fail(error);
+    }
+    return;
+  }
+  if (event.type === "help.joined") {
+    const help = helps.get(data.conversation_id);
+    if (help) {
+      help.conversation = { ...help.conversation, manager_user_id: data.manager_user_id };
+      renderHelpPanel();
+    }
+    return;
+  }
+  if (event.type === "conversation.closed") {
+    const help = helps.get(data.conversation_id);
+    if (help) {
+      help.conversation = { ...help.conversation, state: "closed" };
+      if (selectedHelp === data.conversation_id) closePanel();
+      renderHelpList();
+    }
+    return;
+  }
+  if (event.type === "message.created") {
+    const message = { id: data.message_id, sender: data.sender, body: data.body, created_at: event.at };
+    if (data.kind === "help") {
+      let help = helps.get(data.conversation_id);
+      if (!help) {
+        const conversations = await api("GET", `/api/conversations?contact_id=${event.contact_id}`).catch(() => []);
+        const conversation = conversations.find((c) => c.id === data.conversation_id);
+        if (!conversation) return;
+        help = await addHelp(conversation);
+      }
+      if (addHelpMessage(help, message)) {
+        renderHelpList();
+        if (selectedHelp === data.conversation_id) renderHelpPanel();
+        if (data.sender === "agent") announce(t("supervisor.help.message", { agent: agentName(help.agent_id) }));
+      }
+    } else if (customerConversation && data.conversation_id === customerConversation.id && !customerConversation.seen.has(data.message_id)) {
+      customerConversation.seen.add(data.message_id);
+      document.getElementById("customer-log").append(messageItem(message, "manager"));
+    }
+  }
+}
+
+// -- start ----------------------------------------------------------------------------------
+
+for (const kpis of page.queue_kpis) renderTile(kpis);
+for (const item of page.help) {
+  const help = {
+    conversation: item.conversation,
+    contact_id: item.conversation.contact_id,
+    agent_id: item.conversation.agent_id,
+    messages: [],
+    seen: new Set(),
+  };
+  for (const m of item.messages) addHelpMessage(help, m);
+  helps.set(item.conversation.id, help);
+}
+renderHelpList();
+renderAgents();
+renderContacts();
+setInterval(renderAgents, 1000);
+
+// events are handled one at a time, in id order, even when a handler awaits the API
+let chain = Promise.resolve();
+const stream = new EventStream({
+  path: page.ws_path,
+  lastId: page.last_event_id,
+  heartbeatS: page.heartbeat_s,
+  onEvent: (event) => { chain = chain.then(() => onEvent(event)).catch(fail); },
+  onStatus: statusReporter(document.getElementById("connection"), t),
+  onTrouble: () => api("GET", "/api/auth/me").catch(() => {}),
+});
+stream.start();
+window.homeshoreStream = stream;

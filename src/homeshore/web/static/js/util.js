@@ -1,0 +1,141 @@
+// Shared helpers of the pages: page data, texts, DOM building, formatting, API calls.
+
+const dataElement = document.getElementById("page-data");
+
+/** The JSON the server rendered into the page (user, texts, snapshot, last event id). */
+export const page = dataElement ? JSON.parse(dataElement.textContent) : {};
+
+const texts = page.texts || {};
+
+/** The interface text `key` with its {placeholders} filled from `values`. */
+export function t(key, values = {}) {
+  const text = texts[key];
+  if (text === undefined) {
+    console.error(`missing interface text ${key}`);
+    return key;
+  }
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
+
+/** An element with attributes (`text` sets textContent, `dataset` sets data-*) and children. */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "text") node.textContent = value;
+    else if (name === "dataset") Object.assign(node.dataset, value);
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined) node.append(child);
+  }
+  return node;
+}
+
+/** A copy of <template id=...>'s first element. */
+export function fromTemplate(id) {
+  return document.getElementById(id).content.firstElementChild.cloneNode(true);
+}
+
+/** Give the labels and inputs of a cloned fragment unique ids (label[data-label-for]). */
+export function linkLabels(root, prefix) {
+  for (const label of root.querySelectorAll("[data-label-for]")) {
+    const input = root.querySelector(`[data-input="${label.dataset.labelFor}"]`);
+    if (!input) continue;
+    const id = `${prefix}-${label.dataset.labelFor}`;
+    input.id = id;
+    label.htmlFor = id;
+  }
+}
+
+export function field(root, name) {
+  return root.querySelector(`[data-field="${name}"]`);
+}
+
+export function input(root, name) {
+  return root.querySelector(`[data-input="${name}"]`);
+}
+
+/** "1:05" or "1:02:03" for a number of seconds. */
+export function duration(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${rest}` : `${m}:${rest}`;
+}
+
+const lang = document.documentElement.lang || "fr";
+const zone = page.timezone || undefined;
+
+export function number(value, digits = 0) {
+  return new Intl.NumberFormat(lang, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(value);
+}
+
+export function percent(fraction, digits = 0) {
+  return new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: digits, minimumFractionDigits: digits }).format(fraction);
+}
+
+/** Clock time (HH:MM) in the platform's time zone. */
+export function clockTime(iso, withSeconds = false) {
+  const options = { hour: "2-digit", minute: "2-digit", timeZone: zone };
+  if (withSeconds) options.second = "2-digit";
+  return new Intl.DateTimeFormat(lang, options).format(new Date(iso));
+}
+
+/** Server time estimate: the page carries the server's clock at render time. */
+const skewMs = page.server_now ? Date.parse(page.server_now) - Date.now() : 0;
+export function serverNow() {
+  return Date.now() + skewMs;
+}
+
+export class ApiError extends Error {
+  constructor(status, detail, fieldName) {
+    super(detail);
+    this.status = status;
+    this.field = fieldName;
+  }
+}
+
+/** JSON call to the platform's API with the session cookie; throws ApiError on failure. */
+export async function api(method, path, body) {
+  const options = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (error) {
+    throw new ApiError(0, t("error.network"));
+  }
+  if (response.status === 401) {
+    window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname)}`);
+    throw new ApiError(401, t("error.session"));
+  }
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    const detail = data && typeof data.detail === "string" ? data.detail : t("error.generic", { status: response.status });
+    throw new ApiError(response.status, detail, data && data.field);
+  }
+  return data;
+}
+
+/** Show `message` in an alert element for a while (or until replaced). */
+export function showError(element, message) {
+  element.textContent = message;
+  element.hidden = false;
+  clearTimeout(element._hideTimer);
+  element._hideTimer = setTimeout(() => { element.hidden = true; }, 12000);
+}
+
+/** Say `message` to screen readers through an aria-live region. */
+export function announce(message) {
+  const region = document.getElementById("announcer");
+  if (!region) return;
+  region.textContent = "";
+  setTimeout(() => { region.textContent = message; }, 50);
+}
