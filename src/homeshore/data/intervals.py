@@ -208,6 +208,11 @@ def write_intervals(intervals: pd.DataFrame, path: Path) -> Path:
     raise InputError("interval tables are .parquet or .csv files", path=path)
 
 
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write any table with a `start` column as CSV (ISO 8601 times), atomically."""
+    return _atomic(path, lambda p: _to_csv(frame, p))
+
+
 def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
     frame.to_parquet(path, index=False, compression="zstd")
 
