@@ -58,6 +58,7 @@ __all__ = [
     "VariantModel",
     "apply_variant",
     "base_variant",
+    "load_scenario_and_variants",
     "load_variants",
     "select_variants",
     "variants_from_document",
@@ -336,11 +337,16 @@ def base_variant(scenario: Scenario) -> Variant:
 
 def load_variants(path: Path | str) -> list[Variant]:
     """Read a scenario file and build each of its variants (or the base scenario alone)."""
+    return load_scenario_and_variants(path)[1]
+
+
+def load_scenario_and_variants(path: Path | str) -> tuple[Scenario, list[Variant]]:
+    """The scenario as written (its history belongs to it) and each of its variants."""
     path = Path(path)
     doc, lines = read_document(path)
     # the base must be valid on its own: its errors point at its own lines
-    build_scenario(validate_document(doc, path, lines), path, lines)
-    return variants_from_document(doc, path, lines)
+    base = build_scenario(validate_document(doc, path, lines), path, lines)
+    return base, variants_from_document(doc, path, lines)
 
 
 def select_variants(variants: Sequence[Variant], names: Sequence[str] | None) -> list[Variant]:
