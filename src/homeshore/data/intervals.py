@@ -220,7 +220,7 @@ def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
 def _to_csv(frame: pd.DataFrame, path: Path) -> None:
     out = frame.copy()
     out["start"] = out["start"].map(lambda t: t.isoformat())
-    out.to_csv(path, index=False, float_format="%.6g")
+    out.to_csv(path, index=False, float_format="%.10g")
 
 
 def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
