@@ -16,18 +16,20 @@ from collections.abc import Iterable, Mapping
 from homeshore.domain.queue import Channel, Queue
 from homeshore.routing.types import AgentView
 
-_Entry = tuple[bool, int, float, int, str]
+# an agent's current filing: [view] while it stands, [None] once superseded or removed
+_Ticket = list[AgentView | None]
+_Entry = tuple[bool, int, float, int, _Ticket]
 _Heap = list[_Entry]
-# per agent: the skills mapping it was computed from, and for each queue it serves: the
-# queue, its channel, whether it prefers its agents, and the heap of the agent's level
-_Serve = tuple[str, Channel, bool, _Heap]
-_Served = tuple[Mapping[str, int], tuple[_Serve, ...]]
+# per agent: the skills mapping it was computed from, and per channel, for each queue it
+# serves: the queue, whether that queue prefers its own agents, the heap of the agent's level
+_Serve = tuple[str, bool, _Heap]
+_Served = tuple[Mapping[str, int], tuple[tuple[Channel, tuple[_Serve, ...]], ...]]
 
 
 class IdleIndex:
     """Implements Candidates. Call ``update`` after every change of an agent."""
 
-    __slots__ = ("_by_skill", "_heaps", "_keys", "_live", "_seq", "_served", "_views")
+    __slots__ = ("_by_skill", "_heaps", "_keys", "_seq", "_served", "_tickets")
 
     def __init__(self, queues: Iterable[Queue]) -> None:
         self._by_skill: dict[str, list[tuple[str, Channel, bool]]] = {}
@@ -37,16 +39,15 @@ class IdleIndex:
         self._heaps: dict[tuple[str, int], _Heap] = {}
         # per queue: (level, heap) for the levels in use, highest level first
         self._keys: dict[str, list[tuple[int, _Heap]]] = {}
-        self._live: dict[str, int] = {}
-        self._views: dict[str, AgentView] = {}
+        self._tickets: dict[str, _Ticket] = {}
         self._served: dict[str, _Served] = {}
         self._seq = 0
 
     def __len__(self) -> int:
-        return len(self._live)
+        return len(self._tickets)
 
     def __contains__(self, agent_id: object) -> bool:
-        return agent_id in self._live
+        return agent_id in self._tickets
 
     def _heap(self, queue: str, level: int) -> _Heap:
         key = (queue, level)
@@ -58,60 +59,59 @@ class IdleIndex:
             keys.sort(key=lambda e: -e[0])
         return heap
 
-    def _serves(self, agent: AgentView) -> tuple[_Serve, ...]:
+    def _serves(self, agent: AgentView) -> tuple[tuple[Channel, tuple[_Serve, ...]], ...]:
         cached = self._served.get(agent.id)
         if cached is not None and cached[0] is agent.skills:
             return cached[1]
-        served = tuple(
-            (queue, channel, prefers, self._heap(queue, level))
-            for skill, level in agent.skills.items()
-            if level > 0
-            for queue, channel, prefers in self._by_skill.get(skill, ())
-        )
+        by_channel: dict[Channel, list[_Serve]] = {}
+        for skill, level in agent.skills.items():
+            if level > 0:
+                for queue, channel, prefers in self._by_skill.get(skill, ()):
+                    serve = (queue, prefers, self._heap(queue, level))
+                    by_channel.setdefault(channel, []).append(serve)
+        served = tuple((ch, tuple(serves)) for ch, serves in by_channel.items())
         self._served[agent.id] = (agent.skills, served)
         return served
 
     def update(self, agent: AgentView) -> None:
         """Re-file the agent after a change of state, load, skills or idle time."""
+        old = self._tickets.pop(agent.id, None)
+        if old is not None:
+            old[0] = None
         self._seq += 1
         seq = self._seq
-        aid = agent.id
+        ticket: _Ticket = [agent]
         filed = False
         load = agent.load()
         idle_s = agent.idle_since_s
-        free: dict[Channel, bool] = {}
         primary, planned = agent.primary_queue, agent.planned_queue
         push = heapq.heappush
-        for queue, channel, prefers, heap in self._serves(agent):
-            ok = free.get(channel)
-            if ok is None:
-                ok = free[channel] = agent.free_for(channel)
-            if ok:
+        for channel, serves in self._serves(agent):
+            if not agent.free_for(channel):
+                continue
+            filed = True
+            for queue, prefers, heap in serves:
                 other = not (prefers and queue in (primary, planned))
-                push(heap, (other, load, idle_s, seq, aid))
-                filed = True
+                push(heap, (other, load, idle_s, seq, ticket))
         if filed:
-            self._live[aid] = seq
-            self._views[aid] = agent
-        else:
-            self.remove(aid)
+            self._tickets[agent.id] = ticket
 
     def remove(self, agent_id: str) -> None:
-        self._live.pop(agent_id, None)
-        self._views.pop(agent_id, None)
+        old = self._tickets.pop(agent_id, None)
+        if old is not None:
+            old[0] = None
 
     def first(self, queue: str, min_proficiency: int) -> AgentView | None:
         best: _Entry | None = None
-        live = self._live
         pop = heapq.heappop
         for level, heap in self._keys.get(queue, ()):
             if level < min_proficiency:
                 break
             while heap:
                 top = heap[0]
-                if live.get(top[4]) == top[3]:
+                if top[4][0] is not None:
                     if best is None or top < best:
                         best = top
                     break
                 pop(heap)
-        return None if best is None else self._views[best[4]]
+        return None if best is None else best[4][0]

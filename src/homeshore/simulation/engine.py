@@ -92,6 +92,7 @@ def run_events(
     start = [math.nan] * n
     who = [-1] * n
     push, pop = heapq.heappush, heapq.heappop
+    new_contact = tuple.__new__
     available = AgentState.AVAILABLE
 
     capacity = [v.capacity for v in views]
@@ -182,7 +183,8 @@ def run_events(
                 index.remove(views[p].id)
         elif i < n:
             q = qs[i]
-            contact = WaitingContact(i, qids[q], t_arr, 0, dl[i])
+            # the NamedTuple's own __new__ is a Python frame; build the same tuple directly
+            contact = new_contact(WaitingContact, (i, qids[q], t_arr, 0, dl[i]))
             found = router.choose_agent(contact, index, t_arr)
             if found is not None:
                 k = by_id[found.id]
