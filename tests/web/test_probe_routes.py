@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.services.support import Live
+
+
+def _run(**extra: Any) -> dict[str, Any]:
+    probes = [{"seq": i, "rtt_ms": 20.0 + (i % 2)} for i in range(20)]
+    body: dict[str, Any] = {
+        "probes": probes,
+        "probes_per_sample": 5,
+        "transfers": [
+            {"direction": "download", "size_bytes": 64_000, "elapsed_ms": 40.0},
+            {"direction": "upload", "size_bytes": 64_000, "elapsed_ms": 60.0},
+        ],
+        "wired": True,
+        "usb_headset": True,
+        "quiet_room": True,
+    }
+    body.update(extra)
+    return body
+
+
+def test_probe_socket_echoes_and_answers_transfers(live: Live) -> None:
+    token = live.login("h1")
+    with live.client.websocket_connect(f"/api/readiness/probe/ws?token={token}") as ws:
+        ws.send_text(json.dumps({"type": "probe", "seq": 7}))
+        assert ws.receive_json() == {"type": "probe", "seq": 7}
+        ws.send_text(json.dumps({"type": "download", "bytes": 1000}))
+        down = ws.receive_json()
+        assert down["bytes"] == 1000 and len(down["payload"]) == 1000
+        ws.send_text(json.dumps({"type": "upload", "payload": "x" * 500}))
+        assert ws.receive_json() == {"type": "upload", "bytes": 500}
+        ws.send_text(json.dumps({"type": "download", "bytes": 10**9}))
+        assert ws.receive_json()["type"] == "error"
+
+
+def test_probe_socket_needs_a_session(live: Live) -> None:
+    from starlette.websockets import WebSocketDisconnect
+
+    with (
+        pytest.raises(WebSocketDisconnect) as refused,
+        live.client.websocket_connect("/api/readiness/probe/ws?token=nope") as ws,
+    ):
+        ws.receive_text()
+    assert refused.value.code == 4401
+
+
+def test_a_good_run_passes_and_is_stored_for_the_agent(live: Live) -> None:
+    r = live.post("h1", "/api/readiness/probe", _run())
+    assert r.status_code == 201, r.text
+    out = r.json()
+    assert out["check"]["verdict"] == "pass"
+    assert out["check"]["agent_id"] == "h1"
+    summary = out["summary"]
+    assert len(summary["samples"]) == 4 and summary["sent"] == 20 and summary["lost"] == 0
+    assert summary["rtt_ms"] == pytest.approx(20.5)
+    assert summary["jitter_ms"] == pytest.approx(1.0)
+    # slowest direction: 512,000 bits in 60 - 20.5 ms
+    assert summary["bandwidth_kbps"] == pytest.approx(512_000 / 39.5)
+    stored = live.get("h1", "/api/agents/h1/readiness").json()
+    assert stored[0]["id"] == out["check"]["id"]
+    assert live.platform.agents["h1"].readiness == "pass"
+
+
+def test_losses_and_a_noisy_room_are_judged_and_worded_for_the_reader(live: Live) -> None:
+    probes = [{"seq": i, "rtt_ms": None if i % 4 == 0 else 30.0} for i in range(20)]
+    r = live.client.post(
+        "/api/readiness/probe",
+        json=_run(probes=probes, quiet_room=False),
+        headers={**live.headers("h1"), "Accept-Language": "en"},
+    )
+    assert r.status_code == 201, r.text
+    out = r.json()
+    assert out["check"]["verdict"] == "fail"
+    assert out["summary"]["loss_pct"] == pytest.approx(25.0)
+    assert any(r.startswith("packet loss 40 %") for r in out["check"]["reasons"])
+    assert "The room is not quiet (customers hear the background)" in out["reasons"]
+    french = live.post("h1", "/api/readiness/probe", _run(probes=probes)).json()
+    assert any(reason.startswith("Le taux de pertes") for reason in french["reasons"])
+    assert french["checked_at_text"].startswith("Test du ")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"probes": []}, "probes"),
+        ({"probes": [{"seq": 0, "rtt_ms": -1}]}, "rtt_ms"),
+        ({"probes": [{"seq": 0, "rtt_ms": 1.0}, {"seq": 0, "rtt_ms": 2.0}]}, "probes"),
+        ({"probes_per_sample": 0}, "probes_per_sample"),
+        ({"transfers": [{"direction": "sideways", "size_bytes": 1, "elapsed_ms": 1}]}, "direction"),
+        ({"colour": "blue"}, "colour"),
+    ],
+)
+def test_bad_runs_get_a_clear_4xx(live: Live, change: dict[str, Any], field: str) -> None:
+    r = live.post("h1", "/api/readiness/probe", _run(**change))
+    assert r.status_code == 422, r.text
+    assert field in r.text
+
+
+def test_only_agents_store_checks_and_only_with_a_session(live: Live) -> None:
+    assert live.post("m.red", "/api/readiness/probe", _run()).status_code == 403
+    live.client.cookies.clear()
+    assert live.client.post("/api/readiness/probe", json=_run()).status_code == 401
