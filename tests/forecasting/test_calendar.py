@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from homeshore.domain.time import WeeklyHours
+from homeshore.forecasting.calendar import (
+    AFTER,
+    EVE,
+    HOLIDAY,
+    MONTH_START,
+    NORMAL,
+    REDUCED,
+    DayCalendar,
+    Event,
+    inferred_open_mask,
+    opening_mask,
+)
+
+WEEKDAYS = range(5)
+
+
+def test_french_public_holidays_and_their_eves() -> None:
+    cal = DayCalendar.build("FR", [2026])
+    days = [dt.date(2026, 4, 30), dt.date(2026, 5, 1), dt.date(2026, 5, 4), dt.date(2026, 5, 12)]
+    assert cal.kinds("q", days, WEEKDAYS) == [EVE, HOLIDAY, AFTER, NORMAL]
+    assert cal.default_effects[HOLIDAY] == pytest.approx(0.25)
+
+
+def test_israeli_holidays_1999_with_reduced_days_and_country_defaults() -> None:
+    cal = DayCalendar.build("IL", [1999])
+    sun_thu = (6, 0, 1, 2, 3)
+    days = [dt.date(1999, 3, 31) + dt.timedelta(days=i) for i in range(9)]
+    assert cal.kinds("q", days, sun_thu) == [
+        EVE,  # 31 March: eve of Pesach
+        HOLIDAY,  # 1 April: Pesach
+        REDUCED,  # intermediate days (Friday, Saturday)
+        REDUCED,
+        AFTER,  # Sunday 4 April: first working day after the holiday
+        REDUCED,
+        EVE,  # 6 April: eve of the seventh day
+        HOLIDAY,
+        AFTER,  # 8 April: first working day after
+    ]
+    assert cal.default_effects[EVE] < 0.5
+
+
+def test_first_working_days_of_a_month() -> None:
+    cal = DayCalendar.build(None, [2026])
+    # 1 March 2026 is a Sunday: Monday 2 and Tuesday 3 are the first working days
+    days = [dt.date(2026, 3, d) for d in (1, 2, 3, 4)]
+    assert cal.kinds("q", days, WEEKDAYS) == [NORMAL, MONTH_START, MONTH_START, NORMAL]
+
+
+def test_event_beats_holiday_and_applies_to_its_queues() -> None:
+    event = Event("outage", dt.date(2026, 5, 1), dt.date(2026, 5, 2), 0.0, queues=("q1",))
+    cal = DayCalendar.build("FR", [2026], [event])
+    days = [dt.date(2026, 5, 1), dt.date(2026, 5, 2)]
+    assert cal.kinds("q1", days) == ["outage", "outage"]
+    assert cal.kinds("q2", days, WEEKDAYS) == [HOLIDAY, NORMAL]
+
+
+def test_event_validation() -> None:
+    with pytest.raises(ValueError, match="ends"):
+        Event("x", dt.date(2026, 5, 2), dt.date(2026, 5, 1))
+    with pytest.raises(ValueError, match="reserved"):
+        Event(HOLIDAY, dt.date(2026, 5, 1), dt.date(2026, 5, 1))
+
+
+def test_unknown_country_is_an_error() -> None:
+    with pytest.raises(ValueError, match="XX"):
+        DayCalendar.build("XX", [2026])
+
+
+def test_opening_mask_from_weekly_hours() -> None:
+    hours = WeeklyHours.from_mapping({"mon": ["08:00-21:00"], "sat": ["09:15-12:00"]})
+    mask = opening_mask(hours, 30)
+    assert mask[0].sum() == 26 and mask[0, 16] and not mask[0, 15] and not mask[0, 42]
+    assert mask[5, 18] and mask[5, 23] and not mask[5, 24]  # 09:00 slot partly open
+    assert not mask[6].any()
+
+
+def test_inferred_mask_closes_slots_never_used() -> None:
+    volume = np.zeros((14, 4))
+    volume[:, 1] = 3.0
+    volume[0, 2] = 1.0  # one Monday contact at slot 2
+    volume[7] = np.nan  # a missing Monday
+    weekdays = np.arange(14) % 7
+    mask = inferred_open_mask(volume, weekdays)
+    assert mask[0].tolist() == [False, True, True, False]
+    assert mask[1].tolist() == [False, True, False, False]

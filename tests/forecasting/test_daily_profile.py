@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from homeshore.forecasting import ForecastSettings, backtest, setups
+from homeshore.forecasting.calendar import DayCalendar
+from homeshore.forecasting.daily_profile import DailyProfile, choose_level, fit_daily
+from homeshore.forecasting.metrics import poisson_mean_abs_deviation
+from tests.forecasting.synthetic import DAILY, poisson_table, rates, table_from_grid
+
+FIRST = dt.date(2026, 1, 5)
+SETTINGS = ForecastSettings(timezone="Europe/Paris", country="")
+
+
+def _setup(table: pd.DataFrame, country: str = ""):  # type: ignore[no-untyped-def]
+    settings = ForecastSettings(timezone="Europe/Paris", country=country)
+    return setups(table, settings)["q1"]
+
+
+def test_reaches_the_poisson_floor_on_a_seasonal_poisson_series() -> None:
+    rng = np.random.default_rng(20260101)
+    days = 20 * 7
+    table, lam = poisson_table(rng, FIRST, days)
+    result = backtest(
+        setups(table, SETTINGS),
+        [DailyProfile()],
+        min_train_weeks=10,
+        with_intervals=[],
+    )
+    scores = result.scores.set_index(["method", "queue"])
+    ours = scores.loc[("daily_profile", "q1")]
+    floor = scores.loc[("poisson_floor", "q1")]
+    start = days - 10 * 7
+    actual = setups(table, SETTINGS)["q1"].history.volume[start:]
+    true_floor = poisson_mean_abs_deviation(lam[start:]).sum() / actual.sum()
+    assert abs(floor["wape"] / true_floor - 1) < 0.05  # the hindsight floor is honest
+    assert ours["wape"] < 1.10 * true_floor  # within 10 % of the physical limit
+    assert abs(ours["bias"]) < 0.02
+
+
+def test_daily_model_recovers_weekday_factors_and_level() -> None:
+    rng = np.random.default_rng(7)
+    table, _ = poisson_table(rng, FIRST, 12 * 7, scale=2.0)
+    setup = _setup(table)
+    context = setup.context(setup.history.n_days, FIRST + dt.timedelta(weeks=12), 7)
+    fit = fit_daily(context, weekday_half_life_weeks=8.0, level_half_lives_weeks=(1.0, 4.0))
+    np.testing.assert_allclose(fit.weekday_factor[:6], DAILY[:6] / DAILY[0], rtol=0.04)
+    assert fit.weekday_factor[6] == 0.0  # Sunday closed
+    assert abs(fit.level / (2.0 * DAILY[0]) - 1) < 0.03
+
+
+def test_glm_is_the_weighted_poisson_fit_statsmodels_gives() -> None:
+    rng = np.random.default_rng(11)
+    table, _ = poisson_table(rng, FIRST, 6 * 7)
+    setup = _setup(table)
+    context = setup.context(setup.history.n_days, FIRST + dt.timedelta(weeks=6), 7)
+    fit = fit_daily(context, weekday_half_life_weeks=3.0, level_half_lives_weeks=(1.0,))
+    totals = setup.history.volume.sum(axis=1)
+    wd = setup.history.weekdays()
+    rows = context.normal_days() & (wd < 6)  # first working days of a month are apart
+    age = (42 - np.arange(42)) / 7
+    x = np.column_stack(
+        [(np.arange(42) // 7 == b).astype(float) for b in range(6)]
+        + [(wd == d).astype(float) for d in range(1, 6)]
+    )
+    ref = sm.GLM(
+        totals[rows], x[rows], family=sm.families.Poisson(), var_weights=0.5 ** (age[rows] / 3)
+    ).fit()
+    np.testing.assert_allclose(fit.weekday_factor[1:6], np.exp(ref.params[6:]), rtol=1e-6)
+    np.testing.assert_allclose(fit.week_level[::7], np.exp(ref.params[:6]), rtol=1e-6)
+
+
+def test_level_shift_is_followed_within_two_weeks() -> None:
+    rng = np.random.default_rng(5)
+    lam = rates(FIRST, 14 * 7)
+    lam[10 * 7 :] *= 1.5  # the service grows by half in week 11
+    counts = rng.poisson(lam).astype(float)
+    setup = _setup(table_from_grid(counts, FIRST))
+    out = setup.predict(DailyProfile(), setup.context(12 * 7, FIRST + dt.timedelta(weeks=12), 7))
+    assert abs(out.sum() / lam[12 * 7 : 13 * 7].sum() - 1) < 0.08
+
+
+def test_choose_level_prefers_fast_half_life_after_shifts() -> None:
+    steps = np.array([100.0] * 6 + [200.0] * 6)
+    assert choose_level(steps, (0.5, 8.0)) > 190
+    assert choose_level(np.array([100.0, 102.0]), (1.0,)) == 101.0
+    assert choose_level(np.array([np.nan, np.nan]), (1.0,)) == 0.0
+
+
+def test_holiday_effect_is_estimated_from_past_holidays() -> None:
+    rng = np.random.default_rng(9)
+    days = 26 * 7  # 5 January to 5 July 2026
+    lam = rates(FIRST, days)
+    dates = [FIRST + dt.timedelta(days=i) for i in range(days)]
+    kinds = DayCalendar.build("FR", [2026]).kinds("q1", dates, range(5))
+    holidays = [i for i, kind in enumerate(kinds) if kind == "holiday" and lam[i].sum() > 0]
+    assert len(holidays) == 5  # Easter Monday, 1 May, 8 May, Ascension, Whit Monday
+    lam[holidays] *= 0.5
+    setup = _setup(table_from_grid(rng.poisson(lam).astype(float), FIRST), country="FR")
+    start = FIRST + dt.timedelta(days=days)
+    context = setup.context(days, start, 21)
+    fit = fit_daily(context, weekday_half_life_weeks=8.0, level_half_lives_weeks=(2.0,))
+    # five holidays at half volume, one prior pseudo-day at the default 0.25: about 0.46
+    assert 0.40 < fit.effects["holiday"] < 0.52
+    daily, _ = DailyProfile().daily(context)
+    bastille = (dt.date(2026, 7, 14) - start).days
+    assert context.horizon_kinds[bastille] == "holiday"
+    assert daily[bastille] / daily[bastille + 7] == pytest.approx(fit.effects["holiday"])
+
+
+def test_special_day_keeps_its_own_shape() -> None:
+    # an eve closes at noon: after a few eves in history the forecast eve does too
+    rng = np.random.default_rng(13)
+    days = 26 * 7
+    lam = rates(FIRST, days)
+    morning = np.arange(48) < 24
+    dates = [FIRST + dt.timedelta(days=i) for i in range(days)]
+    kinds = DayCalendar.build("FR", [2026]).kinds("q1", dates, range(5))
+    eves = [i for i, kind in enumerate(kinds) if kind == "holiday_eve"]
+    assert len(eves) >= 3
+    for i in eves:
+        lam[i] = np.where(morning, lam[i], 0.0)
+    setup = _setup(table_from_grid(rng.poisson(lam).astype(float), FIRST), country="FR")
+    eve = dt.date(2026, 7, 13)  # eve of 14 July
+    start = FIRST + dt.timedelta(days=days)
+    assert start <= eve < start + dt.timedelta(days=14)
+    context = setup.context(setup.history.n_days, start, 21)
+    out = setup.predict(DailyProfile(), context)
+    j = (eve - start).days
+    assert context.horizon_kinds[j] == "holiday_eve"
+    assert out[j, 24:].sum() < 0.35 * out[j].sum()
+    assert context.horizon_kinds[j + 7] == "normal"  # the Monday after: a full day
+    assert out[j + 7, 24:].sum() > 0.45 * out[j + 7].sum()
