@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from homeshore.analytics.export import write_table
-from homeshore.analytics.report import build_report, render_report
+from homeshore.analytics.report import build_report, differences, render_report
 from homeshore.analytics.results import (
     AUDIT_COLUMNS,
     VariantOutcome,
@@ -119,3 +119,16 @@ def test_tables_written_as_csv_and_json(tmp_path: Path, tiny_schedule: Schedule)
     back = pd.read_csv(paths[0])
     assert list(back["start"])[:1] == ["2026-11-02T08:00:00+01:00"]
     assert not list((tmp_path / "out").glob("*.tmp"))
+
+
+def test_differences_from_the_first_variant(
+    tiny_scenario: Scenario, tiny_schedule: Schedule
+) -> None:
+    a = analyse(_outcome("one", tiny_scenario, tiny_schedule, sl=0.9))
+    b = analyse(_outcome("two", tiny_scenario, tiny_schedule, sl=0.7))
+    diff = differences(comparison_table([a, b])).set_index("variant")
+    assert list(diff.index) == ["Variant two"]
+    assert diff.loc["Variant two", "service_level"] == pytest.approx(-0.2)
+    assert diff.loc["Variant two", "paid_h"] == 0
+    html = render_report(build_report([a, b], history_before(a.outcome.requirements), title="t"))
+    assert "Difference from Variant one" in html and "-20.0%" in html

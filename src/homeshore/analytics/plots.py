@@ -49,6 +49,11 @@ def _date_axis(ax: Axes, fmt: str = "%a %d", every_days: int = 1) -> None:
     ax.grid(True, alpha=0.3)
 
 
+def _legend_above(ax: Axes, ncols: int) -> None:
+    """The legend right-aligned above the axes, level with the left-aligned title."""
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=ncols, fontsize=8, frameon=False)
+
+
 def _queue_axes(n: int, height: float, width: float = 11.0) -> tuple[Figure, list[Axes]]:
     fig = Figure(figsize=(width, height * max(1, n)), layout="constrained")
     axes = fig.subplots(max(1, n), 1, squeeze=False)
@@ -89,7 +94,7 @@ def forecast_figure(
         ax.set_title(f"{queue}: contacts per interval", loc="left", fontsize=10)
         ax.axvline(_naive_local(pd.Series([first]), timezone).iloc[0], color="k", lw=0.6, ls=":")
         _date_axis(ax, "%d %b", max(1, 7 * (history_weeks + 1) // 14))
-        ax.legend(loc="upper left", fontsize=8, ncols=3)
+        _legend_above(ax, 3)
     return _png(fig)
 
 
@@ -133,7 +138,7 @@ def coverage_figure(coverage: pd.DataFrame, timezone: str) -> bytes:
         ax.set_title(f"{queue}: agents per interval", loc="left", fontsize=10)
         ax.set_ylim(bottom=0)
         _date_axis(ax)
-        ax.legend(loc="upper left", fontsize=8, ncols=4)
+        _legend_above(ax, 4)
     return _png(fig)
 
 
@@ -143,19 +148,16 @@ def simulation_figure(kpis: pd.DataFrame, timezone: str) -> bytes:
     fig = Figure(figsize=(13.0, 2.3 * max(1, len(queues))), layout="constrained")
     grid = fig.subplots(max(1, len(queues)), len(SIM_PANELS), squeeze=False)
     for row, queue in zip(grid, queues, strict=True):
-        k = kpis[(kpis["queue"] == queue) & (kpis["offered"] > 0)]
+        k = kpis[kpis["queue"] == queue]
+        closed = k["offered"] <= 0
         x = _naive_local(k["start"], timezone)
         for ax, (column, label, scale, target) in zip(row, SIM_PANELS, strict=True):
-            ax.fill_between(
-                x,
-                k[f"{column}_lo"] * scale,
-                k[f"{column}_hi"] * scale,
-                color=FORECAST_COLOUR,
-                alpha=0.25,
-                lw=0,
-                step="post",
+            lo, mid, hi = (
+                k[c].astype(float).mask(closed) * scale
+                for c in (f"{column}_lo", column, f"{column}_hi")
             )
-            ax.step(x, k[column] * scale, where="post", color=FORECAST_COLOUR, lw=0.9)
+            ax.fill_between(x, lo, hi, color=FORECAST_COLOUR, alpha=0.25, lw=0, step="post")
+            ax.step(x, mid, where="post", color=FORECAST_COLOUR, lw=0.9)
             if target is not None and target in k and k[target].notna().any():
                 ax.axhline(float(k[target].iloc[0]) * scale, color=TARGET_COLOUR, lw=0.8, ls="--")
             ax.set_title(f"{queue}: {label}", loc="left", fontsize=9)

@@ -100,6 +100,7 @@ class ReportView:
     subtitle: str
     facts: tuple[tuple[str, str], ...]
     comparison: TableView
+    differences: TableView | None
     comparison_figure: FigureView | None
     demand: tuple[FigureView, ...]
     variants: tuple[VariantView, ...]
@@ -118,14 +119,49 @@ COVERAGE_FORMATS = {
     "short_agent_h": "{:,.1f}",
     "over_agent_h": "{:,.1f}",
 }
+COVERAGE_LABELS = {
+    "required_agent_h": "required",
+    "scheduled_agent_h": "target",
+    "planned_agent_h": "planned",
+    "short_agent_h": "short",
+    "over_agent_h": "over",
+    "intervals_short": "intervals short",
+}
 SIM_FORMATS = {
     "offered": "{:,.0f}",
     "service_level": "{:.1%}",
     "asa_s": "{:.1f}",
     "abandon_rate": "{:.2%}",
 }
-COVER_FORMATS = {"work_h": "{:,.1f}", "share": "{:.0%}"}
+SIM_LABELS = {
+    "offered": "contacts",
+    "service_level": "service level",
+    "asa_s": "ASA (s)",
+    "abandon_rate": "abandon rate",
+}
 SEAT_FORMATS = {"utilisation": "{:.0%}"}
+SEAT_LABELS = {"peak_seats_used": "peak used", "peak_at": "first at peak"}
+
+
+def _cover_by_location(cover: pd.DataFrame) -> pd.DataFrame:
+    """Evenings and Saturdays side by side, one row per location."""
+    rows = []
+    for location, g in cover.groupby("location", sort=False):
+        row: dict[str, object] = {"location": location}
+        for period, label in (("weekday_evening", "weekday evenings"), ("saturday", "Saturdays")):
+            p = g[g["period"] == period]
+            row[f"{label}: hours"] = float(p["work_h"].sum())
+            row[f"{label}: share"] = float(p["share"].sum())
+            row[f"{label}: advisors"] = int(p["agents"].sum())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+COVER_FORMATS = {
+    f"{label}: {kind}": fmt
+    for label in ("weekday evenings", "Saturdays")
+    for kind, fmt in (("hours", "{:,.1f}"), ("share", "{:.0%}"))
+}
 
 
 def _onsite_training(a: VariantAnalysis) -> pd.DataFrame:
@@ -140,16 +176,36 @@ def _onsite_training(a: VariantAnalysis) -> pd.DataFrame:
                 "team": team,
                 "advisors": len(g),
                 "home volunteers": len(volunteers),
-                "volunteers' on-site days": int(volunteers["onsite_days"].sum()),
-                "volunteers' home days": int(volunteers["home_days"].sum()),
-                "fewest on-site days of a volunteer": int(volunteers["onsite_days"].min())
+                "their days on site": int(volunteers["onsite_days"].sum()),
+                "their days at home": int(volunteers["home_days"].sum()),
+                "fewest days on site": int(volunteers["onsite_days"].min())
                 if len(volunteers)
                 else None,
-                "training hours": float(g["training_h"].sum()),
+                "training (h)": float(g["training_h"].sum()),
                 "training share": float(g["training_h"].sum()) / paid if paid else 0.0,
             }
         )
     return pd.DataFrame(rows)
+
+
+def differences(table: pd.DataFrame) -> pd.DataFrame:
+    """Each variant after the first minus the first, for the COMPARISON figures."""
+    first = table.iloc[0]
+    rows = []
+    for _, row in table.iloc[1:].iterrows():
+        diff: dict[str, object] = {"variant": row["title"]}
+        for key, _, _ in COMPARISON:
+            diff[key] = float(row[key]) - float(first[key])
+        rows.append(diff)
+    return pd.DataFrame(rows, columns=["variant", *(k for k, _, _ in COMPARISON)])
+
+
+def _signed(fmt: str) -> str:
+    """'{:,.1f}' -> '{:+,.1f}'; percentages become percentage points."""
+    if fmt.endswith("%}"):
+        digits = fmt[fmt.index(".") + 1 : -2]
+        return "{:+." + digits + "%}"
+    return fmt.replace("{:", "{:+", 1)
 
 
 def _variant_view(a: VariantAnalysis) -> VariantView:
@@ -195,19 +251,27 @@ def _variant_view(a: VariantAnalysis) -> VariantView:
     costs: list[tuple[str, int]] = sorted(o.penalty_costs.items(), key=lambda kv: (-kv[1], kv[0]))
     penalties = pd.DataFrame(costs, columns=["soft goal", "cost"])
     tables = [
-        TableView.of("Coverage per queue (agent-hours)", a.coverage_by_queue, COVERAGE_FORMATS),
-        TableView.of("Simulated service per queue", a.simulation_by_queue, SIM_FORMATS),
-        TableView.of("Seats per site", a.seats, SEAT_FORMATS),
         TableView.of(
-            "Evenings and Saturdays: who takes the contacts",
-            a.cover,
-            COVER_FORMATS,
-            note="Weekday evenings start at the workforce settings' evening start.",
+            "Coverage per queue (agent-hours)",
+            a.coverage_by_queue,
+            COVERAGE_FORMATS,
+            labels=COVERAGE_LABELS,
+            note="Target: after shrinkage. Short and over: against the target, per interval.",
         ),
         TableView.of(
-            "On-site days and training placed",
+            "Simulated service per queue", a.simulation_by_queue, SIM_FORMATS, labels=SIM_LABELS
+        ),
+        TableView.of("Seats per site", a.seats, SEAT_FORMATS, labels=SEAT_LABELS),
+        TableView.of(
+            "Evenings and Saturdays: who takes the contacts",
+            _cover_by_location(a.cover),
+            COVER_FORMATS,
+            note="Contact hours on weekdays from the evening start to midnight, and on Saturdays.",
+        ),
+        TableView.of(
+            "On-site days of home volunteers, and training placed",
             _onsite_training(a),
-            {"training hours": "{:,.1f}", "training share": "{:.1%}"},
+            {"training (h)": "{:,.1f}", "training share": "{:.1%}"},
         ),
         TableView.of(
             "Roster",
@@ -261,6 +325,16 @@ def build_report(
     shown = table.drop(columns=["variant"]).rename(columns={"title": "variant"})
     labels = {key: label for key, label, _ in COMPARISON}
     comparison = TableView.of("", shown, _formats(COMPARISON), labels=labels)
+    diff = None
+    if len(analyses) > 1:
+        signed = {key: _signed(fmt) for key, _, fmt in COMPARISON}
+        diff = TableView.of(
+            f"Difference from {analyses[0].outcome.label}",
+            differences(table),
+            signed,
+            labels=labels,
+            note="Shares and rates: differences in percentage points.",
+        )
     chart = None
     if len(analyses) > 1:
         chart = FigureView(
@@ -306,6 +380,7 @@ def build_report(
         subtitle=analyses[0].outcome.scenario.description,
         facts=tuple(facts),
         comparison=comparison,
+        differences=diff,
         comparison_figure=chart,
         demand=demand,
         variants=tuple(_variant_view(a) for a in analyses),

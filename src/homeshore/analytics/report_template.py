@@ -89,6 +89,7 @@ TEMPLATE: Final = """\
 <section id="comparison">
   <h2>Variants side by side</h2>
   {{ table(report.comparison) }}
+  {% if report.differences %}{{ table(report.differences) }}{% endif %}
   {% if report.comparison_figure %}{{ figure(report.comparison_figure) }}{% endif %}
 </section>
 <section id="demand">
