@@ -188,7 +188,8 @@ def workforce_figure(
             bottom += pivot[loc].to_numpy()
     ax_hours.set_title("paid hours per day, by location", loc="left", fontsize=10)
     ax_hours.tick_params(axis="x", labelrotation=45, labelsize=8)
-    ax_hours.legend(fontsize=8)
+    ax_hours.margins(y=0.2)
+    ax_hours.legend(fontsize=8, ncols=3, loc="upper center")
     for i, site in enumerate(seats["site"]):
         occ = occupancy[occupancy["site"] == site]
         colour = f"C{i}"
@@ -219,7 +220,8 @@ def workforce_figure(
         ax_cover.bar(names, hours, bottom=bottom, color=colour, label=loc)
         bottom += np.array(hours)
     ax_cover.set_title("contact hours on evenings / Saturdays", loc="left", fontsize=10)
-    ax_cover.legend(fontsize=8)
+    ax_cover.margins(y=0.25)
+    ax_cover.legend(fontsize=8, ncols=3, loc="upper center")
     return _png(fig)
 
 

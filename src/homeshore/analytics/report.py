@@ -143,25 +143,24 @@ SEAT_FORMATS = {"utilisation": "{:.0%}"}
 SEAT_LABELS = {"peak_seats_used": "peak used", "peak_at": "first at peak"}
 
 
-def _cover_by_location(cover: pd.DataFrame) -> pd.DataFrame:
-    """Evenings and Saturdays side by side, one row per location."""
-    rows = []
-    for location, g in cover.groupby("location", sort=False):
-        row: dict[str, object] = {"location": location}
-        for period, label in (("weekday_evening", "weekday evenings"), ("saturday", "Saturdays")):
-            p = g[g["period"] == period]
-            row[f"{label}: hours"] = float(p["work_h"].sum())
-            row[f"{label}: share"] = float(p["share"].sum())
-            row[f"{label}: advisors"] = int(p["agents"].sum())
-        rows.append(row)
-    return pd.DataFrame(rows)
+PERIOD_NAMES = {"weekday_evening": "weekday evenings", "saturday": "Saturdays"}
 
 
-COVER_FORMATS = {
-    f"{label}: {kind}": fmt
-    for label in ("weekday evenings", "Saturdays")
-    for kind, fmt in (("hours", "{:,.1f}"), ("share", "{:.0%}"))
-}
+def _cover_rows(cover: pd.DataFrame) -> pd.DataFrame:
+    """Evenings and Saturdays: the locations that take contacts then, with hours and share."""
+    worked = cover[cover["work_h"] > 0]
+    return pd.DataFrame(
+        {
+            "period": worked["period"].map(PERIOD_NAMES),
+            "location": worked["location"],
+            "advisors": worked["agents"],
+            "contact hours": worked["work_h"],
+            "share": worked["share"],
+        }
+    )
+
+
+COVER_FORMATS = {"contact hours": "{:,.1f}", "share": "{:.0%}"}
 
 
 def _onsite_training(a: VariantAnalysis) -> pd.DataFrame:
@@ -264,7 +263,7 @@ def _variant_view(a: VariantAnalysis) -> VariantView:
         TableView.of("Seats per site", a.seats, SEAT_FORMATS, labels=SEAT_LABELS),
         TableView.of(
             "Evenings and Saturdays: who takes the contacts",
-            _cover_by_location(a.cover),
+            _cover_rows(a.cover),
             COVER_FORMATS,
             note="Contact hours on weekdays from the evening start to midnight, and on Saturdays.",
         ),
