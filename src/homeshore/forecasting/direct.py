@@ -3,7 +3,8 @@
 Every (weekday, slot) is the exponentially weighted mean of the same slot on past ordinary
 days of that weekday (half-life `half_life_weeks`: the recent level counts most). There is no
 daily model; special days in the history are left out, and future ones are scaled by effects
-estimated against this model's own expectation (special_days.py).
+estimated against the ordinary days of the same weekday around each past special day
+(special_days.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,22 @@ from homeshore.domain.time import DAYS_PER_WEEK
 from homeshore.forecasting.history import FloatArray
 from homeshore.forecasting.method import Context, decay
 from homeshore.forecasting.special_days import estimate_effects
+
+
+def local_expectation(totals: FloatArray, normal: np.ndarray, weeks: int = 2) -> FloatArray:
+    """Each day's expected total: the mean of the ordinary days of its weekday within
+    `weeks` weeks either side (the level at the time, not today's)."""
+    n = len(totals)
+    out = np.full(n, np.nan)
+    for i in range(n):
+        near = [
+            j
+            for j in range(i - weeks * DAYS_PER_WEEK, i + weeks * DAYS_PER_WEEK + 1, DAYS_PER_WEEK)
+            if 0 <= j < n and j != i and normal[j]
+        ]
+        if near:
+            out[i] = float(np.mean(totals[near]))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +60,7 @@ class Direct:
         history = context.history
         means = self.weekday_means(context)
         totals = np.where(history.valid_days(), history.volume.sum(axis=1), np.nan)
-        expected = means.sum(axis=1)[history.weekdays()]
+        expected = local_expectation(totals, context.normal_days())
         effects = estimate_effects(
             totals,
             expected,

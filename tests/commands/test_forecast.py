@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from homeshore.cli import main
+from homeshore.domain.tables import FORECAST_COLUMNS
+
+FIXTURE = Path(__file__).resolve().parents[1] / "forecasting" / "data" / "bank_1999_ps_nw_30min.csv"
+TZ = ["--timezone", "Asia/Jerusalem"]
+
+
+def test_forecast_writes_table_daily_and_plot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, plot, daily = tmp_path / "f.csv", tmp_path / "f.png", tmp_path / "daily.csv"
+    argv = ["forecast", str(FIXTURE), "-o", str(out), "--weeks", "2", "--plot", str(plot)]
+    code = main([*argv, "--daily-out", str(daily), *TZ])
+    assert code == 0, capsys.readouterr().err
+    table = pd.read_csv(out)
+    assert tuple(table.columns) == FORECAST_COLUMNS
+    assert set(table["queue"]) == {"PS", "NW"}
+    starts = pd.to_datetime(table["start"], utc=True).dt.tz_convert("Asia/Jerusalem")
+    assert starts.min() == pd.Timestamp("1999-04-18", tz="Asia/Jerusalem")
+    assert len(table) == 2 * 14 * 48
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    by_day = table.assign(date=starts.dt.date.astype(str)).groupby(["queue", "date"])["volume"]
+    days = pd.read_csv(daily).set_index(["queue", "date"])["volume"]
+    pd.testing.assert_series_equal(by_day.sum(), days.loc[by_day.sum().index], check_names=False)
+    text = capsys.readouterr().out
+    assert "daily_profile" in text and "PS" in text
+    # Saturday daytime the bank is closed (Shabbat): nothing forecast there
+    saturday = table[(starts.dt.dayofweek == 5) & (starts.dt.hour >= 8) & (starts.dt.hour < 12)]
+    assert (saturday["volume"] == 0).all()
+
+
+def test_forecast_parquet_and_method_choice(tmp_path: Path) -> None:
+    out = tmp_path / "f.parquet"
+    assert (
+        main(["forecast", str(FIXTURE), "-o", str(out), "-w", "1", "--method", "direct", *TZ]) == 0
+    )
+    table = pd.read_parquet(out)
+    assert isinstance(table["start"].dtype, pd.DatetimeTZDtype)
+    assert len(table) == 2 * 7 * 48
+
+
+def test_backtest_prints_the_table_and_writes_scores(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "scores.csv"
+    argv = ["backtest", str(FIXTURE), "--min-train-weeks", "3", "-o", str(out), *TZ]
+    assert main([*argv, "--methods", "daily_profile,seasonal_naive"]) == 0
+    text = capsys.readouterr().out
+    assert "poisson_floor" in text and "3 weekly origins" in text
+    scores = pd.read_csv(out)
+    assert set(scores["method"]) == {"daily_profile", "seasonal_naive", "poisson_floor"}
+    assert set(scores["queue"]) == {"PS", "NW", "all"}
+
+
+def test_bad_value_is_reported_with_queue_and_interval_and_nothing_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.csv"
+    table = pd.read_csv(FIXTURE)
+    table.loc[10, "offered"] = -4
+    table.to_csv(bad, index=False)
+    out = tmp_path / "f.csv"
+    out.write_text("previous forecast\n")
+    assert main(["forecast", str(bad), "-o", str(out), *TZ]) == 2
+    err = capsys.readouterr().err
+    assert "offered is negative" in err and "queue NW" in err and "1999-03-07T13:00" in err
+    assert out.read_text() == "previous forecast\n"
+    assert list(tmp_path.iterdir()) == [bad, out] or sorted(tmp_path.iterdir()) == sorted(
+        [bad, out]
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["forecast", str(FIXTURE), "-o", "x.csv"], "timezone is unknown"),
+        (["forecast", str(FIXTURE), "-o", "x.txt", *TZ], "output must be a .csv or .parquet"),
+        (["forecast", "nowhere.csv", "-o", "x.csv", *TZ], "history file not found"),
+        (["forecast", str(FIXTURE), "-o", "x.csv", "--method", "magic", *TZ], "unknown method"),
+        (["forecast", str(FIXTURE), "-o", "x.csv", "--event", "x:2026-13-01", *TZ], "--event"),
+        (["backtest", str(FIXTURE), "--methods", "magic", *TZ], "unknown method"),
+        (["backtest", str(FIXTURE), "--min-train-weeks", "9", *TZ], "too short for a backtest"),
+    ],
+)
+def test_bad_arguments_exit_2_with_a_message(
+    argv: list[str],
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
