@@ -1,0 +1,181 @@
+"""`homeshore demo --out DIR`: the bundled bank example, from call history to staffing.
+
+It loads examples/anonymous_bank.yaml and its history (the bundled interval aggregate of
+the real 1999 logs), takes the last full week of history as the demand to staff, computes the
+agents each queue needs in each interval with the staffing engine
+(homeshore.staffing.requirements.staff_requirements: Erlang A with each queue's patience,
+targets and the scenario's shrinkage), prints a summary and writes requirements.csv
+(REQUIREMENT_COLUMNS).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+import homeshore
+from homeshore.data.history import load_history_tables
+from homeshore.data.intervals import write_csv
+from homeshore.data.scenario_file import load_scenario
+from homeshore.domain import Scenario
+from homeshore.errors import InputError
+from homeshore.staffing.requirements import staff_requirements
+
+DEMAND_COLUMNS = ("queue", "start", "interval_min", "volume", "aht_s")
+MIN_ANSWERED_FOR_AHT = 30  # answered contacts behind a time-of-day handle time
+EVENING_FROM_H = 18  # intervals starting at or after 18:00 count as evening
+
+
+def default_scenario() -> Path:
+    """examples/anonymous_bank.yaml of the source tree homeshore runs from."""
+    return Path(homeshore.__file__).resolve().parents[2] / "examples" / "anonymous_bank.yaml"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+
+
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the results.")] = Path(
+        "out/demo"
+    ),
+    scenario_file: Annotated[
+        Path | None,
+        typer.Option("--scenario", help="Scenario (default: examples/anonymous_bank.yaml)."),
+    ] = None,
+) -> None:
+    """Staff the last full week of the bundled bank history and write requirements.csv."""
+    path = scenario_file or default_scenario()
+    if not path.is_file():
+        raise InputError("scenario file not found (run from a source checkout)", path=path)
+    scenario = load_scenario(path)
+    console = Console()
+    history = load_history_tables(scenario)
+    console.print(f"[bold]{scenario.name}[/]: history from {history.description}")
+    demand, first_day, outside = last_full_week(history.intervals, scenario)
+    last_day = first_day + dt.timedelta(days=6)
+    console.print(
+        f"demand to staff: the last full week of history, {first_day:%a %d %b %Y} to "
+        f"{last_day:%a %d %b %Y} ({int(demand['volume'].sum()):,} contacts offered"
+        + (f"; {outside:,} outside opening hours left out" if outside else "")
+        + ")"
+    )
+    requirements = staff_requirements(demand, scenario)
+    target = write_csv(requirements, out / "requirements.csv")
+    console.print(summary_table(requirements, scenario))
+    console.print(
+        f"Erlang A per queue and {scenario.planning.interval_min}-min interval with each "
+        "queue's targets and patience; handle time: the queue's mean at that time of day "
+        f"over the whole history; each queue staffed on its own (no skill pooling; 'all' "
+        "sums them). agent-h: required agent-hours in the week; scheduled h: after "
+        f"shrinkage {scenario.planning.shrinkage:.0%}; evening and Saturday: shares of "
+        f"the agent-hours from {EVENING_FROM_H}:00 and on Saturday (night)."
+    )
+    console.print(f"wrote {target}")
+
+
+def last_full_week(
+    intervals: pd.DataFrame, scenario: Scenario
+) -> tuple[pd.DataFrame, dt.date, int]:
+    """Demand (DEMAND_COLUMNS) of the last Monday-Sunday week whose seven days all have
+    history, within opening hours; also its first day and the contacts left out as
+    arriving while the queue was closed."""
+    local = intervals["start"].dt.tz_convert(scenario.timezone)
+    dates = local.dt.date
+    days = set(dates)
+    mondays = sorted((d for d in days if d.weekday() == 0), reverse=True)
+    first = next(
+        (m for m in mondays if all(m + dt.timedelta(days=k) in days for k in range(7))), None
+    )
+    if first is None:
+        raise InputError("the history holds no full week (Monday to Sunday)", where="history")
+    week = intervals[(dates >= first) & (dates <= first + dt.timedelta(days=6))].copy()
+    start = week["start"].dt.tz_convert(scenario.timezone)
+    minute = (start.dt.hour * 60 + start.dt.minute).to_numpy()
+    weekday = start.dt.weekday.to_numpy()
+    hours = {q.id: q.opening_hours for q in scenario.queues}
+    is_open = np.array(
+        [
+            hours[q].is_open(int(d), int(m))
+            for q, d, m in zip(week["queue"], weekday, minute, strict=True)
+        ],
+        dtype=bool,
+    )
+    outside = int(week.loc[~is_open, "offered"].sum())
+    week = week[is_open]
+    demand = pd.DataFrame(
+        {
+            "queue": week["queue"],
+            "start": week["start"],
+            "interval_min": week["interval_min"],
+            "volume": week["offered"].astype(float),
+            "aht_s": typical_aht(intervals, week, scenario),
+        }
+    ).reset_index(drop=True)
+    return demand, first, outside
+
+
+def typical_aht(intervals: pd.DataFrame, rows: pd.DataFrame, scenario: Scenario) -> pd.Series:
+    """Handle time of each row: its queue's mean at that time of day over the whole history
+    (one week's interval means swing with a single long call), else the queue's mean over
+    the history, else the scenario's default."""
+    local = intervals["start"].dt.tz_convert(scenario.timezone)
+    clock = local.dt.strftime("%H:%M")
+    by_clock = intervals.groupby([intervals["queue"], clock])[["handle_s_total", "answered"]].sum()
+    by_queue = intervals.groupby("queue")[["handle_s_total", "answered"]].sum()
+    clock_aht = (by_clock["handle_s_total"] / by_clock["answered"]).where(
+        by_clock["answered"] >= MIN_ANSWERED_FOR_AHT
+    )
+    queue_aht = (by_queue["handle_s_total"] / by_queue["answered"]).where(by_queue["answered"] > 0)
+    row_clock = rows["start"].dt.tz_convert(scenario.timezone).dt.strftime("%H:%M")
+    keys = pd.MultiIndex.from_arrays([rows["queue"], row_clock])
+    aht = pd.Series(clock_aht.reindex(keys).to_numpy(), index=rows.index)
+    aht = aht.fillna(rows["queue"].map(queue_aht))
+    return aht.fillna(rows["queue"].map({q.id: q.default_aht_s for q in scenario.queues}))
+
+
+def summary_table(requirements: pd.DataFrame, scenario: Scenario) -> Table:
+    """Per queue: peak required agents, agent-hours in the week, evening and Saturday shares."""
+    local = requirements["start"].dt.tz_convert(scenario.timezone)
+    hours = requirements["required_agents"] * requirements["interval_min"] / 60
+    evening = local.dt.hour >= EVENING_FROM_H
+    saturday = local.dt.weekday == 5
+    table = Table(
+        "queue",
+        "contacts",
+        "peak agents",
+        "agent-h",
+        "scheduled h",
+        "evening",
+        "Saturday",
+        title="Required agents, last full week of history",
+    )
+    rows = [(q.id, requirements["queue"] == q.id) for q in scenario.queues]
+    rows.append(("all", pd.Series(True, index=requirements.index)))
+    for name, mask in rows:
+        total = float(hours[mask].sum())
+        sched = float(
+            (requirements["scheduled_agents"] * requirements["interval_min"] / 60)[mask].sum()
+        )
+        peak = (
+            int(requirements.loc[mask, "required_agents"].max())
+            if name != "all"
+            else int(requirements.groupby("start")["required_agents"].sum().max())
+        )
+        table.add_row(
+            name,
+            f"{int(requirements.loc[mask, 'volume'].sum()):,}",
+            str(peak),
+            f"{total:,.1f}",
+            f"{sched:,.1f}",
+            f"{hours[mask & evening].sum() / total:.0%}" if total else "-",
+            f"{hours[mask & saturday].sum() / total:.0%}" if total else "-",
+        )
+    return table
