@@ -162,6 +162,7 @@ def agent_desk(p: Platform, actor: Actor, translator: Translator) -> dict[str, A
         },
         "schedule": today_schedule(p, agent.id, now),
         "in_contact_time": p.in_contact_time(agent, now),
+        "offer_timeout_s": p.settings.offer_timeout_s,
         "queues": {q.id: q.name for q in p.scenario.queues},
         "contacts": bundles,
         "monitoring_disclosed": list(p.scenario.agreement.monitoring_disclosed),

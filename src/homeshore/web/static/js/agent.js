@@ -146,7 +146,7 @@ async function addOffer(contactId, deadlineIso) {
   announce(t("agent.offer.announce", {
     queue: queues[contact.queue_id] || contact.queue_id,
     customer: contact.customer_ref,
-    seconds: Math.round((deadline - serverNow()) / 1000),
+    seconds: Math.min(Math.round((deadline - serverNow()) / 1000), Math.round(page.offer_timeout_s)),
   }));
   node.querySelector('[data-action="accept"]').focus();
 }
@@ -161,7 +161,8 @@ function removeOffer(contactId) {
 function tickOffers() {
   for (const offer of offers.values()) {
     const left = Math.max(0, offer.deadline - serverNow());
-    field(offer.node, "countdown").textContent = t("agent.offer.countdown", { seconds: Math.ceil(left / 1000) });
+    const seconds = Math.min(Math.ceil(left / 1000), Math.round(page.offer_timeout_s));
+    field(offer.node, "countdown").textContent = t("agent.offer.countdown", { seconds });
     field(offer.node, "meter").style.width = `${(100 * left) / offer.total}%`;
   }
 }
@@ -264,6 +265,8 @@ function chatForm(form, textarea, send) {
     try {
       await send(body);
       textarea.value = "";
+    } catch {
+      // the error is on screen; the text stays in the box for a retry
     } finally {
       button.disabled = false;
       textarea.focus();
