@@ -102,3 +102,14 @@ def test_missing_required_column_is_named(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="wait_s, handle_s") as err:
         read_calls_csv([path], timezone=PARIS)
     assert err.value.line == 1
+
+
+def test_byte_order_mark_and_spaced_header_are_accepted() -> None:
+    data = "\ufeffqueue, arrival ,wait_s,outcome,handle_s\nq,2026-07-01T10:00:00,3,answered,10\n"
+    calls, report = parse_calls_csv(data.encode(), Path("bom.csv"), timezone=PARIS)
+    assert report.malformed == [] and calls["queue"].tolist() == ["q"]
+
+
+def test_duplicate_column_is_refused() -> None:
+    with pytest.raises(InputError, match="appear twice"):
+        parse("q,2026-07-01T10:00:00,3,answered,10,a,b", header=HEADER + ",agent")

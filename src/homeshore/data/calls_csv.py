@@ -65,6 +65,9 @@ def parse_calls_csv(
         lines.pop()
     header = [h.strip() for h in lines[0].split(",")] if lines else []
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        raise InputError(f"column(s) {', '.join(twice)} appear twice", path=path, line=1)
     if missing:
         raise InputError(f"header lacks column(s) {', '.join(missing)}", path=path, line=1)
 
@@ -85,8 +88,10 @@ def parse_calls_csv(
 
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(use_threads=False, encoding="utf8"),
+            pa.py_buffer(data.removeprefix(b"\xef\xbb\xbf")),
+            read_options=pacsv.ReadOptions(
+                use_threads=False, encoding="utf8", column_names=header, skip_rows=1
+            ),
             parse_options=pacsv.ParseOptions(
                 invalid_row_handler=on_invalid, ignore_empty_lines=False
             ),
@@ -98,7 +103,6 @@ def parse_calls_csv(
     except pa.ArrowInvalid as exc:
         raise InputError(f"not a readable CSV file ({exc})", path=path) from exc
     frame = table.to_pandas()
-    frame.columns = [c.strip() for c in frame.columns]
     if any(frame[c].str.contains("\n", regex=False).any() for c in frame.columns):
         raise InputError("a quoted value spans lines; one contact a line", path=path)
     skipped = {m.line for m in wrong}
