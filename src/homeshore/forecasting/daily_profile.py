@@ -16,6 +16,7 @@ is the day's total times its share, so intervals add up to the daily forecast by
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
 from dataclasses import dataclass
 
@@ -142,7 +143,43 @@ def fit_daily(
     return DailyFit(factor, week_level, level, effects)
 
 
-def weekday_profiles(context: Context, half_life_weeks: float, pool_strength: float) -> FloatArray:
+def weekday_profiles(
+    context: Context, half_lives_weeks: tuple[float, ...], pool_strength: float, test_weeks: int
+) -> FloatArray:
+    """Per weekday, the profile of the half-life whose profiles had the least error on the
+    last `test_weeks` weeks of history (each week's profile built from the days before it).
+
+    A weekday whose shape drifts (a Saturday opening at sunset, a changing mix of calls)
+    gets a short memory; a stable one a long memory and less noise.
+    """
+    final = {h: fixed_profiles(context, h, pool_strength) for h in half_lives_weeks}
+    if len(half_lives_weeks) == 1:
+        return final[half_lives_weeks[0]]
+    history = context.history
+    weekdays = history.weekdays()
+    same = context.same_shape_days()
+    errors = {h: np.zeros(DAYS_PER_WEEK) for h in half_lives_weeks}
+    for k in range(1, test_weeks + 1):
+        cut = history.n_days - k * DAYS_PER_WEEK
+        if cut < 2 * DAYS_PER_WEEK:
+            break
+        past = Context(
+            history.head(cut),
+            context.history_kinds[:cut],
+            history.first_date + dt.timedelta(days=cut),
+            (),
+        )
+        days = [i for i in range(cut, cut + DAYS_PER_WEEK) if same[i]]
+        actual = history.volume[days]
+        for h in half_lives_weeks:
+            shapes = fixed_profiles(past, h, pool_strength)[weekdays[days]]
+            error = np.abs(shapes * actual.sum(axis=1, keepdims=True) - actual).sum(axis=1)
+            np.add.at(errors[h], weekdays[days], error)
+    best = [min(half_lives_weeks, key=lambda h: errors[h][d]) for d in range(DAYS_PER_WEEK)]
+    return np.array([final[best[d]][d] for d in range(DAYS_PER_WEEK)])
+
+
+def fixed_profiles(context: Context, half_life_weeks: float, pool_strength: float) -> FloatArray:
     """(7, slots) shares per weekday from recent ordinary days, shrunk toward look-alike days.
 
     `pool_strength` is the number of pseudo-days of the pooled shape of the other weekdays
@@ -186,7 +223,8 @@ class DailyProfile:
 
     weekday_half_life_weeks: float = 8.0
     level_half_lives_weeks: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)
-    profile_half_life_weeks: float = 8.0
+    profile_half_lives_weeks: tuple[float, ...] = (2.0, 8.0)
+    profile_test_weeks: int = 6
     profile_pool_days: float = 2.0
     special_prior_days: float = 1.0
 
@@ -207,7 +245,9 @@ class DailyProfile:
 
     def predict(self, context: Context) -> FloatArray:
         daily, fit = self.daily(context)
-        profiles = weekday_profiles(context, self.profile_half_life_weeks, self.profile_pool_days)
+        profiles = weekday_profiles(
+            context, self.profile_half_lives_weeks, self.profile_pool_days, self.profile_test_weeks
+        )
         special = special_profiles(context.history.volume, context.history_kinds)
         typical_day = fit.level * float(
             np.mean(
