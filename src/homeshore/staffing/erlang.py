@@ -10,7 +10,8 @@ Conventions (docs/staffing.md, DOMAIN.md section 1):
   from the denominator.
 - ``mean_wait_s`` E[W] over all arrivals (abandons count with their time to abandon);
   ``asa_s`` mean wait of answered contacts only.
-- Erlang C with load >= servers is unstable: P(wait) 1, service level 0, waits infinite.
+- Erlang C with load >= servers is unstable: P(wait) 1, service level 0, waits infinite,
+  occupancy 1. Erlang A with no agent: everyone waits and abandons, occupancy 1 (saturated).
 
 Erlang A follows Palm (1943) and Garnett, Mandelbaum & Reiman (2002) exactly, with
 x = n mu / theta, y = lambda / theta, J = x e^y y^-x gamma(x, y) = M(1, x + 1, y) (Kummer)
@@ -193,7 +194,7 @@ def _erlang_a_metrics(
         p_wait[live], p_ab[live], sl[live], sl_excl[live], asa[live] = core
     wait = p_ab * pat
     occupancy = np.divide(lam * aht * (1.0 - p_ab), n, out=np.zeros(shape), where=n > 0)
-    occupancy = np.clip(occupancy, 0.0, 1.0)
+    occupancy = np.where(empty, 1.0, np.clip(occupancy, 0.0, 1.0))  # no agent: saturated
     return QueueMetrics(
         servers=n,
         p_wait=p_wait,

@@ -80,10 +80,12 @@ def requirements_table(
     *,
     shrinkage: float = 0.0,
     progress: Callable[[int], None] | None = None,
+    max_agents: int | None = None,
 ) -> pd.DataFrame:
     """Size every row of ``frame``; ``settings`` per queue id, or one for every queue.
 
-    Bad rows raise InputError naming the row (1-based, in frame order) and column.
+    Bad rows raise InputError naming the row (1-based, in frame order) and column; so do
+    targets no staffing up to ``max_agents`` (default: far above the load) can meet.
     """
     if not 0.0 <= shrinkage < 1.0:
         raise InputError(f"shrinkage must be in [0, 1), got {shrinkage}", where="shrinkage")
@@ -105,7 +107,12 @@ def requirements_table(
             patience = np.inf if qs.patience_s is None else qs.patience_s
             try:
                 agents = required_agents(
-                    lam, aht, qs.targets, patience_s=patience, servers_per_agent=qs.concurrency
+                    lam,
+                    aht,
+                    qs.targets,
+                    patience_s=patience,
+                    servers_per_agent=qs.concurrency,
+                    max_agents=max_agents,
                 )
             except UnattainableTargetError as exc:
                 first = int(idx[exc.indices[0]])

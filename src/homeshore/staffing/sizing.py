@@ -3,7 +3,8 @@
 The search runs on all intervals at once: a bracket that doubles until every interval meets
 its targets, then a bisection on the (monotone) metrics. The lower end starts at zero agents,
 not at the offered load: with abandonment (Erlang A) fewer agents than Erlangs can meet the
-targets. Erlang C additionally requires a stable queue (servers > offered load).
+targets. An interval with contacts gets at least one agent; Erlang C additionally requires a
+stable queue (servers > offered load).
 """
 
 from __future__ import annotations
@@ -192,11 +193,14 @@ def _search(
 ) -> IntArray:
     load = lam * aht
     erlang_c = np.isinf(pat)
-    # lo: known to miss (-1 stands for 'fewer than zero'); Erlang C misses until stable
-    lo = np.where(erlang_c, np.floor(load / spa), -1).astype(np.int64)
+    # lo: known to miss. Contacts need at least one agent; Erlang C misses until stable.
+    lo = np.where(erlang_c, np.floor(load / spa), 0).astype(np.int64)
     hi = np.ceil((load + 3.0 * np.sqrt(load) + 1.0) / spa).astype(np.int64)
-    hi = np.maximum(hi, lo + 1)
     cap = max_agents if max_agents is not None else math.ceil((4.0 * load.max() + 1000) / spa)
+    hi = np.maximum(np.minimum(hi, cap), lo + 1)
+    beyond = np.flatnonzero(hi > cap)
+    if beyond.size:
+        raise UnattainableTargetError(beyond.tolist(), cap)
     todo = np.arange(lam.size)
     while todo.size:
         ok = _ok(hi[todo], lam[todo], aht[todo], pat[todo], targets, spa)
