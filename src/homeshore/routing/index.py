@@ -14,7 +14,7 @@ import heapq
 from collections.abc import Iterable, Mapping
 
 from homeshore.domain.queue import Channel, Queue
-from homeshore.routing.types import AgentView
+from homeshore.routing.types import AgentState, AgentView
 
 # an agent's current filing: [view] while it stands, [None] once superseded or removed
 _Ticket = list[AgentView | None]
@@ -82,12 +82,15 @@ class IdleIndex:
         seq = self._seq
         ticket: _Ticket = [agent]
         filed = False
-        load = agent.load()
+        if agent.state is not AgentState.AVAILABLE:
+            return
+        idle = not agent.in_use  # the common case: free on every channel, load 0
+        load = 0 if idle else agent.load()
         idle_s = agent.idle_since_s
         primary, planned = agent.primary_queue, agent.planned_queue
         push = heapq.heappush
         for channel, serves in self._serves(agent):
-            if not agent.free_for(channel):
+            if not idle and not agent.free_for(channel):
                 continue
             filed = True
             for queue, prefers, heap in serves:

@@ -16,7 +16,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from homeshore.domain.queue import Channel, RoutingSettings
-from homeshore.routing.types import AgentView, Candidates, QueuePolicy, WaitingContact
+from homeshore.routing.types import (
+    AgentState,
+    AgentView,
+    Candidates,
+    QueuePolicy,
+    WaitingContact,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,16 +36,38 @@ class QueueRoute:
     rule: QueuePolicy
 
 
+_Pick = tuple[
+    Channel,
+    str,
+    Callable[[float], int],
+    Callable[[WaitingContact, float], float],
+    bool,
+    QueueRoute,
+]
+
+
 class Router:
     """Implements RoutingPolicy for a set of queues. Pure: holds configuration only."""
 
-    __slots__ = ("_first", "_routes")
+    __slots__ = ("_first", "_pick", "_routes")
 
     def __init__(self, routes: Mapping[str, QueueRoute]) -> None:
         self._routes = dict(routes)
         # per queue, what choose_agent needs, looked up once (it runs on every arrival)
         self._first: dict[str, tuple[Callable[[float], int], QueueRoute]] = {
             q: (r.rule.min_proficiency, r) for q, r in self._routes.items()
+        }
+        # per queue, what choose_contact needs (it runs whenever an agent frees up)
+        self._pick: dict[str, _Pick] = {
+            q: (
+                r.channel,
+                r.skill,
+                r.rule.min_proficiency,
+                r.rule.urgency,
+                r.settings.prefer_primary_queue,
+                r,
+            )
+            for q, r in self._routes.items()
         }
 
     def route(self, queue: str) -> QueueRoute:
@@ -81,25 +109,28 @@ class Router:
         best: WaitingContact | None = None
         best_key = (0.0, False, 0.0)
         skills = agent.skills
-        routes = self._routes
+        pick = self._pick
+        # an available agent holding nothing is free on every channel
+        idle = agent.state is AgentState.AVAILABLE and not agent.in_use
         free: dict[Channel, bool] = {}
         for contact in heads:
-            route = routes[contact.queue]
-            ok = free.get(route.channel)
-            if ok is None:
-                ok = free[route.channel] = agent.free_for(route.channel)
-            if not ok:
-                continue
+            channel, skill, min_proficiency, urgency, prefer, route = pick[contact.queue]
+            if not idle:
+                ok = free.get(channel)
+                if ok is None:
+                    ok = free[channel] = agent.free_for(channel)
+                if not ok:
+                    continue
             wait_s = now_s - contact.arrived_s
-            if skills.get(route.skill, 0) < route.rule.min_proficiency(wait_s):
+            if skills.get(skill, 0) < min_proficiency(wait_s):
                 other = self._overflow(route, wait_s)
                 if other is None or skills.get(other.skill, 0) < max(
                     1, other.rule.min_proficiency(wait_s)
                 ):
                     continue
             key = (
-                route.rule.urgency(contact, wait_s),
-                route.settings.prefer_primary_queue and agent.prefers(contact.queue),
+                urgency(contact, wait_s),
+                prefer and contact.queue in (agent.primary_queue, agent.planned_queue),
                 wait_s,
             )
             if best is None or key > best_key:
