@@ -114,3 +114,13 @@ def test_daylight_saving_days_are_placed_by_wall_clock() -> None:
     assert h.volume[spring].sum() == 23 and h.volume[spring, 2] == 0  # 02:00 does not exist
     assert h.volume[autumn].sum() == 25 and h.volume[autumn, 2] == 2  # 02:00 happens twice
     assert np.isnan(h.volume[day[dt.date(2026, 6, 1)]]).all()  # months left out: missing
+
+
+def test_incomplete_last_day_counts_as_missing() -> None:
+    table = _table(15)  # ends on Monday 19 January
+    last = table["start"].dt.date == dt.date(2026, 1, 19)
+    table.loc[last & (table["start"].dt.hour >= 9), "offered"] = 0.0  # extract cut at 09:00
+    h = histories_from_table(table, timezone="Europe/Paris")["q1"]
+    assert np.isnan(h.volume[14]).all() and not np.isnan(h.volume[7]).any()
+    whole = histories_from_table(_table(15), timezone="Europe/Paris")["q1"]
+    assert not np.isnan(whole.volume[14]).any()

@@ -11,6 +11,9 @@ history, one slot per `interval_min` from local midnight. Handling of imperfect 
 - a date with no row for any queue is missing (NaN), never zero: it is left out of fitting and
   scoring (the shared bank data lacks 11-12 January). Dates before a queue's first row are
   missing for that queue;
+- the first or last day of the history, when it holds under a quarter of the usual volume of
+  its weekday (all queues together), is an incomplete extract and counts as missing (an
+  export ending at 01:00 on the last day must not read as a collapse of demand);
 - daylight-saving changes: intervals are placed by local wall-clock time; the hour that does
   not exist in spring is an empty slot, the repeated hour in autumn adds into one slot.
 """
@@ -144,6 +147,21 @@ def _infer_interval_min(minutes: npt.NDArray[np.int64], queue: str, source: str 
     )
 
 
+PARTIAL_DAY_SHARE = 0.25
+
+
+def _looks_partial(totals: FloatArray, present: npt.NDArray[np.bool_], edge: int) -> bool:
+    """An edge day of the history with under a quarter of the usual volume of its weekday
+    (mean of up to four present same-weekday days) is an incomplete extract."""
+    step = DAYS_PER_WEEK if edge == 0 else -DAYS_PER_WEEK
+    same = [edge + k * step for k in range(1, 5)]
+    same = [d for d in same if 0 <= d < len(totals) and present[d]]
+    if len(same) < 2:
+        return False
+    usual = float(np.mean(totals[same]))
+    return usual > 0 and totals[edge] < PARTIAL_DAY_SHARE * usual
+
+
 def histories_from_table(
     table: pd.DataFrame,
     *,
@@ -223,6 +241,10 @@ def histories_from_table(
     slots = MINUTES_PER_DAY // interval_min
     present_days = np.zeros(n_days, dtype=bool)
     present_days[day_idx] = True
+    day_totals = np.bincount(day_idx, weights=offered, minlength=n_days).astype(np.float64)
+    for edge in (0, n_days - 1):
+        if present_days[edge] and _looks_partial(day_totals, present_days, edge):
+            present_days[edge] = False
 
     queues: dict[str, QueueHistory] = {}
     codes, names = pd.factorize(frame["queue"], sort=True)
