@@ -32,7 +32,7 @@ def test_outside_scheduled_hours_nothing_is_offered(
     expect(page.locator("#notice-hours")).to_be_visible()
     expect(page.locator("#notice-hours")).to_contain_text("droit à la déconnexion")
     page.get_by_role("button", name="Disponible", exact=True).click()
-    expect(page.locator("#agent-error")).to_be_visible()
+    expect(page.locator("#agent-error")).to_contain_text("vous ne pouvez pas prendre de contacts")
     expect(page.locator("#state")).to_have_attribute("data-state", "offline")
     page.screenshot(path=artifacts / "agent-outside-hours.png", full_page=True)
 

@@ -139,6 +139,21 @@ EN: Final[dict[str, str]] = {
     "readiness.mos": "Voice quality (MOS)",
     "readiness.checked_at": "Checked on {at}",
     "readiness.not_agent": "The readiness check is for advisors' accounts.",
+    # refusals of the platform
+    "refusal.outside_hours": (
+        "You are outside your scheduled working time: you cannot take contacts now (right"
+        " to disconnect)."
+    ),
+    "refusal.readiness": "Working from home needs a passed home readiness check.",
+    "refusal.location": "Say where you work from (contact centre, telecentre or home).",
+    "refusal.no_connection": (
+        'The desk is not connected to the platform yet; wait for "Connected" and try again.'
+    ),
+    "refusal.contacts_in_hand": "Finish the contacts in hand first.",
+    "refusal.transfer_one": "Choose either a queue or an advisor.",
+    "refusal.same_agent": "The contact is already with that advisor.",
+    "refusal.empty_message": "A message cannot be empty.",
+    "refusal.not_your_team": "This advisor is not in your teams.",
     # scripts
     "js.conn.connecting": "Connecting…",
     "js.conn.open": "Connected",

@@ -141,6 +141,23 @@ FR: Final[dict[str, str]] = {
     "readiness.mos": "Qualité vocale (MOS)",
     "readiness.checked_at": "Test du {at}",
     "readiness.not_agent": "Le test du poste est réservé aux comptes conseillers.",
+    # refusals of the platform
+    "refusal.outside_hours": (
+        "Vous êtes en dehors de vos horaires planifiés : vous ne pouvez pas prendre de "
+        "contacts maintenant (droit à la déconnexion)."
+    ),
+    "refusal.readiness": "Le travail à domicile demande un test du poste réussi.",
+    "refusal.location": (
+        "Indiquez d'où vous travaillez (centre de contacts, télécentre ou domicile)."
+    ),
+    "refusal.no_connection": (
+        "Le poste n'est pas encore connecté à la plateforme ; attendez « Connecté » puis réessayez."
+    ),
+    "refusal.contacts_in_hand": "Terminez d'abord les contacts en cours.",
+    "refusal.transfer_one": "Choisissez soit une file, soit un conseiller.",
+    "refusal.same_agent": "Le contact est déjà chez ce conseiller.",
+    "refusal.empty_message": "Un message ne peut pas être vide.",
+    "refusal.not_your_team": "Ce conseiller n'est pas dans vos équipes.",
     # scripts
     "js.conn.connecting": "Connexion…",
     "js.conn.open": "Connecté",

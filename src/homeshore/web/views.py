@@ -21,6 +21,7 @@ from homeshore.services.platform import PlannedSegment, Platform
 from homeshore.services.scope import Actor, Role
 from homeshore.web.i18n import CATALOGUES, Translator, choose_language
 from homeshore.web.reasons import localise
+from homeshore.web.refusals import refusal_texts
 
 #: outcomes an advisor picks at wrap-up (stored as the contact's disposition)
 DISPOSITIONS: Final = (
@@ -89,6 +90,7 @@ def nav_items(actor: Actor, current: str) -> list[dict[str, Any]]:
 def _common(p: Platform, translator: Translator) -> dict[str, Any]:
     return {
         "texts": translator.script_texts(),
+        "refusals": refusal_texts(translator),
         "timezone": p.scenario.timezone,
         "server_now": p.clock.now().isoformat(),
         "heartbeat_s": p.settings.heartbeat_s,
@@ -275,6 +277,7 @@ def readiness_view(p: Platform, actor: Actor, translator: Translator) -> dict[st
     return {
         "page_data": {
             "texts": translator.script_texts(),
+            "refusals": refusal_texts(translator),
             "timezone": p.scenario.timezone,
             "probe_path": PROBE_WS_PATH,
             "probe_plan": asdict(BROWSER_PROBE),

@@ -118,7 +118,9 @@ export async function api(method, path, body) {
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
   if (!response.ok) {
-    const detail = data && typeof data.detail === "string" ? data.detail : t("error.generic", { status: response.status });
+    const refusals = page.refusals || {};
+    const said = data && typeof data.detail === "string" ? data.detail : null;
+    const detail = said === null ? t("error.generic", { status: response.status }) : refusals[said] || said;
     throw new ApiError(response.status, detail, data && data.field);
   }
   return data;

@@ -1,0 +1,30 @@
+"""The platform's refusals an advisor or a manager meets, worded in the page's language.
+
+The use cases refuse in English (API clients read those words). A page shows the refusals
+listed here in its own language; any other one is shown as the server worded it. A test
+checks that each sentence below is still one the use cases say, word for word.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from homeshore.web.i18n import Translator
+
+#: the server's words -> interface text key
+REFUSALS: Final[dict[str, str]] = {
+    "outside your scheduled working time (right to disconnect)": "refusal.outside_hours",
+    "working from home needs a passed readiness check (POST /api/readiness)": ("refusal.readiness"),
+    "say where you work from (site, telecentre or home)": "refusal.location",
+    "open the websocket (/api/ws) before going available": "refusal.no_connection",
+    "finish the contacts in hand first": "refusal.contacts_in_hand",
+    "give exactly one of to_queue and to_agent": "refusal.transfer_one",
+    "the contact is already with that agent": "refusal.same_agent",
+    "a message cannot be empty": "refusal.empty_message",
+    "not your team": "refusal.not_your_team",
+}
+
+
+def refusal_texts(translator: Translator) -> dict[str, str]:
+    """For the page scripts: the server's words -> the reader's words."""
+    return {english: translator(key) for english, key in REFUSALS.items()}
