@@ -21,7 +21,8 @@ class Brute:
 
 def brute_erlang_a(n: int, lam: float, aht: float, patience: float, t: float) -> Brute:
     mu, theta = 1.0 / aht, 1.0 / patience
-    size = n + 400 + int(4 * lam * patience)
+    x, y = n * patience / aht, lam * patience  # queue beyond n: mean about max(0, y - x)
+    size = n + int(max(0.0, y - x) + 12 * np.sqrt(y) + 60)
     w = np.ones(size)
     for k in range(1, size):
         death = min(k, n) * mu + max(k - n, 0) * theta

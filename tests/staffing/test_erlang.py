@@ -77,8 +77,8 @@ def test_erlang_a_reference_13_agents() -> None:
 @given(
     n=st.integers(1, 25),
     load_ratio=st.floats(0.2, 2.0),
-    aht=st.floats(30, 900),
-    patience=st.floats(10, 900),
+    aht=st.floats(60, 900),
+    patience=st.floats(10, 600),
     t=st.floats(0, 120),
 )
 def test_erlang_a_matches_brute_force(
