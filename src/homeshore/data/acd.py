@@ -119,18 +119,23 @@ def parse_acd_text(
 ) -> tuple[pd.DataFrame, ImportReport]:
     """Parse the content of one ACD log file (see read_acd)."""
     report = ImportReport(files=[path])
-    lines = text.split("\n")
-    if lines and lines[-1].strip() == "":
-        lines.pop()
-    if not lines or tuple(lines[0].split()) != ACD_COLUMNS:
-        got = " ".join(lines[0].split()[:4]) + " ..." if lines else "an empty file"
-        hint = "; for the generic CSV use --format csv" if lines and "," in lines[0] else ""
+    lines = pc.list_flatten(pc.split_pattern(pa.array([text], type=pa.string()), "\n"))
+    if len(lines) and lines[len(lines) - 1].as_py().strip() == "":
+        lines = lines.slice(0, len(lines) - 1)
+    first = lines[0].as_py() if len(lines) else ""
+    if tuple(first.split()) != ACD_COLUMNS:
+        got = " ".join(first.split()[:4]) + " ..." if len(lines) else "an empty file"
+        hint = "; for the generic CSV use --format csv" if "," in first else ""
         raise InputError(
             f"the first line must be the header {' '.join(ACD_COLUMNS[:4])} ... (got {got}){hint}",
             path=path,
             line=1,
         )
-    trimmed = pc.utf8_trim_whitespace(pa.array(lines[1:], type=pa.string()))
+
+    def text_of(n: int) -> str:
+        return str(lines[n - 1].as_py())
+
+    trimmed = pc.utf8_trim_whitespace(lines.slice(1))
     parts = pc.utf8_split_whitespace(trimmed)
     blank = pc.equal(trimmed, "").to_numpy(zero_copy_only=False)
     counts = np.where(blank, 0, pc.list_value_length(parts).to_numpy(zero_copy_only=False))
@@ -138,7 +143,7 @@ def parse_acd_text(
     report.blank_lines = int(blank.sum())
     bad_count = ~blank & (counts != _N)
     malformed = [
-        MalformedLine(path, int(n), None, f"expected {_N} fields, found {c}", lines[n - 1])
+        MalformedLine(path, int(n), None, f"expected {_N} fields, found {c}", text_of(n))
         for n, c in zip(line_no[bad_count], counts[bad_count], strict=True)
     ]
     keep = np.flatnonzero(counts == _N)
@@ -156,11 +161,13 @@ def parse_acd_text(
             else pc.match_substring_regex(values, pattern)
         )
         matches = test.to_numpy(zero_copy_only=False)
-        flag(malformed, ok, ~matches, line_no, lines, path, column, reason)
+        flag(malformed, ok, ~matches, line_no, text_of, path, column, reason)
     date = pd.to_datetime(
         pd.Series(fields["date"].to_numpy(zero_copy_only=False)), format="%y%m%d", errors="coerce"
     )
-    flag(malformed, ok, date.isna().to_numpy(), line_no, lines, path, "date", "not a calendar day")
+    flag(
+        malformed, ok, date.isna().to_numpy(), line_no, text_of, path, "date", "not a calendar day"
+    )
     malformed.sort(key=lambda m: m.line)
     report.malformed = malformed
     if strict and malformed:

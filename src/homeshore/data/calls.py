@@ -108,7 +108,7 @@ def flag(
     ok: npt.NDArray[np.bool_],
     bad: npt.NDArray[np.bool_],
     line_no: npt.NDArray[np.int64],
-    lines: list[str],
+    text_of: Callable[[int], str],
     path: Path,
     column: str,
     reason: str,
@@ -116,7 +116,7 @@ def flag(
     """Record rows still `ok` that are `bad` as malformed (first problem of a line wins)."""
     for i in np.flatnonzero(ok & bad):
         n = int(line_no[i])
-        malformed.append(MalformedLine(path, n, column, reason, lines[n - 1]))
+        malformed.append(MalformedLine(path, n, column, reason, text_of(n)))
     ok &= ~bad
 
 

@@ -121,7 +121,7 @@ def parse_calls_csv(
     ok = np.ones(len(frame), dtype=bool)
 
     def check(bad: np.ndarray, column: str, reason: str) -> None:
-        flag(malformed, ok, bad, line_no, lines, path, column, reason)
+        flag(malformed, ok, bad, line_no, lambda n: lines[n - 1], path, column, reason)
 
     outcome = frame["outcome"].str.lower()
     check((frame["queue"] == "").to_numpy(), "queue", "queue is empty")
