@@ -27,7 +27,7 @@ from homeshore.domain.time import DAYS_PER_WEEK
 from homeshore.forecasting.calendar import SAME_SHAPE_KINDS
 from homeshore.forecasting.history import FloatArray
 from homeshore.forecasting.method import Context, decay
-from homeshore.forecasting.special_days import blend, estimate_effects, special_profiles
+from homeshore.forecasting.special_days import blend, context_effects, special_profiles
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,16 +130,7 @@ def fit_daily(
         nearest = known[np.abs(known[None, :] - np.arange(n_blocks)[:, None]).argmin(axis=1)]
         week_level = levels[nearest][blocks]
     expected = week_level * factor[weekdays]
-    effects = estimate_effects(
-        np.where(history.valid_days(), totals, np.nan),
-        expected,
-        context.history_kinds,
-        context.horizon_kinds,
-        context.given_effects,
-        context.prior_effects,
-        queue=history.queue,
-        prior_days=prior_days,
-    )
+    effects = context_effects(context, expected, prior_days)
     return DailyFit(factor, week_level, level, effects)
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from homeshore.domain.time import DAYS_PER_WEEK
 from homeshore.forecasting.history import FloatArray
 from homeshore.forecasting.method import Context, decay
-from homeshore.forecasting.special_days import estimate_effects
+from homeshore.forecasting.special_days import context_effects
 
 
 def local_expectation(totals: FloatArray, normal: np.ndarray, weeks: int = 2) -> FloatArray:
@@ -61,15 +61,6 @@ class Direct:
         means = self.weekday_means(context)
         totals = np.where(history.valid_days(), history.volume.sum(axis=1), np.nan)
         expected = local_expectation(totals, context.normal_days())
-        effects = estimate_effects(
-            totals,
-            expected,
-            context.history_kinds,
-            context.horizon_kinds,
-            context.given_effects,
-            context.prior_effects,
-            queue=history.queue,
-            prior_days=self.special_prior_days,
-        )
+        effects = context_effects(context, expected, self.special_prior_days)
         scale = np.array([effects[k] for k in context.horizon_kinds])
         return np.asarray(means[context.horizon_weekdays()] * scale[:, None], dtype=np.float64)

@@ -15,6 +15,7 @@ import numpy as np
 from homeshore.errors import InputError
 from homeshore.forecasting.calendar import NORMAL, SAME_SHAPE_KINDS
 from homeshore.forecasting.history import FloatArray
+from homeshore.forecasting.method import Context
 
 
 def estimate_effects(
@@ -49,6 +50,21 @@ def estimate_effects(
             float(expected[rows].sum()) + weight
         )
     return effects
+
+
+def context_effects(context: Context, expected: FloatArray, prior_days: float) -> dict[str, float]:
+    """estimate_effects on a method's context: its history's totals against `expected`."""
+    history = context.history
+    return estimate_effects(
+        np.where(history.valid_days(), history.volume.sum(axis=1), np.nan),
+        expected,
+        context.history_kinds,
+        context.horizon_kinds,
+        context.given_effects,
+        context.prior_effects,
+        queue=history.queue,
+        prior_days=prior_days,
+    )
 
 
 def special_profiles(
