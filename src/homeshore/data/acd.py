@@ -71,24 +71,26 @@ NO_SERVER: Final = "NO_SERVER"
 DEFAULT_TIMEZONE: Final = "Asia/Jerusalem"
 
 _N = len(ACD_COLUMNS)
-_TIME_RE = r"^([01]?\d|2[0-3]):[0-5]\d:[0-5]\d$"
-_DIGITS = "digits"  # a check done with a cheaper kernel than a regular expression
+# how a field is checked: cheap Arrow kernels, a regular expression only where needed
+_DIGITS = "digits"  # a whole number >= 0
+_CLOCK = "clock"  # a time of day H:MM:SS, parsed to seconds
+_DATE = "date"  # YYMMDD, a calendar day
 _CHECKS: Final = (
-    # (column, regex the field must match, reason when it does not)
     ("call_id", _DIGITS, "call_id is not a whole number"),
     ("priority", _DIGITS, "priority is not a whole number"),
-    ("date", r"^\d{6}$", "date is not YYMMDD"),
-    ("vru_entry", _TIME_RE, "vru_entry is not a time H:MM:SS"),
-    ("vru_exit", _TIME_RE, "vru_exit is not a time H:MM:SS"),
+    ("date", _DATE, "date is not a calendar day YYMMDD"),
+    ("vru_entry", _CLOCK, "vru_entry is not a time H:MM:SS"),
+    ("vru_exit", _CLOCK, "vru_exit is not a time H:MM:SS"),
     ("vru_time", r"^-?\d+$", "vru_time is not a whole number of seconds"),
-    ("q_start", _TIME_RE, "q_start is not a time H:MM:SS"),
-    ("q_exit", _TIME_RE, "q_exit is not a time H:MM:SS"),
+    ("q_start", _CLOCK, "q_start is not a time H:MM:SS"),
+    ("q_exit", _CLOCK, "q_exit is not a time H:MM:SS"),
     ("q_time", _DIGITS, "q_time is not a whole number of seconds"),
     ("outcome", r"^(AGENT|HANG|PHANTOM)$", "outcome is not AGENT, HANG or PHANTOM"),
-    ("ser_start", _TIME_RE, "ser_start is not a time H:MM:SS"),
-    ("ser_exit", _TIME_RE, "ser_exit is not a time H:MM:SS"),
+    ("ser_start", _CLOCK, "ser_start is not a time H:MM:SS"),
+    ("ser_exit", _CLOCK, "ser_exit is not a time H:MM:SS"),
     ("ser_time", _DIGITS, "ser_time is not a whole number of seconds"),
 )
+_EPOCH_1900_S = 2_208_988_800  # strptime of a bare time of day gives 1900-01-01
 _HALF_DAY_S = 12 * 3600
 
 
@@ -153,37 +155,42 @@ def parse_acd_text(
     }
     line_no = line_no[keep]
     ok = np.ones(len(keep), dtype=bool)
-    for column, pattern, reason in _CHECKS:
-        values = fields[column]
-        test = (
-            pc.ascii_is_decimal(values)
-            if pattern == _DIGITS
-            else pc.match_substring_regex(values, pattern)
-        )
-        matches = test.to_numpy(zero_copy_only=False)
-        flag(malformed, ok, ~matches, line_no, text_of, path, column, reason)
-    date = pd.to_datetime(
-        pd.Series(fields["date"].to_numpy(zero_copy_only=False)), format="%y%m%d", errors="coerce"
-    )
-    flag(
-        malformed, ok, date.isna().to_numpy(), line_no, text_of, path, "date", "not a calendar day"
-    )
+    parsed: dict[str, npt.NDArray[np.int64]] = {}
+    for column, kind, reason in _CHECKS:
+        valid, values = _check(fields[column], kind)
+        if values is not None:
+            parsed[column] = values
+        flag(malformed, ok, ~valid, line_no, text_of, path, column, reason)
     malformed.sort(key=lambda m: m.line)
     report.malformed = malformed
     if strict and malformed:
         raise malformed[0].error()
     report.records = int((~blank).sum())
-    sel = pa.array(np.flatnonzero(ok))
-    cols = fields if ok.all() else {name: fields[name].take(sel) for name in ACD_COLUMNS}
-    return _to_calls(cols, date[ok].reset_index(drop=True), timezone, report), report
+    rows = np.flatnonzero(ok)
+    cols = fields if ok.all() else {name: fields[name].take(pa.array(rows)) for name in ACD_COLUMNS}
+    kept = {name: v[rows] for name, v in parsed.items()}
+    return _to_calls(cols, kept, timezone, report), report
 
 
-def _seconds(times: pa.Array) -> npt.NDArray[np.int64]:
-    """H:MM:SS strings (already validated) -> seconds from midnight."""
-    hms = pc.list_flatten(pc.split_pattern(times, ":"))
-    values = pc.cast(hms, pa.int64()).to_numpy(zero_copy_only=False).reshape(-1, 3)
-    out: npt.NDArray[np.int64] = values @ np.array([3600, 60, 1], dtype=np.int64)
-    return out
+def _check(
+    values: pa.Array, kind: str
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64] | None]:
+    """Which fields are valid, and their parsed values (seconds) for clocks and dates."""
+    if kind == _DIGITS:
+        return pc.ascii_is_decimal(values).to_numpy(zero_copy_only=False), None
+    if kind == _CLOCK:
+        stamp = pc.strptime(values, format="%H:%M:%S", unit="s", error_is_null=True)
+        seconds = pc.cast(stamp, pa.int64()).to_numpy(zero_copy_only=False)
+        valid = ~np.isnan(seconds.astype(float))
+        return valid, np.where(valid, np.nan_to_num(seconds) + _EPOCH_1900_S, 0).astype(np.int64)
+    if kind == _DATE:
+        stamp = pc.strptime(values, format="%y%m%d", unit="s", error_is_null=True)
+        seconds = pc.cast(stamp, pa.int64()).to_numpy(zero_copy_only=False)
+        # a day that does not exist (990231) must not roll over into the next month
+        same = pc.equal(pc.strftime(stamp, format="%y%m%d"), values)
+        valid = pc.fill_null(same, False).to_numpy(zero_copy_only=False)
+        return valid, np.where(valid, np.nan_to_num(seconds), 0).astype(np.int64)
+    return pc.match_substring_regex(values, kind).to_numpy(zero_copy_only=False), None
 
 
 def _ints(values: pa.Array) -> npt.NDArray[np.int64]:
@@ -196,42 +203,49 @@ def _strings(values: pa.Array) -> npt.NDArray[np.object_]:
     return out
 
 
+def _equal(values: pa.Array, text: str) -> npt.NDArray[np.bool_]:
+    out: npt.NDArray[np.bool_] = pc.equal(values, text).to_numpy(zero_copy_only=False)
+    return out
+
+
 def _to_calls(
-    cols: dict[str, pa.Array], date: pd.Series, timezone: str, report: ImportReport
+    cols: dict[str, pa.Array],
+    parsed: dict[str, npt.NDArray[np.int64]],
+    timezone: str,
+    report: ImportReport,
 ) -> pd.DataFrame:
-    outcome = _strings(cols["outcome"])
-    server = _strings(cols["server"])
-    queued = _strings(cols["q_start"]) != NEVER_QUEUED
-    phantom = outcome == "PHANTOM"
-    agent = outcome == "AGENT"
-    hang = outcome == "HANG"
-    no_server = agent & (server == NO_SERVER)
+    queued = ~_equal(cols["q_start"], NEVER_QUEUED)
+    phantom = _equal(cols["outcome"], "PHANTOM")
+    agent = _equal(cols["outcome"], "AGENT")
+    hang = _equal(cols["outcome"], "HANG")
+    has_server = ~_equal(cols["server"], NO_SERVER)
+    no_server = agent & ~has_server
     answered = agent & ~no_server
     abandoned = hang & queued
     report.phantom = int(phantom.sum())
     report.no_server = int(no_server.sum())
     report.not_queued = int((hang & ~queued).sum())
-    report.hang_with_server = int((hang & (server != NO_SERVER)).sum())
-    report.days = set(pd.DatetimeIndex(date.unique()))
+    report.hang_with_server = int((hang & has_server).sum())
+    day_s = parsed["date"]
+    report.days = set(pd.to_datetime(np.unique(day_s), unit="s"))
 
     offered = np.flatnonzero(answered | abandoned)
     report.offered = len(offered)
     if not len(offered):
         return empty_calls(timezone)
-    entry_s = _seconds(cols["vru_entry"])[offered]
-    arrival_s = np.where(
-        queued[offered], _seconds(cols["q_start"])[offered], _seconds(cols["vru_exit"])[offered]
-    )
+    entry_s = parsed["vru_entry"][offered]
+    arrival_s = np.where(queued[offered], parsed["q_start"][offered], parsed["vru_exit"][offered])
     arrival_s = arrival_s + np.where(arrival_s < entry_s - _HALF_DAY_S, 86_400, 0)
-    wall = date.iloc[offered].reset_index(drop=True) + pd.to_timedelta(arrival_s, unit="s")
+    wall = pd.Series(pd.to_datetime(day_s[offered] + arrival_s, unit="s"))
     wait_s = np.where(queued[offered], _ints(cols["q_time"])[offered], 0).astype(float)
     is_abandoned = abandoned[offered]
     handle_s = np.where(is_abandoned, np.nan, _ints(cols["ser_time"])[offered].astype(float))
-    agents = server[offered].copy()
+    take = pa.array(offered)
+    agents = _strings(cols["server"].take(take))
     agents[is_abandoned] = None
     return pd.DataFrame(
         {
-            "queue": _strings(cols["type"])[offered],
+            "queue": _strings(cols["type"].take(take)),
             "arrival": localize(wall, timezone, report),
             "wait_s": wait_s,
             "abandoned": is_abandoned,
