@@ -45,7 +45,10 @@ _register_commands()
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        app(args=argv, standalone_mode=False)
+        # without standalone mode, click returns the code of a typer.Exit instead of raising it
+        status = app(args=argv, standalone_mode=False)
+        if isinstance(status, int) and status:
+            return status
     except HomeshoreError as exc:
         Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         return 2
