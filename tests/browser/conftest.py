@@ -10,9 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,13 +18,12 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-import uvicorn
 
 from homeshore.api.app import create_app
-from homeshore.config import Settings
 from homeshore.domain import Activity, Schedule, ScheduleSegment, WorkMode
 from homeshore.services.platform import Platform
 from tests.services.support import PASSWORD, make_users, mini_scenario
+from tests.web.live_server import serve, web_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -41,13 +37,6 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _schedule(now: dt.datetime) -> Schedule:
@@ -109,41 +98,16 @@ class Server:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     db = tmp_path_factory.mktemp("browser") / "live.db"
-    settings = Settings(
-        database_url=f"sqlite:///{db}",
-        events_url="memory://",
-        password_time_cost=1,
-        password_memory_kib=64,
-        heartbeat_s=1.0,
-        disconnect_after_s=8.0,
-        tick_s=0.2,
-        metrics_every_s=0.5,
-        offer_timeout_s=60.0,
-    )
     now = dt.datetime.now(dt.UTC)
-    app = create_app(settings, mini_scenario(), schedule=_schedule(now))
-    port = _free_port()
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio"
-    )
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    platform: Platform = app.state.platform
-    make_users(platform)
-    base = f"http://127.0.0.1:{port}"
-    with httpx.Client(base_url=base, timeout=10) as api:
-        token = api.post("/api/auth/login", json={"username": "admin", "password": PASSWORD})
-        api.headers["Authorization"] = f"Bearer {token.json()['token']}"
-        api.cookies.clear()
-        yield Server(base, platform, api)
-    uv.should_exit = True
-    thread.join(timeout=10)
+    app = create_app(web_settings(db), mini_scenario(), schedule=_schedule(now))
+    with serve(app) as base:
+        platform: Platform = app.state.platform
+        make_users(platform)
+        with httpx.Client(base_url=base, timeout=10) as api:
+            token = api.post("/api/auth/login", json={"username": "admin", "password": PASSWORD})
+            api.headers["Authorization"] = f"Bearer {token.json()['token']}"
+            api.cookies.clear()
+            yield Server(base, platform, api)
 
 
 def _need_chromium() -> None:
