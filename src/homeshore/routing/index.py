@@ -89,7 +89,11 @@ class IdleIndex:
         idle_s = agent.idle_since_s
         primary, planned = agent.primary_queue, agent.planned_queue
         push = heapq.heappush
-        for channel, serves in self._serves(agent):
+        cached = self._served.get(agent.id)
+        by_channel = (
+            cached[1] if cached is not None and cached[0] is agent.skills else self._serves(agent)
+        )
+        for channel, serves in by_channel:
             if not idle and not agent.free_for(channel):
                 continue
             filed = True

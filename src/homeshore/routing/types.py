@@ -69,9 +69,11 @@ class WaitingContact(NamedTuple):
 class AgentView:
     """An agent as routing sees it. Callers own and update it; policies only read it.
 
-    ``skills`` maps a skill id to a proficiency 1..5; ``capacity`` gives, per channel, how
-    many contacts the agent may hold at once (1 call, N chats); ``in_use`` how many it holds
-    now. An agent serves one channel at a time: while it holds a call it takes no chat.
+    ``skills`` maps a skill id to a proficiency 1..5 (to change skills, assign a new
+    mapping: IdleIndex recomputes what an agent serves when the mapping object changes);
+    ``capacity`` gives, per channel, how many contacts the agent may hold at once (1 call,
+    N chats); ``in_use`` how many it holds now.
+    An agent serves one channel at a time: while it holds a call it takes no chat.
     """
 
     id: str
