@@ -61,9 +61,10 @@ def hourly(min_calls: int) -> tuple[pd.DataFrame, pd.Series]:
     # censored exponential MLE per month: abandons / total time waited by every offered call
     wait_total = iv["wait_s_mean"].fillna(0.0) * iv["offered"]
     per_month = iv["abandoned"].groupby(month).sum() / wait_total.groupby(month).sum()
-    patience = (1.0 / per_month).rename("patience_s")
+    patience = (1.0 / per_month[per_month > 0]).rename("patience_s")  # drops a stray July
     iv = iv.assign(month=month).join(patience, on="month")
     keep = (iv["offered"] >= min_calls) & (iv["agents_staffed"] > 0) & (iv["answered"] > 0)
+    keep &= iv["patience_s"].notna()
     return iv.loc[keep].reset_index(drop=True), patience
 
 
@@ -170,8 +171,9 @@ def markdown(table: pd.DataFrame, patience: pd.Series, min_calls: int) -> str:
         "# Erlang C and Erlang A against the Anonymous Bank's hours\n\n"
         "Written by `.venv/bin/python bench/erlang_vs_reality.py` (do not edit by hand).\n\n"
         f"One row per staffing estimate, quantity and model, over the hours with at least "
-        f"{min_calls} offered calls (six services pooled). MAE and bias are in probability "
-        "points (predicted - observed); corr is the correlation across hours. 'distinct' "
+        f"{min_calls} offered calls (six services pooled). MAE and bias are differences of "
+        "probabilities (predicted - observed; 0.10 = 10 points); corr is the correlation "
+        "across hours. 'distinct' "
         "counts the agents seen serving during the hour (an upper bound on staffing), 'busy' "
         "rounds up the agent-hours of service (a lower bound). Erlang C cannot abandon; where "
         "load >= agents it is unstable and predicts P(wait) = 1.\n\n"
