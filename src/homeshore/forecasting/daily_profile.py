@@ -6,7 +6,11 @@ effects are weighted toward recent weeks (half-life `weekday_half_life_weeks`); 
 levels are a clean, holiday-free level series. The forecast level is an exponentially weighted
 mean of the week levels whose half-life is chosen per queue, among `level_half_lives_weeks`,
 by the one-week-ahead error of that series within the history (fast for level shifts, smooth
-for stable series). Special days multiply the total by their effect (special_days.py).
+for stable series). Special days that keep their weekday's shape (first working days of a
+month, the day after a holiday, reduced days) multiply the total by their effect; holidays,
+eves and events estimated from the history multiply each interval by their own curve
+(special_days.interval_effects): an eve that closes at noon cuts a Tuesday by half and leaves
+a Friday that closes at 14:00 nearly untouched.
 
 Intraday profile: per weekday, the volume-weighted share of each slot over recent ordinary
 days (half-life `profile_half_life_weeks`), shrunk toward the shape of the other weekdays that
@@ -24,10 +28,9 @@ import numpy as np
 import statsmodels.api as sm
 
 from homeshore.domain.time import DAYS_PER_WEEK
-from homeshore.forecasting.calendar import SAME_SHAPE_KINDS
 from homeshore.forecasting.history import FloatArray
 from homeshore.forecasting.method import Context, decay
-from homeshore.forecasting.special_days import blend, context_effects, special_profiles
+from homeshore.forecasting.special_days import context_effects, interval_effects
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,35 +226,29 @@ class DailyProfile:
     def name(self) -> str:
         return "daily_profile"
 
-    def daily(self, context: Context) -> tuple[FloatArray, DailyFit]:
-        fit = fit_daily(
+    def fit(self, context: Context) -> DailyFit:
+        return fit_daily(
             context,
             weekday_half_life_weeks=self.weekday_half_life_weeks,
             level_half_lives_weeks=self.level_half_lives_weeks,
             prior_days=self.special_prior_days,
         )
-        weekdays = context.horizon_weekdays()
-        effects = np.array([fit.effects[k] for k in context.horizon_kinds])
-        return fit.level * fit.weekday_factor[weekdays] * effects, fit
 
     def predict(self, context: Context) -> FloatArray:
-        daily, fit = self.daily(context)
+        fit = self.fit(context)
         profiles = weekday_profiles(
             context, self.profile_half_lives_weeks, self.profile_pool_days, self.profile_test_weeks
         )
-        special = special_profiles(context.history.volume, context.history_kinds)
-        typical_day = fit.level * float(
-            np.mean(
-                fit.weekday_factor[fit.weekday_factor > 0]
-                if (fit.weekday_factor > 0).any()
-                else [0.0]
-            )
-        )
-        out = np.zeros((context.horizon_days, context.history.slots_per_day))
-        for j, weekday in enumerate(context.horizon_weekdays()):
-            shape = profiles[weekday]
-            kind = context.horizon_kinds[j]
-            if kind not in SAME_SHAPE_KINDS:
-                shape = blend(shape, special.get(kind), self.special_prior_days * typical_day)
-            out[j] = daily[j] * shape
-        return out
+        weekdays = context.horizon_weekdays()
+        ordinary = fit.level * fit.weekday_factor[weekdays, None] * profiles[weekdays]
+        past = context.history.weekdays()
+        expected = (fit.week_level * fit.weekday_factor[past])[:, None] * profiles[past]
+        curves = interval_effects(context, expected, self.special_prior_days)
+        scale = np.ones_like(ordinary)
+        for j, kind in enumerate(context.horizon_kinds):
+            scale[j] = curves[kind] if kind in curves else fit.effects[kind]
+        return np.asarray(ordinary * scale, dtype=np.float64)
+
+    def daily(self, context: Context) -> FloatArray:
+        """The daily forecast the intervals add up to."""
+        return np.asarray(self.predict(context).sum(axis=1), dtype=np.float64)

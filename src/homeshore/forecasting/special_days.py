@@ -1,4 +1,4 @@
-"""Effects of special days on the daily total, and their intraday shape.
+"""Effects of special days: on the daily total, or interval by interval.
 
 An effect is the ratio of what a kind of day received to what an ordinary day of the same
 weekday and week would have received, pooled over the history's days of that kind and shrunk
@@ -67,32 +67,36 @@ def context_effects(context: Context, expected: FloatArray, prior_days: float) -
     )
 
 
-def special_profiles(
-    volume: FloatArray,
-    kinds: Sequence[str],
-) -> dict[str, tuple[FloatArray, float]]:
-    """Pooled intraday shape of each special kind in the history, and the volume behind it.
+def interval_effects(
+    context: Context, expected: FloatArray, prior_days: float
+) -> dict[str, FloatArray]:
+    """Per-interval multipliers of the horizon's kinds that have a shape of their own.
 
-    Returned per kind: (shape summing to 1, total volume); a caller blends it with the
-    weekday's shape as (V * special + prior_volume * weekday) / (V + prior_volume).
+    For a kind outside SAME_SHAPE_KINDS without a user-given effect: m[s] = (sum of actuals in
+    slot s over the history's days of that kind + prior * prior_days * mean expected) /
+    (sum of expected + prior_days * mean expected), `expected` being the ordinary-day forecast
+    of each history day and slot. No such day in the history: the flat prior.
     """
-    kinds_arr = np.array(kinds)
-    valid = ~np.isnan(volume[:, 0])
-    out: dict[str, tuple[FloatArray, float]] = {}
-    for kind in set(kinds) - SAME_SHAPE_KINDS:
-        rows = valid & (kinds_arr == kind)
-        total = volume[rows].sum(axis=0)
-        mass = float(total.sum())
-        if mass > 0:
-            out[kind] = (total / mass, mass)
+    history = context.history
+    kinds_arr = np.array(context.history_kinds)
+    usable = history.valid_days() & ~np.isnan(expected).any(axis=1)
+    out: dict[str, FloatArray] = {}
+    for kind in set(context.horizon_kinds) - SAME_SHAPE_KINDS - set(context.given_effects):
+        prior = context.prior_effects.get(kind)
+        rows = usable & (kinds_arr == kind)
+        if not rows.any():
+            if prior is None:
+                raise InputError(
+                    f"event {kind!r} has no effect given and no past day to estimate it from",
+                    where=f"queue {history.queue}",
+                )
+            out[kind] = np.full(history.slots_per_day, prior)
+            continue
+        prior = 1.0 if prior is None else prior
+        actual = history.volume[rows].sum(axis=0)
+        total = expected[rows].sum(axis=0)
+        pseudo = prior_days * total / int(rows.sum())
+        with np.errstate(invalid="ignore", divide="ignore"):
+            curve = np.where(total > 0, (actual + prior * pseudo) / (total + pseudo), prior)
+        out[kind] = np.asarray(curve, dtype=np.float64)
     return out
-
-
-def blend(
-    weekday_shape: FloatArray, special: tuple[FloatArray, float] | None, prior_volume: float
-) -> FloatArray:
-    """Shrink a special kind's pooled shape toward the weekday's shape."""
-    if special is None:
-        return weekday_shape
-    shape, mass = special
-    return (mass * shape + prior_volume * weekday_shape) / (mass + prior_volume)
