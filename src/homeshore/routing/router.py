@@ -43,6 +43,7 @@ _Pick = tuple[
     Callable[[WaitingContact, float], float],
     bool,
     QueueRoute,
+    bool,  # has an overflow queue
 ]
 
 
@@ -54,8 +55,9 @@ class Router:
     def __init__(self, routes: Mapping[str, QueueRoute]) -> None:
         self._routes = dict(routes)
         # per queue, what choose_agent needs, looked up once (it runs on every arrival)
-        self._first: dict[str, tuple[Callable[[float], int], QueueRoute]] = {
-            q: (r.rule.min_proficiency, r) for q, r in self._routes.items()
+        self._first: dict[str, tuple[Callable[[float], int], QueueRoute, bool]] = {
+            q: (r.rule.min_proficiency, r, r.settings.overflow_queue is not None)
+            for q, r in self._routes.items()
         }
         # per queue, what choose_contact needs (it runs whenever an agent frees up)
         self._pick: dict[str, _Pick] = {
@@ -66,6 +68,7 @@ class Router:
                 r.rule.urgency,
                 r.settings.prefer_primary_queue,
                 r,
+                r.settings.overflow_queue is not None,
             )
             for q, r in self._routes.items()
         }
@@ -83,9 +86,10 @@ class Router:
         self, contact: WaitingContact, candidates: Candidates, now_s: float
     ) -> AgentView | None:
         wait_s = now_s - contact.arrived_s
-        min_proficiency, route = self._first[contact.queue]
-        agent = candidates.first(contact.queue, max(1, min_proficiency(wait_s)))
-        if agent is None:
+        min_proficiency, route, overflows = self._first[contact.queue]
+        level = min_proficiency(wait_s)
+        agent = candidates.first(contact.queue, level if level > 1 else 1)
+        if agent is None and overflows:
             other = self._overflow(route, wait_s)
             if other is not None:
                 agent = _first(candidates, other, wait_s)
@@ -114,7 +118,7 @@ class Router:
         idle = agent.state is AgentState.AVAILABLE and not agent.in_use
         free: dict[Channel, bool] = {}
         for contact in heads:
-            channel, skill, min_proficiency, urgency, prefer, route = pick[contact.queue]
+            channel, skill, min_proficiency, urgency, prefer, route, overflows = pick[contact.queue]
             if not idle:
                 ok = free.get(channel)
                 if ok is None:
@@ -123,7 +127,7 @@ class Router:
                     continue
             wait_s = now_s - contact.arrived_s
             if skills.get(skill, 0) < min_proficiency(wait_s):
-                other = self._overflow(route, wait_s)
+                other = self._overflow(route, wait_s) if overflows else None
                 if other is None or skills.get(other.skill, 0) < max(
                     1, other.rule.min_proficiency(wait_s)
                 ):

@@ -66,6 +66,9 @@ class WaitingRoom:
         lanes = self._lanes.get(queue)
         if not lanes:
             return None
+        if len(lanes) == 1:
+            for lane in lanes.values():
+                return self._clean(lane, now_s)
         for prio in sorted(lanes, reverse=True):
             head = self._clean(lanes[prio], now_s)
             if head is not None:
