@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,6 +72,45 @@ class FixedLoad:
     volunteer_counts: tuple[int, ...] = ()
     #: seats this model may fill per site (construction shares seats between batches)
     seat_cap: dict[str, int] | None = None
+
+
+Offer = list[tuple[ShiftTemplate, tuple[str, ...]]]
+
+
+def offered(problem: Problem, agents: Sequence[Agent]) -> Iterator[tuple[int, int, Offer]]:
+    """For each agent (index) and day, every structural template with the names of the
+    template rules that reject it (empty: allowed). Verdicts are shared between agents
+    alike and between days of the same weekday."""
+    from homeshore.scheduling.constraints import TEMPLATE_RULES
+
+    p = problem
+    s = p.scenario
+    structural: dict[object, list[ShiftTemplate]] = {}
+    verdicts: dict[tuple[object, int, bool], Offer] = {}
+    weekday_rules = [r for r in TEMPLATE_RULES if r.weekday_only]
+    dated_rules = [r for r in TEMPLATE_RULES if not r.weekday_only]
+    for ai, a in enumerate(agents):
+        signature = dataclasses.replace(a, id="", name="", days_off=frozenset())
+        site = s.agent_site(a)
+        key = (signature, site)
+        if key not in structural:
+            structural[key] = candidate_templates(a, site, s.rules, s.agreement, p.settings)
+        for d in range(p.n_days):
+            # weekday-only rules give the same verdict on the same weekday, except on the
+            # last day where the skills rule sees the horizon end
+            vkey = (key, p.date(d).weekday(), d == p.n_days - 1)
+            if vkey not in verdicts:
+                verdicts[vkey] = [
+                    (t, tuple(r.name for r in weekday_rules if r.rejects(p, a, d, t)))
+                    for t in structural[key]
+                ]
+            offer = verdicts[vkey]
+            if dated_rules and a.days_off:
+                offer = [
+                    (t, why + tuple(r.name for r in dated_rules if r.rejects(p, a, d, t)))
+                    for t, why in offer
+                ]
+            yield ai, d, offer
 
 
 class RosterModel:
@@ -157,55 +196,31 @@ class RosterModel:
         return tid
 
     def _add_choices(self) -> None:
-        from homeshore.scheduling.constraints import TEMPLATE_RULES
         from homeshore.scheduling.constraints.skills import skill_queue_indices
 
         p = self.problem
         s = p.scenario
-        structural: dict[object, list[ShiftTemplate]] = {}
-        verdicts: dict[tuple[object, int, bool], list[tuple[int, tuple[str, ...]]]] = {}
-        weekday_rules = [r for r in TEMPLATE_RULES if r.weekday_only]
-        dated_rules = [r for r in TEMPLATE_RULES if not r.weekday_only]
         for ai, a in enumerate(self.agents):
             queues = skill_queue_indices(p, a)
             primary = tuple(q for q in queues if s.queues[q].skill == a.primary_skill) or queues
             cls = AgentClass(queues, primary)
             self.classes[cls].append(ai)
             self.class_of.append(cls)
-            signature = dataclasses.replace(a, id="", name="", days_off=frozenset())
-            site = s.agent_site(a)
-            key = (signature, site)
-            if key not in structural:
-                structural[key] = candidate_templates(a, site, s.rules, s.agreement, p.settings)
-            for d in range(p.n_days):
-                # weekday-only rules give the same verdict on the same weekday, except on the
-                # last day where the skills rule sees the horizon end
-                vkey = (key, p.date(d).weekday(), d == p.n_days - 1)
-                if vkey not in verdicts:
-                    verdicts[vkey] = [
-                        (
-                            self._template_id(t),
-                            tuple(r.name for r in weekday_rules if r.rejects(p, a, d, t)),
-                        )
-                        for t in structural[key]
-                    ]
-                options = []
-                for tid, why in verdicts[vkey]:
-                    if dated_rules and a.days_off:
-                        t = self.catalogue[tid]
-                        why = why + tuple(r.name for r in dated_rules if r.rejects(p, a, d, t))
-                    if why and not self.diagnose:
-                        self.rejected[why[0]] += 1
-                        continue
-                    x = self.model.new_bool_var("")
-                    for rule in why:
-                        self.model.add(x == 0).only_enforce_if(self._assume(rule, a.id))
-                    options.append((tid, x))
-                if options:
-                    self.choices[ai, d] = options
-                    w = self.model.new_bool_var(f"works[{a.id},{d}]")
-                    self.model.add(sum(x for _, x in options) == w)
-                    self._works[ai, d] = w
+        for ai, d, offer in offered(p, self.agents):
+            options = []
+            for t, why in offer:
+                if why and not self.diagnose:
+                    self.rejected[why[0]] += 1
+                    continue
+                x = self.model.new_bool_var("")
+                for rule in why:
+                    self.model.add(x == 0).only_enforce_if(self._assume(rule, self.agents[ai].id))
+                options.append((self._template_id(t), x))
+            if options:
+                self.choices[ai, d] = options
+                w = self.model.new_bool_var(f"works[{self.agents[ai].id},{d}]")
+                self.model.add(sum(x for _, x in options) == w)
+                self._works[ai, d] = w
 
     def _add_coverage(self) -> None:
         p = self.problem

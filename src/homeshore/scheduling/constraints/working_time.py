@@ -8,6 +8,7 @@ from homeshore.domain import Agent
 from homeshore.domain.time import DAYS_PER_WEEK
 from homeshore.scheduling.constraints.base import ModelRule
 from homeshore.scheduling.model import RosterModel
+from homeshore.scheduling.problem import Problem
 
 
 def contract_bounds_min(rm: RosterModel, a: Agent, week: int) -> tuple[int, int]:
@@ -19,6 +20,17 @@ def contract_bounds_min(rm: RosterModel, a: Agent, week: int) -> tuple[int, int]
     lo_h = max(0.0, a.contract_h_per_week - rules.contract_tolerance_h)
     lo_h = max(0.0, lo_h - leave * a.contract_h_per_week / 5)
     return round(lo_h * 60), round((a.contract_h_per_week + rules.contract_tolerance_h) * 60)
+
+
+def weekly_max_min(problem: Problem, a: Agent, week: int) -> int:
+    """Most paid minutes any rule lets the agent work in a week."""
+    rules = problem.scenario.rules
+    limits_h = (
+        a.contract_h_per_week + rules.contract_tolerance_h,
+        rules.legal_week_h + rules.max_overtime_h_per_week,
+        rules.max_weekly_work_h,
+    )
+    return round(min(limits_h) * 60)
 
 
 def post_contract_hours(rm: RosterModel) -> None:
