@@ -231,3 +231,22 @@ def test_bad_inputs_raise(kwargs: dict[str, float]) -> None:
     } | kwargs
     with pytest.raises(ValueError):
         erlang_a_metrics(**args)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("n", "calls_per_aht", "aht", "patience"),
+    [(500, 520, 300, 200), (500, 450, 300, 600), (2000, 2100, 180, 60), (1000, 900, 240, 3000)],
+)
+def test_asa_matches_the_incomplete_gamma_series(
+    n: int, calls_per_aht: float, aht: float, patience: float
+) -> None:
+    """E[W 1{answered} | wait] = (x/y) / theta * sum_k P(x+1+k, y) / (x+1+k) / P(x, y)."""
+    from scipy.special import gammainc
+
+    lam = calls_per_aht / aht
+    x, y = n * patience / aht, lam * patience
+    k = np.arange(int(max(0.0, y - x) + 40 * np.sqrt(y) + 200))
+    answered_wait = (x / y) * np.sum(gammainc(x + 1 + k, y) / (x + 1 + k)) / gammainc(x, y)
+    m = erlang_a_metrics(n, lam, aht, patience, 20)
+    expected = answered_wait * patience * float(m.p_wait) / (1 - float(m.p_abandon))
+    assert float(m.asa_s) == pytest.approx(expected, rel=1e-9)
