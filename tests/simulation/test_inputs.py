@@ -130,3 +130,21 @@ def test_staffing_table_gives_generic_agents(scenario: Scenario) -> None:
         agents_from_staffing(
             table.assign(agents=[1, 1.5, 1]), scenario.queues, T0, 1800.0, 3, timezone="UTC"
         )
+
+
+def test_forecast_across_a_clock_change_and_naive_times(scenario: Scenario) -> None:
+    # Sunday 25 October 2026, 01:30 and 02:30 local time: the clock goes back at 03:00
+    before = dt.datetime(2026, 10, 25, 2, 30, tzinfo=PARIS)
+    after = (before.astimezone(dt.UTC) + dt.timedelta(hours=1)).astimezone(PARIS)
+    assert after.hour == 2 and after.minute == 30  # same wall time, other offset
+    table = forecast([("technical", before, 5.0, 500.0), ("technical", after, 5.0, 500.0)])
+    assert table["start"].str[-6:].tolist() == ["+02:00", "+01:00"]
+    origin, _, demand = demand_from_forecast(scenario, table)
+    assert (
+        origin.timestamp() == before.timestamp() and demand[0].volumes.size == 3
+    )  # 1 h apart: 3 half-hours
+    naive = forecast([("technical", T0, 5.0, 500.0)]).assign(start="2026-11-02T09:00:00")
+    assert demand_from_forecast(scenario, naive)[0] == T0
+    mixed = pd.concat([table, naive], ignore_index=True)
+    with pytest.raises(InputError, match="row 3: forecast start: '2026-11-02T09:00:00' has no"):
+        demand_from_forecast(scenario, mixed)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -24,13 +25,31 @@ REQUIRED_FORECAST_COLUMNS = ("queue", "start", "interval_min", "volume", "aht_s"
 
 
 def _times(values: pd.Series, timezone: str, what: str, path: Path | None) -> pd.Series:
+    """Timezone-aware times in `timezone`: ISO 8601 with offsets (which may differ across a
+    clock change), or without offset and then read as local times of `timezone`."""
     try:
-        parsed = pd.to_datetime(values, utc=False, format="ISO8601")
+        if pd.api.types.is_datetime64_any_dtype(values):
+            parsed = pd.Series(values)
+            local: pd.Series = (
+                parsed.dt.tz_localize(timezone)
+                if parsed.dt.tz is None
+                else parsed.dt.tz_convert(timezone)
+            )
+            return local
+        text = values.astype(str)
+        has_offset = text.str.contains(r"(?:[+-]\d\d:?\d\d|Z)$", regex=True)
+        if bool(has_offset.all()):
+            return pd.to_datetime(text, format="ISO8601", utc=True).dt.tz_convert(timezone)
+        if bool(has_offset.any()):
+            i = int(np.flatnonzero(~has_offset.to_numpy())[0])
+            raise InputError(
+                f"{what}: {text.iloc[i]!r} has no UTC offset while others do",
+                path=path,
+                where=f"row {i + 1}",
+            )
+        return pd.to_datetime(text, format="ISO8601").dt.tz_localize(timezone)
     except (ValueError, TypeError) as exc:
         raise InputError(f"{what}: times must be ISO 8601 ({exc})", path=path) from exc
-    if parsed.dt.tz is None:
-        return parsed.dt.tz_localize(timezone)
-    return parsed.dt.tz_convert(timezone)
 
 
 def demand_from_forecast(
@@ -110,7 +129,7 @@ def demand_from_forecast(
         demand.append(
             QueueDemand(q, volumes, aht, shape, (patience or {}).get(q.id, default_patience))
         )
-    return origin.to_pydatetime(), interval_s, tuple(demand)
+    return origin.to_pydatetime().astimezone(ZoneInfo(scenario.timezone)), interval_s, tuple(demand)
 
 
 def _merge(windows: Iterable[WorkWindow]) -> tuple[WorkWindow, ...]:
