@@ -148,3 +148,19 @@ def test_forecast_across_a_clock_change_and_naive_times(scenario: Scenario) -> N
     mixed = pd.concat([table, naive], ignore_index=True)
     with pytest.raises(InputError, match="row 3: forecast start: '2026-11-02T09:00:00' has no"):
         demand_from_forecast(scenario, mixed)
+
+
+def test_schedule_across_a_clock_change(scenario: Scenario) -> None:
+    origin = dt.datetime(2026, 10, 25, 0, 0, tzinfo=PARIS)  # 25 hours in that day
+    start = dt.datetime(2026, 10, 25, 8, 0, tzinfo=PARIS)  # 9 real hours after midnight
+    seg = ScheduleSegment(
+        "tech_site_001",
+        start,
+        start + dt.timedelta(hours=1),
+        Activity.WORK,
+        WorkMode.SITE,
+        "lyon",
+        "technical",
+    )
+    (agent,) = agents_from_schedule(scenario, Schedule.of([seg]), origin, 86400.0)
+    assert [(w.start_s, w.end_s) for w in agent.windows] == [(9 * 3600.0, 10 * 3600.0)]

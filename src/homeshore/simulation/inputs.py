@@ -168,8 +168,10 @@ def agents_from_schedule(
         for seg in schedule.for_agent(agent_id):
             if seg.activity not in CONTACT_ACTIVITIES:
                 continue
-            start_s = max(0.0, (seg.start - origin).total_seconds())
-            end_s = min(horizon_s, (seg.end - origin).total_seconds())
+            # timestamps, not datetime subtraction: with one shared tzinfo Python subtracts
+            # wall times, an hour off across a clock change
+            start_s = max(0.0, seg.start.timestamp() - origin.timestamp())
+            end_s = min(horizon_s, seg.end.timestamp() - origin.timestamp())
             if end_s > start_s:
                 windows.append(WorkWindow(start_s, end_s, seg.queue))
                 location = location or seg.location
