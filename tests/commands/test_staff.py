@@ -164,3 +164,39 @@ def test_imported_call_log_through_scenario(
     busy = table["volume"] > 0
     assert (table.loc[busy, "required_agents"] >= 1).all()
     assert (table.loc[~busy, "required_agents"] == 0).all()
+
+
+def test_long_tables_show_progress(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from homeshore.commands import staff
+    from homeshore.staffing import requirements
+
+    monkeypatch.setattr(staff, "PROGRESS_ROWS", 2)
+    monkeypatch.setattr(requirements, "CHUNK_ROWS", 2)
+    rows = [f"voice,2026-01-05T{9 + i // 2:02d}:{30 * (i % 2):02d}:00+01:00,30,{50 + 10 * i},180"
+            for i in range(7)]  # fmt: skip
+    src = write_intervals(tmp_path / "iv.csv", rows)
+    out = tmp_path / "req.csv"
+    code, _, err = run(capsys, "staff", str(src), "-o", str(out), "--patience-s", "300")
+    assert code == 0, err
+    table = pd.read_csv(out)
+    expected = [
+        json.loads(
+            run(
+                capsys,
+                "staff",
+                "--calls",
+                str(50 + 10 * i),
+                "--aht-s",
+                "180",
+                "--patience-s",
+                "300",
+                "--target-sl",
+                "0.8",
+                "--json",
+            )[1]
+        )["agents"]
+        for i in range(7)
+    ]
+    assert table["required_agents"].tolist() == expected
