@@ -93,13 +93,16 @@ def simulate(
     engine: EngineChoice = EngineChoice.AUTO,
     progress: Callable[[int], None] | None = None,
 ) -> Simulation:
-    """Play ``replications`` seeded runs; ``progress(done)`` after each."""
+    """Play ``replications`` seeded runs; ``progress(done)`` after each.
+
+    ``policy`` defaults to ``build_policy(model.queues)``; giving one forces the event
+    engine unless ``engine`` is FIFO.
+    """
     if replications < 1:
         raise ValueError("replications must be >= 1")
-    router = policy if policy is not None else None
     runs = []
     for r, child in enumerate(np.random.SeedSequence(seed).spawn(replications)):
-        runs.append(run_once(model, np.random.default_rng(child), policy=router, engine=engine))
+        runs.append(run_once(model, np.random.default_rng(child), policy=policy, engine=engine))
         if progress is not None:
             progress(r + 1)
     return Simulation(model, tuple(runs), seed)
