@@ -77,7 +77,7 @@ def test_unknown_reference_is_named(tmp_path: Path) -> None:
 
 def test_unknown_field_is_rejected(tmp_path: Path) -> None:
     path = _write(tmp_path, MINIMAL.replace("name: tiny", "name: tiny\nnmae: typo"))
-    with pytest.raises(InputError, match="nmae.*line 2|line 2.*nmae"):
+    with pytest.raises(InputError, match=r"nmae.*line 2|line 2.*nmae"):
         load_scenario(path)
 
 
