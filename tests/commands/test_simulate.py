@@ -169,3 +169,77 @@ def test_bad_inputs_are_named(
     code, _, err = run(capsys, *base, "--forecast", str(forecast), "--staffing", str(staffing))
     assert code == 2 and "s.csv" in err and "staffing row 1" in err
     assert not (tmp_path / "o").exists()
+
+
+def test_patience_from_waits_and_empirical_handle_times(
+    tmp_path: Path, forecast: Path, examples_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    staffing = tmp_path / "staffing.csv"
+    staffing.write_text(
+        "queue,start,scheduled_agents\n"
+        + "".join(
+            f"{q},{(MONDAY_9 + dt.timedelta(minutes=30 * k)).isoformat()},{n}\n"
+            for k in range(4)
+            for q, n in (("plans_services", 9), ("technical", 6))
+        )
+    )
+    waits = tmp_path / "waits.parquet"
+    pd.DataFrame(
+        {
+            "queue": ["plans_services"] * 4 + ["technical"] * 2,
+            "start": pd.Timestamp("2026-10-01 09:00", tz="Europe/Paris"),
+            "wait_s": [5.0, 10.0, 30.0, 60.0, 10.0, 20.0],
+            "abandoned": [True, True, False, False, True, True],
+        }
+    ).to_parquet(waits)
+    handles = tmp_path / "calls.csv"
+    handles.write_text("queue,handle_s\nplans_services,100\nplans_services,500\ntechnical,300\n")
+    out = tmp_path / "out"
+    code, _, err = run(
+        capsys,
+        "simulate",
+        "--scenario",
+        str(examples_dir / "telecom_fr.yaml"),
+        "--forecast",
+        str(forecast),
+        "--staffing",
+        str(staffing),
+        "--waits",
+        str(waits),
+        "--patience",
+        "kaplan_meier",
+        "--handle",
+        "empirical",
+        "--handle-times",
+        str(handles),
+        "--day-cv",
+        "0.1",
+        "-n",
+        "2",
+        "-o",
+        str(out),
+    )
+    assert code == 0, err
+    records = pd.read_parquet(out / "records.parquet")
+    # technical patience: everybody observed abandoned at 10 or 20 s
+    tech = records[records["queue"] == "technical"]
+    assert set(tech["patience_s"].round(6)) <= {10.0, 20.0}
+    # empirical handle times rescaled to the forecast's AHT: two values only for plans
+    plans = records[records["queue"] == "plans_services"]
+    ratios = (plans["handle_s"] / plans["handle_s"].min()).round(6)
+    assert set(ratios) == {1.0, 5.0}
+    code, _, err = run(
+        capsys,
+        "simulate",
+        "--scenario",
+        str(examples_dir / "telecom_fr.yaml"),
+        "--forecast",
+        str(forecast),
+        "--staffing",
+        str(staffing),
+        "--handle",
+        "empirical",
+        "-o",
+        str(out),
+    )
+    assert code == 2 and "--handle empirical needs --handle-times" in err
