@@ -90,6 +90,11 @@ def _add_message(
     )
     tx.session.add(msg)
     tx.session.flush()
+    recipient = conv.manager_user_id
+    if conv.kind == "customer":
+        # a manager who took the contact over hears the customer too
+        contact = tx.session.get(ContactRow, conv.contact_id)
+        recipient = contact.handler_user_id if contact is not None else None
     tx.emit(
         "message.created",
         {
@@ -102,7 +107,7 @@ def _add_message(
         agent_id=conv.agent_id,
         team_id=conv.team_id if conv.kind == "help" else None,
         contact_id=conv.contact_id,
-        user_id=conv.manager_user_id if conv.kind == "help" else None,
+        user_id=recipient,
         actor_user_id=user_id,
     )
     return msg
