@@ -108,6 +108,8 @@ def test_the_manager_takes_over_and_the_agent_transfers(
     supervisor.get_by_role("button", name="Envoyer", exact=True).click()
     expect(supervisor.locator("#customer-log li.mine")).to_contain_text("responsable")
     assert server.messages(contact["id"])[-1]["sender"] == "manager"
+    server.customer_says(contact["id"], "Merci, j'attends votre solution.")
+    expect(supervisor.locator("#customer-log")).to_contain_text("j'attends votre solution")
     supervisor.screenshot(path=artifacts / "supervisor-take-over.png", full_page=True)
 
     # the agent is free again: the next chat is transferred back to the queue

@@ -13,7 +13,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from homeshore.api.deps import SESSION_COOKIE, AuthDep, PlatformDep, TokenDep
 from homeshore.services.auth import Auth
@@ -127,7 +126,7 @@ async def login(
         error, status = t("login.missing"), 422
     else:
         try:
-            result = await run_in_threadpool(auth.login, username, password, peer=peer)
+            result = await auth.login(username, password, peer=peer)
         except RateLimited:
             error, status = t("login.rate_limited"), 429
         except Unauthorized:

@@ -217,6 +217,15 @@ function addHelpMessage(help, message) {
   return true;
 }
 
+/** A message of the taken-over customer chat, shown once (API answer and event may race). */
+function addCustomerMessage(message) {
+  if (customerConversation.seen.has(message.id)) return;
+  customerConversation.seen.add(message.id);
+  const log = document.getElementById("customer-log");
+  log.append(messageItem(message, "manager"));
+  log.scrollTop = log.scrollHeight;
+}
+
 // take-over: the manager now talks to the customer
 async function showCustomerPanel() {
   const help = helps.get(selectedHelp);
@@ -263,8 +272,7 @@ document.getElementById("customer-reply").addEventListener("submit", async (subm
   if (!body || !customerConversation) return;
   try {
     const message = await api("POST", `/api/conversations/${customerConversation.id}/messages`, { body });
-    customerConversation.seen.add(message.id);
-    document.getElementById("customer-log").append(messageItem(message, "manager"));
+    addCustomerMessage(message);
     box.value = "";
   } catch (error) {
     fail(error);
@@ -439,9 +447,8 @@ async function onEvent(event) {
         if (selectedHelp === data.conversation_id) renderHelpPanel();
         if (data.sender === "agent") announce(t("supervisor.help.message", { agent: agentName(help.agent_id) }));
       }
-    } else if (customerConversation && data.conversation_id === customerConversation.id && !customerConversation.seen.has(data.message_id)) {
-      customerConversation.seen.add(data.message_id);
-      document.getElementById("customer-log").append(messageItem(message, "manager"));
+    } else if (customerConversation && data.conversation_id === customerConversation.id) {
+      addCustomerMessage(message);
     }
   }
 }
