@@ -4,11 +4,12 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pytest
 import statsmodels.api as sm
 
 from homeshore.forecasting import ForecastSettings, backtest, setups
 from homeshore.forecasting.calendar import DayCalendar
-from homeshore.forecasting.daily_profile import DailyProfile, choose_level, fit_daily
+from homeshore.forecasting.daily_profile import DailyProfile, fit_daily, level_forecast
 from homeshore.forecasting.metrics import poisson_mean_abs_deviation
 from tests.forecasting.synthetic import DAILY, poisson_table, rates, table_from_grid
 
@@ -74,21 +75,28 @@ def test_glm_is_the_weighted_poisson_fit_statsmodels_gives() -> None:
     np.testing.assert_allclose(fit.week_level[::7], np.exp(ref.params[:6]), rtol=1e-6)
 
 
-def test_level_shift_is_followed_within_two_weeks() -> None:
+def test_level_shift_is_followed_within_three_weeks() -> None:
     rng = np.random.default_rng(5)
     lam = rates(FIRST, 14 * 7)
     lam[10 * 7 :] *= 1.5  # the service grows by half in week 11
     counts = rng.poisson(lam).astype(float)
     setup = _setup(table_from_grid(counts, FIRST))
-    out = setup.predict(DailyProfile(), setup.context(12 * 7, FIRST + dt.timedelta(weeks=12), 7))
-    assert abs(out.sum() / lam[12 * 7 : 13 * 7].sum() - 1) < 0.08
+    ratios = []
+    for weeks in (11, 12, 13):
+        context = setup.context(weeks * 7, FIRST + dt.timedelta(weeks=weeks), 7)
+        out = setup.predict(DailyProfile(), context)
+        ratios.append(out.sum() / lam[weeks * 7 : (weeks + 1) * 7].sum())
+    assert ratios[0] < ratios[1] < ratios[2]
+    assert abs(ratios[2] - 1) < 0.06
 
 
-def test_choose_level_prefers_fast_half_life_after_shifts() -> None:
+def test_level_forecast_combines_short_and_long_memories() -> None:
     steps = np.array([100.0] * 6 + [200.0] * 6)
-    assert choose_level(steps, (0.5, 8.0)) > 190
-    assert choose_level(np.array([100.0, 102.0]), (1.0,)) == 101.0
-    assert choose_level(np.array([np.nan, np.nan]), (1.0,)) == 0.0
+    fast, slow = level_forecast(steps, (0.5,)), level_forecast(steps, (8.0,))
+    assert fast > 199 and 140 < slow < 170
+    assert level_forecast(steps, (0.5, 8.0)) == pytest.approx((fast + slow) / 2)
+    assert level_forecast(np.array([100.0, np.nan, 100.0]), (1.0,)) == 100.0
+    assert level_forecast(np.array([np.nan, np.nan]), (1.0,)) == 0.0
 
 
 def test_holiday_effect_is_estimated_from_past_holidays() -> None:

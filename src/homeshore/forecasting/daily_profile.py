@@ -3,19 +3,20 @@
 Daily totals (statsmodels Poisson GLM, log link): `log E[total] = week_level + weekday`,
 fitted on the ordinary days of the history with week-of-history and weekday dummies. Weekday
 effects are weighted toward recent weeks (half-life `weekday_half_life_weeks`); the week
-levels are a clean, holiday-free level series. The forecast level is an exponentially weighted
-mean of the week levels whose half-life is chosen per queue, among `level_half_lives_weeks`,
-by the one-week-ahead error of that series within the history (fast for level shifts, smooth
-for stable series). Special days that keep their weekday's shape (first working days of a
-month, the day after a holiday, reduced days) multiply the total by their effect; holidays,
-eves and events estimated from the history multiply each interval by their own curve
-(special_days.interval_effects): an eve that closes at noon cuts a Tuesday by half and leaves
-a Friday that closes at 14:00 nearly untouched.
+levels are a clean, holiday-free level series. The forecast level is the mean of exponentially
+weighted means of the week levels with half-lives `level_half_lives_weeks` (0.5, 1, 2 weeks):
+a combination that follows level shifts and smooths noise.
 
-Intraday profile: per weekday, the volume-weighted share of each slot over recent ordinary
-days (half-life `profile_half_life_weeks`), shrunk toward the shape of the other weekdays that
-look alike; special days blend their own pooled shape with the weekday's. A forecast interval
-is the day's total times its share, so intervals add up to the daily forecast by construction.
+Special days that keep their weekday's shape (first working days of a month, the day after a
+holiday, reduced days) multiply the day by their effect; holidays, eves and events estimated
+from the history multiply each interval by their own curve (special_days.interval_effects):
+an eve that closes at noon halves a Tuesday and leaves a Friday that closes at 14:00 nearly
+untouched.
+
+Intraday profile: per weekday, the volume-weighted share of each slot over recent days of the
+same shape, shrunk toward the shape of the other weekdays that look alike, with a short or a
+long memory per weekday (`weekday_profiles`). A forecast interval is the ordinary day's total
+times its share (times its special-day curve); the daily forecast is the sum of its intervals.
 """
 
 from __future__ import annotations
@@ -53,21 +54,17 @@ def _ewma_level(levels: FloatArray, half_life: float) -> float:
     return float((weights * levels).sum() / weights.sum())
 
 
-def choose_level(levels: FloatArray, candidates: tuple[float, ...]) -> float:
-    """Forecast of the next week level: EWMA with the half-life of least one-step error."""
+def level_forecast(levels: FloatArray, half_lives: tuple[float, ...]) -> float:
+    """Next week's level: the mean of the EWMA forecasts over `half_lives` (weeks).
+
+    Averaging short and long memories is a forecast combination: it follows a level shift
+    within a couple of weeks yet does not chase one noisy week, and is steadier than picking
+    one half-life from a dozen noisy past errors.
+    """
     levels = levels[~np.isnan(levels)]
     if len(levels) == 0:
         return 0.0
-    if len(levels) < 4:
-        return float(levels.mean())
-    best, best_err = candidates[0], np.inf
-    for half_life in candidates:
-        err = 0.0
-        for t in range(max(2, len(levels) - 12), len(levels)):
-            err += abs(levels[t] - _ewma_level(levels[:t], half_life))
-        if err < best_err:
-            best, best_err = half_life, err
-    return _ewma_level(levels, best)
+    return float(np.mean([_ewma_level(levels, h) for h in half_lives]))
 
 
 def _fit_glm(
@@ -126,7 +123,7 @@ def fit_daily(
         if s == 0:
             levels[b] = 0.0
     chronological = levels[::-1]
-    level = choose_level(chronological, level_half_lives_weeks)
+    level = level_forecast(chronological, level_half_lives_weeks)
     known = np.flatnonzero(~np.isnan(levels))
     week_level = np.full(history.n_days, np.nan)
     if len(known):
@@ -216,7 +213,7 @@ class DailyProfile:
     """Daily total x intraday profile per day type (the default method)."""
 
     weekday_half_life_weeks: float = 8.0
-    level_half_lives_weeks: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)
+    level_half_lives_weeks: tuple[float, ...] = (0.5, 1.0, 2.0)
     profile_half_lives_weeks: tuple[float, ...] = (2.0, 8.0)
     profile_test_weeks: int = 6
     profile_pool_days: float = 2.0
