@@ -21,7 +21,6 @@ history, one slot per `interval_min` from local midnight. Handling of imperfect 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -273,8 +272,3 @@ def histories_from_table(
             )
         queues[str(name)] = history
     return queues
-
-
-def total_by_day(histories: Mapping[str, QueueHistory]) -> dict[str, FloatArray]:
-    """Daily totals per queue (NaN for missing days)."""
-    return {q: h.volume.sum(axis=1) for q, h in histories.items()}

@@ -35,7 +35,6 @@ class ForecastSettings:
             "timezone": scenario.timezone,
             "opening_hours": {q.id: q.opening_hours for q in scenario.queues},
             "default_aht_s": {q.id: q.default_aht_s for q in scenario.queues},
-            "interval_min": scenario.planning.interval_min,
             "start_date": scenario.planning.start_date,
         }
         if scenario.history is not None:
