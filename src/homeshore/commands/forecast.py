@@ -50,7 +50,7 @@ TimezoneOpt = Annotated[
 ]
 CountryOpt = Annotated[
     str | None,
-    typer.Option(help="ISO country code for public holidays (default: from the timezone).'"),
+    typer.Option(help="ISO country code for public holidays (default: from the timezone)."),
 ]
 EventOpt = Annotated[
     list[str] | None,
