@@ -94,7 +94,7 @@ def _previous_ends(previous: Schedule | None, start: dt.datetime) -> dict[str, d
         return out
     for seg in previous:
         if seg.activity in PAID_ACTIVITIES and seg.start < start:
-            end = min(seg.end, start)
+            end = seg.end  # a night shift may run past the horizon start
             if seg.agent_id not in out or end > out[seg.agent_id]:
                 out[seg.agent_id] = end
     return out

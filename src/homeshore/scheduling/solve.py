@@ -468,8 +468,18 @@ def diagnose(
     status = solver.solve(rm.model)
     if status != cp_model.INFEASIBLE:
         return ()
-    found = [rm.assumption_of[i] for i in solver.sufficient_assumptions_for_infeasibility()]
-    return tuple(sorted(set(found)))
+    core = list(solver.sufficient_assumptions_for_infeasibility())
+    solver = _solver(problem, time_limit_s=min(1.0, problem.settings.time_limit_s))
+    solver.parameters.num_workers = 1
+    solver.parameters.stop_after_first_solution = True  # feasible is all a check needs
+    # shrink the core: drop each guard whose removal keeps the rest infeasible
+    for index in list(core)[: problem.settings.max_core_checks]:
+        trial = [i for i in core if i != index]
+        rm.model.clear_assumptions()
+        rm.model.add_assumptions([rm.model.get_bool_var_from_proto_index(i) for i in trial])
+        if solver.solve(rm.model) == cp_model.INFEASIBLE:
+            core = trial
+    return tuple(sorted({rm.assumption_of[i] for i in core}))
 
 
 def _chosen(rm: RosterModel, solver: cp_model.CpSolver) -> dict[tuple[int, int], ShiftTemplate]:

@@ -1,0 +1,168 @@
+"""`homeshore schedule` (named schedules from requirements) and `homeshore audit` (re-check
+any schedule against every rule)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from homeshore.data.scenario_file import load_scenario
+from homeshore.data.schedule_io import (
+    read_requirements,
+    read_schedule,
+    write_schedule,
+    write_text_atomic,
+)
+from homeshore.errors import InputError
+from homeshore.scheduling import (
+    LABELS,
+    Progress,
+    SchedulingSettings,
+    agent_view,
+    audit,
+    build_problem,
+    coverage_table,
+    explanation,
+    solve,
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("schedule")(schedule)
+    app.command("audit")(audit_command)
+
+
+def schedule(
+    scenario_file: Annotated[Path, typer.Option("--scenario", help="Scenario file (.yaml/.toml).")],
+    requirements_file: Annotated[
+        Path,
+        typer.Option(
+            "--requirements",
+            help="Requirement CSV (queue, start, interval_min, scheduled_agents...), "
+            "e.g. from `homeshore staff`.",
+        ),
+    ],
+    out_dir: Annotated[Path, typer.Option("-o", "--out", help="Folder for the outputs.")],
+    time_limit_s: Annotated[float, typer.Option(help="Solver time limit in seconds.")] = 60.0,
+    workers: Annotated[int, typer.Option(help="Solver threads.")] = 2,
+    seed: Annotated[int, typer.Option(help="Solver random seed.")] = 1,
+    slot_min: Annotated[
+        int, typer.Option(help="Planning grid in minutes (breaks round up to it).")
+    ] = 15,
+    deterministic: Annotated[
+        bool,
+        typer.Option(
+            help="Stop on a deterministic-time budget: same seed and workers, same schedule."
+        ),
+    ] = False,
+    previous_file: Annotated[
+        Path | None,
+        typer.Option("--previous", help="Previous schedule (CSV/JSON), for rest across the start."),
+    ] = None,
+) -> None:
+    """Build named schedules meeting the requirements under every hard rule."""
+    console = Console()
+    scenario = load_scenario(scenario_file)
+    requirements = read_requirements(requirements_file, timezone=scenario.timezone)
+    previous = read_schedule(previous_file, timezone=scenario.timezone) if previous_file else None
+    try:
+        settings = SchedulingSettings(
+            slot_min=slot_min,
+            start_step_min=max(30, slot_min),
+            time_limit_s=time_limit_s,
+            workers=workers,
+            seed=seed,
+            deterministic=deterministic,
+        )
+    except ValueError as exc:
+        raise InputError(str(exc), where="command options") from exc
+    problem = build_problem(
+        scenario, requirements, settings, previous=previous, path=str(requirements_file)
+    )
+    console.print(
+        f"{len(scenario.agents)} agents, {problem.n_weeks} week(s) from {problem.start_date}, "
+        f"{problem.slot_min}-min slots, time limit {time_limit_s:g} s"
+    )
+
+    def show(p: Progress) -> None:
+        bound = "" if p.bound != p.bound else f"  bound {p.bound:,.0f}"
+        console.print(f"  {p.wall_s:7.1f} s  objective {p.objective:,.0f}{bound}")
+
+    result = solve(problem, progress=show)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    text = explanation(result)
+    write_text_atomic(out_dir / "explanation.txt", text)
+    if result.schedule is None:
+        console.print(text, highlight=False)
+        console.print(f"[bold red]no schedule[/] ({result.status}); see {out_dir}/explanation.txt")
+        raise typer.Exit(1)
+    write_schedule(result.schedule, out_dir / "schedule.csv")
+    write_schedule(result.schedule, out_dir / "schedule.json")
+    write_text_atomic(out_dir / "agents.txt", agent_view(problem, result.schedule))
+    coverage = coverage_table(problem, result.schedule)
+    write_text_atomic(out_dir / "coverage.csv", coverage.to_csv(index=False))
+    violations = audit(
+        result.schedule,
+        scenario,
+        start_date=problem.start_date,
+        weeks=problem.n_weeks,
+        previous=previous,
+        settings=settings,
+    )
+    console.print(text, highlight=False)
+    required = float(coverage["required"].sum())
+    covered = required - float(coverage["under"].sum())
+    if required:
+        console.print(f"coverage {covered / required:.1%} of {required:,.0f} agent-intervals")
+    console.print(
+        f"audit: {len(violations)} violation(s); wrote schedule.csv, schedule.json, "
+        f"agents.txt, coverage.csv, explanation.txt to {out_dir}"
+    )
+    if violations:
+        raise typer.Exit(1)
+
+
+def audit_command(
+    schedule_file: Annotated[Path, typer.Argument(help="Schedule CSV or JSON.")],
+    scenario_file: Annotated[Path, typer.Option("--scenario", help="Scenario file (.yaml/.toml).")],
+    previous_file: Annotated[
+        Path | None,
+        typer.Option("--previous", help="Schedule before this one (for rest across its start)."),
+    ] = None,
+    start_date: Annotated[
+        str | None,
+        typer.Option(help="First day audited, YYYY-MM-DD (default: the first segment's week)."),
+    ] = None,
+    weeks: Annotated[
+        int | None, typer.Option(help="Weeks audited (default: through the last).")
+    ] = None,
+) -> None:
+    """Re-check a schedule against every rule; exit status 1 when any is broken."""
+    console = Console()
+    scenario = load_scenario(scenario_file)
+    schedule_ = read_schedule(schedule_file, timezone=scenario.timezone)
+    previous = read_schedule(previous_file, timezone=scenario.timezone) if previous_file else None
+    first = None
+    if start_date is not None:
+        try:
+            first = dt.date.fromisoformat(start_date)
+        except ValueError as exc:
+            raise InputError(f"{start_date!r} is not YYYY-MM-DD", where="--start-date") from exc
+    violations = audit(schedule_, scenario, start_date=first, weeks=weeks, previous=previous)
+    for v in violations:
+        console.print(
+            f"{v.who:<20} {v.when:%Y-%m-%d %H:%M}  {v.rule:<20} {v.detail}"
+            f"  ({LABELS.get(v.rule, v.rule)})",
+            highlight=False,
+        )
+    agents = len({s.agent_id for s in schedule_})
+    console.print(
+        f"{len(violations)} violation(s) in {len(schedule_)} segments of {agents} agents",
+        highlight=False,
+    )
+    if violations:
+        raise typer.Exit(1)

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import dataclasses
+
+from homeshore.domain import (
+    Activity,
+    LabourRules,
+    Scenario,
+    Schedule,
+    TeleworkAgreement,
+    WorkMode,
+)
+from homeshore.scheduling.audit import audit
+from homeshore.scheduling.constraints.training import training_site
+from homeshore.scheduling.problem import Problem, build_problem
+from homeshore.scheduling.solve import solve
+from homeshore.scheduling.templates import ShiftTemplate, lay_out
+from tests.scheduling.tiny import SETTINGS, agent, requirements, scenario, seg
+
+AGREEMENT = TeleworkAgreement(onsite_days_per_month=1, training_share=0.10)
+RULES = LabourRules(contract_tolerance_h=2.0)
+
+
+def _training(where: WorkMode) -> ShiftTemplate:
+    pieces = lay_out(9 * 60, 7 * 60, RULES, SETTINGS, activity=Activity.TRAINING)
+    assert pieces is not None
+    return ShiftTemplate(pieces, where, None if where is WorkMode.HOME else "s1")
+
+
+def test_training_site() -> None:
+    sc = scenario([agent(home=True)])
+    p = build_problem(sc, requirements(1), SETTINGS)
+    a = p.agents[0]
+    assert not training_site(p, a, 0, _training(WorkMode.SITE))
+    assert training_site(p, a, 0, _training(WorkMode.HOME))
+    no_trainer = build_problem(
+        scenario([agent(home=True)], has_trainer=False), requirements(1), SETTINGS
+    )
+    assert training_site(no_trainer, a, 0, _training(WorkMode.SITE))
+
+
+def _home_evenings_problem(has_trainer: bool = True) -> tuple[Scenario, Problem]:
+    sc = scenario(
+        [agent("h", contract_h=28, home=True)],
+        agreement=AGREEMENT,
+        rules=RULES,
+        has_trainer=has_trainer,
+    )
+    # a "month" of one week, so that one on-site day is due in this one-week horizon
+    settings = dataclasses.replace(SETTINGS, month_days=7)
+    return sc, build_problem(sc, requirements(1, hours=(8, 22)), settings)
+
+
+def test_onsite_days() -> None:
+    sc, p = _home_evenings_problem()
+    result = solve(p)
+    assert result.schedule is not None
+    places = {s.location for s in result.schedule}
+    if WorkMode.HOME in places:  # a teleworker comes on site at least once
+        onsite = {s.start.date() for s in result.schedule if s.location is not WorkMode.HOME}
+        assert len(onsite) >= 1
+    assert audit(result.schedule, sc, weeks=1, settings=p.settings) == []
+    only_home = Schedule.of([seg("h", d, (8, 0), (15, 45), home=True) for d in range(4)])
+    found = [v.rule for v in audit(only_home, sc, weeks=1, settings=p.settings)]
+    assert "onsite_days" in found and "training_share" in found
+
+
+def test_training_share() -> None:
+    _sc, p = _home_evenings_problem()
+    result = solve(p)
+    assert result.schedule is not None
+    paid = sum(s.duration_min for s in result.schedule if s.activity is not Activity.LUNCH)
+    training = sum(s.duration_min for s in result.schedule if s.activity is Activity.TRAINING)
+    if any(s.location is WorkMode.HOME for s in result.schedule):
+        assert training >= 0.10 * paid
+    # without a trainer on site, training is impossible: the agent then never works at home
+    _sc2, p2 = _home_evenings_problem(has_trainer=False)
+    result2 = solve(p2)
+    assert result2.schedule is not None
+    assert all(s.location is WorkMode.SITE for s in result2.schedule)
