@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from homeshore.simulation import EngineChoice, simulate
+from homeshore.simulation import EngineChoice, SimModel, simulate
 from homeshore.simulation.reference import multi_skill_model, single_queue_model
 from homeshore.staffing.erlang import erlang_a_metrics
 
@@ -64,3 +64,14 @@ def test_progress_and_bad_replications() -> None:
     assert seen == [1, 2, 3]
     with pytest.raises(ValueError, match="replications must be >= 1"):
         simulate(model, replications=0)
+
+
+def test_model_rejects_duplicates() -> None:
+    model = single_queue_model(0.01, 60.0, 60.0, 2, 3600.0)
+    twice = (model.agents[0], model.agents[0])
+    with pytest.raises(ValueError, match="agent ids must be unique"):
+        SimModel(model.origin, model.interval_s, model.demand, twice)
+    with pytest.raises(ValueError, match="a queue appears twice"):
+        SimModel(model.origin, model.interval_s, model.demand * 2, model.agents)
+    with pytest.raises(ValueError, match="timezone-aware"):
+        SimModel(model.origin.replace(tzinfo=None), model.interval_s, model.demand, ())

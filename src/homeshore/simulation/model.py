@@ -74,6 +74,11 @@ class SimModel:
         sizes = {d.volumes.size for d in self.demand} | {d.aht_s.size for d in self.demand}
         if len(sizes) != 1:
             raise ValueError("every queue needs the same number of intervals")
+        ids = [a.id for a in self.agents]
+        if len(set(ids)) != len(ids):
+            raise ValueError("agent ids must be unique in a simulation")
+        if len({d.queue.id for d in self.demand}) != len(self.demand):
+            raise ValueError("a queue appears twice in the demand")
         for d in self.demand:
             if np.any(d.aht_s[d.volumes > 0] <= 0):
                 raise ValueError(f"queue {d.queue.id}: aht_s must be > 0 where volume > 0")
