@@ -38,4 +38,6 @@ class Settings(BaseSettings):
     readiness_accept_warn: bool = True
     # publish per-queue KPIs as an event this often (seconds)
     metrics_every_s: float = Field(10.0, gt=0)
+    # PostgreSQL: "off" acknowledges commits before the disk flush (see docs/live.md)
+    pg_synchronous_commit: Literal["on", "off", "local"] = "on"
     sqlite_busy_timeout_ms: int = Field(5000, ge=0)

@@ -87,7 +87,7 @@ def database_url(kind: str, tmp_path: Path) -> Iterator[str]:
             yield url
 
 
-def test_settings(url: str, **overrides: Any) -> Settings:
+def live_settings(url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "database_url": url,
         "events_url": "memory://",
@@ -208,7 +208,7 @@ def live_app(
 ) -> Iterator[Live]:
     clock = ManualClock(start)
     app = create_app(
-        test_settings(url, **overrides),
+        live_settings(url, **overrides),
         mini_scenario(),
         schedule=schedule,
         clock=clock,

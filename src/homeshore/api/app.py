@@ -62,7 +62,9 @@ def create_app(
 ) -> FastAPI:
     """An app serving ``scenario``; ``schedule`` (optional) replaces the published one."""
     engine = make_engine(
-        settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms
+        settings.database_url,
+        sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+        pg_synchronous_commit=settings.pg_synchronous_commit,
     )
     the_hub = hub if hub is not None else hub_from_url(settings.events_url)
     platform = Platform(

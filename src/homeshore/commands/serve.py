@@ -111,6 +111,7 @@ def users_add(
     ] = None,
 ) -> None:
     """Create an account."""
+    from homeshore.config import Settings
     from homeshore.services.auth import create_user
     from homeshore.services.errors import ServiceError
     from homeshore.services.scope import Role
@@ -130,6 +131,7 @@ def users_add(
             role=the_role,
             agent_id=agent,
             team_ids=tuple(team or ()),
+            settings=Settings(),
         )
     except ServiceError as exc:
         raise InputError(exc.reason, where=exc.field) from exc
@@ -146,6 +148,7 @@ def users_create_all(
     of the teams it manages), plus an admin; existing accounts are left alone."""
     from sqlalchemy import select
 
+    from homeshore.config import Settings
     from homeshore.data.scenario_file import load_scenario
     from homeshore.db.tables import UserRow
     from homeshore.services.auth import create_user
@@ -154,6 +157,7 @@ def users_create_all(
     the_scenario = load_scenario(scenario)
     sessions = _prepared(scenario)
     password = _password(password_env)
+    settings = Settings()
     with sessions() as session:  # type: ignore[operator]
         existing = set(session.scalars(select(UserRow.username)))
     managers: dict[str, list[str]] = {}
@@ -173,6 +177,7 @@ def users_create_all(
             role=role,
             agent_id=agent_id,
             team_ids=teams,
+            settings=settings,
         )
         made += 1
     typer.echo(f"created {made} accounts ({len(wanted) - made} existed)")

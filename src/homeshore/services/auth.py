@@ -8,6 +8,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from anyio import CapacityLimiter, to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
@@ -75,28 +76,29 @@ class Auth:
         self.p = p
         self.limiter = LoginLimiter(p.settings.login_max_attempts, p.settings.login_window_s)
         self.hasher = hasher_for(p.settings)
+        # at most two hash checks at once: a login storm must not starve the router
+        self._hashing: CapacityLimiter | None = None
         self._cache: dict[str, tuple[Actor, dt.datetime, dt.datetime]] = {}
 
-    def login(self, username: str, password: str, *, peer: str) -> LoginResult:
+    async def login(self, username: str, password: str, *, peer: str) -> LoginResult:
+        """Database work on the caller's loop; the deliberately slow hash check in a worker
+        thread, so logins neither block the router nor hold a database lock meanwhile."""
         now = self.p.clock.now()
         key = (username.lower(), peer)
         self.limiter.check(key, now)
         with self.p.sessions() as session:
             user = session.scalar(select(UserRow).where(UserRow.username == username))
-            ok = False
-            if user is not None and user.active:
-                try:
-                    ok = self.hasher.verify(user.password_hash, password)
-                except (VerificationError, InvalidHashError):
-                    ok = False
-            else:
-                self.hasher.hash(password)  # same cost whether or not the name exists
-            if not ok or user is None:
-                self.limiter.fail(key, now)
-                raise Unauthorized("wrong user name or password")
-            self.limiter.succeed(key)
-            token = secrets.token_urlsafe(32)
-            expires = now + dt.timedelta(seconds=self.p.settings.session_ttl_s)
+        stored = user.password_hash if user is not None and user.active else None
+        if self._hashing is None:
+            self._hashing = CapacityLimiter(2)
+        ok = await to_thread.run_sync(self._verify, stored, password, limiter=self._hashing)
+        if not ok or user is None:
+            self.limiter.fail(key, self.p.clock.now())
+            raise Unauthorized("wrong user name or password")
+        self.limiter.succeed(key)
+        token = secrets.token_urlsafe(32)
+        expires = now + dt.timedelta(seconds=self.p.settings.session_ttl_s)
+        with self.p.sessions() as session:
             session.add(
                 SessionRow(
                     token_hash=token_hash(token),
@@ -108,6 +110,15 @@ class Auth:
             actor = _actor(session, user)
             session.commit()
         return LoginResult(token, expires, actor)
+
+    def _verify(self, stored: str | None, password: str) -> bool:
+        if stored is None:
+            self.hasher.hash(password)  # same cost whether or not the name exists
+            return False
+        try:
+            return bool(self.hasher.verify(stored, password))
+        except (VerificationError, InvalidHashError):
+            return False
 
     def logout(self, token: str) -> None:
         digest = token_hash(token)

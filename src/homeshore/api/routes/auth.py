@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from homeshore.api.deps import SESSION_COOKIE, ActorDep, AuthDep, TokenDep
 from homeshore.api.schemas import LoginIn, LoginOut, MeOut
@@ -29,7 +28,7 @@ async def login(body: LoginIn, request: Request, response: Response, auth: AuthD
     """Exchange a user name and password for a session token (also set as a cookie).
     Repeated failures for one name from one address are refused with 429 for a while."""
     peer = request.client.host if request.client else "unknown"
-    result = await run_in_threadpool(auth.login, body.username, body.password, peer=peer)
+    result = await auth.login(body.username, body.password, peer=peer)
     response.set_cookie(
         SESSION_COOKIE,
         result.token,

@@ -5,6 +5,7 @@ The server sends ``{"type": "hello", ...}``, then every event the client may see
 ``{"id", "at", "type", "data", ...}`` in id order (first those after N, when given), and
 ``{"type": "heartbeat", "last_id"}`` every ``heartbeat_s``. The client answers anything
 (``{"type": "pong"}``) at least every ``disconnect_after_s`` or is taken as gone.
+An agent desktop may also send contact commands on the same socket (api/commands.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 
+from homeshore.api import commands
 from homeshore.api.deps import SESSION_COOKIE, ActorDep, PlatformDep
 from homeshore.api.schemas import EventOut
 from homeshore.realtime import SubscriberLagged
@@ -57,11 +59,12 @@ async def stream(
     except ServiceError as exc:
         await websocket.close(code=CLOSE_UNAUTHORIZED, reason=exc.reason)
         return
-    await websocket.accept()
     async with platform.hub.subscribe() as live:
         if actor.agent_id is not None:
+            # counted before the handshake completes: the client may act at once
             agents.connected(platform, actor.agent_id)
         try:
+            await websocket.accept()
             await _serve(websocket, platform, actor, live, last_event_id)
         except SubscriberLagged:
             with contextlib.suppress(Exception):
@@ -154,7 +157,13 @@ async def _receive(websocket: WebSocket, platform: Platform, actor: Actor) -> No
         websocket.state.last_received = loop.time()
         if actor.agent_id is not None:
             agents.seen(platform, actor.agent_id)
-        with contextlib.suppress(ValueError):
+        try:
             message = json.loads(text)
-            if isinstance(message, dict) and message.get("type") == "ping":
-                await websocket.send_json({"type": "pong"})
+        except ValueError:
+            continue
+        if not isinstance(message, dict):
+            continue
+        if message.get("type") == "ping":
+            await websocket.send_json({"type": "pong"})
+        elif message.get("type") == "command":
+            await websocket.send_json(commands.run(platform, actor, message))

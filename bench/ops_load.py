@@ -1,0 +1,438 @@
+"""End-to-end load on the live platform: a separate process drives `homeshore serve` over
+loopback with simulated customers (POST /api/contacts) and agents (one websocket each:
+offers in, accept / complete / wrap-up commands out).
+
+    .venv/bin/python bench/ops_load.py                      # PostgreSQL, 1000 agents, 500/s
+    .venv/bin/python bench/ops_load.py --db sqlite --rate 200 --duration 10
+
+It prints contacts created, offered, completed and lost (must be 0), the offer rate, and
+the creation->offer latency (client clock: from sending POST /api/contacts to the offer
+arriving on the agent's websocket). Setup (accounts with a cheap password hash, a fresh
+PostgreSQL schema in the `test` database) is not measured. Ends by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import websockets
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_BASE = os.environ.get(
+    "HOMESHORE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+PASSWORD = "bench password"
+ALL_DAY = (
+    "{"
+    + ", ".join(f'{d}: ["00:00-24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+    + "}"
+)
+
+
+def scenario_yaml(agents: int, team_size: int) -> str:
+    teams = max(1, (agents + team_size - 1) // team_size)
+    lines = [
+        "name: ops_load",
+        "timezone: Europe/Paris",
+        "queues:",
+        f"  - {{id: sales, name: Sales, channel: voice, opening_hours: {ALL_DAY}}}",
+        "sites:",
+        f"  - {{id: hq, name: HQ, kind: contact_center, seats: {agents}}}",
+        "teams:",
+    ]
+    lines += [f"  - {{id: t{t}, name: Team {t}, manager: m{t}, site: hq}}" for t in range(teams)]
+    lines.append("agent_groups:")
+    for t in range(teams):
+        count = min(team_size, agents - t * team_size)
+        lines += [
+            f"  - prefix: t{t}_a",
+            f"    count: {count}",
+            "    template: {" + f"team: t{t}, contract_h_per_week: 35, skills: {{sales: 3}}" + "}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Stats:
+    sent_at: dict[str, float] = field(default_factory=dict)  # external id -> send time
+    created: dict[int, str] = field(default_factory=dict)  # contact id -> external id
+    offered_at: dict[int, float] = field(default_factory=dict)  # first offer time
+    accepted: int = 0
+    completed: int = 0
+    errors: list[str] = field(default_factory=list)
+    connected: int = 0
+    max_connected: int = 0
+    create_failures: int = 0
+
+
+class CpuMeter:
+    """CPU seconds of a process (and its threads) from /proc, as a percentage of one core."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self._mark = (self._cpu_s(), time.perf_counter())
+
+    def _cpu_s(self) -> float:
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def cpu_percent(self) -> float:
+        cpu, at = self._cpu_s(), time.perf_counter()
+        old_cpu, old_at = self._mark
+        self._mark = (cpu, at)
+        return 100.0 * (cpu - old_cpu) / max(at - old_at, 1e-9)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def run_agent(
+    name: str,
+    base: str,
+    ws_base: str,
+    client: httpx.AsyncClient,
+    stats: Stats,
+    rng: random.Random,
+    handle_s: float,
+    stop: asyncio.Event,
+    ready: asyncio.Event,
+    go: asyncio.Event,
+) -> None:
+    r = await client.post(f"{base}/api/auth/login", json={"username": name, "password": PASSWORD})
+    token = r.json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    async with websockets.connect(f"{ws_base}/api/ws?token={token}", max_queue=None) as ws:
+        stats.connected += 1
+        stats.max_connected = max(stats.max_connected, stats.connected)
+        ready.set()
+        await go.wait()
+        r = await client.post(
+            f"{base}/api/agents/{name}/state",
+            headers=headers,
+            json={"state": "available", "location": "site"},
+        )
+        if r.status_code != 200:
+            stats.errors.append(f"{name} available: {r.status_code} {r.text[:100]}")
+        pending: dict[int, asyncio.Task[None]] = {}
+
+        async def handle(cid: int) -> None:
+            await asyncio.sleep(rng.expovariate(1.0 / handle_s))
+            await ws.send(
+                json.dumps({"type": "command", "action": "complete", "contact_id": cid, "ref": "c"})
+            )
+
+        while True:
+            try:
+                raw = await asyncio.wait_for(ws.recv(), timeout=1.0)
+            except TimeoutError:
+                if stop.is_set() and not pending:
+                    break
+                continue
+            message = json.loads(raw)
+            kind = message.get("type")
+            if kind == "heartbeat":
+                await ws.send('{"type":"pong"}')
+            elif kind == "contact.offered":
+                cid = message["contact_id"]
+                stats.offered_at.setdefault(cid, time.perf_counter())
+                await ws.send(
+                    json.dumps(
+                        {"type": "command", "action": "accept", "contact_id": cid, "ref": "a"}
+                    )
+                )
+            elif kind == "result":
+                if not message["ok"]:
+                    stats.errors.append(f"{name} {message.get('ref')}: {message.get('detail')}")
+                    continue
+                contact = message["contact"]
+                cid = contact["id"]
+                if message["ref"] == "a":
+                    stats.accepted += 1
+                    pending[cid] = asyncio.create_task(handle(cid))
+                elif message["ref"] == "c":
+                    await ws.send(
+                        json.dumps(
+                            {
+                                "type": "command",
+                                "action": "wrap_up",
+                                "contact_id": cid,
+                                "disposition": "done",
+                                "ref": "w",
+                            }
+                        )
+                    )
+                elif message["ref"] == "w":
+                    pending.pop(cid, None)
+                    stats.completed += 1
+        stats.connected -= 1
+
+
+async def customers(
+    base: str,
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    stats: Stats,
+    rate: float,
+    duration_s: float,
+    workers: int,
+) -> float:
+    start = time.perf_counter()
+    total = int(rate * duration_s)
+    queue: asyncio.Queue[int] = asyncio.Queue()
+
+    async def worker() -> None:
+        while True:
+            i = await queue.get()
+            ext = f"c{i}"
+            stats.sent_at[ext] = time.perf_counter()
+            try:
+                r = await client.post(
+                    f"{base}/api/contacts",
+                    headers=admin,
+                    json={"queue_id": "sales", "customer_ref": f"cust{i}", "external_id": ext},
+                )
+                if r.status_code in (200, 201):
+                    stats.created[r.json()["id"]] = ext
+                else:
+                    stats.create_failures += 1
+                    stats.errors.append(f"create {r.status_code} {r.text[:100]}")
+            except httpx.HTTPError as exc:
+                stats.create_failures += 1
+                stats.errors.append(f"create {exc!r}")
+            queue.task_done()
+
+    tasks = [asyncio.create_task(worker()) for _ in range(workers)]
+    for i in range(total):
+        due = start + i / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        queue.put_nowait(i)
+    await queue.join()
+    for t in tasks:
+        t.cancel()
+    return time.perf_counter() - start
+
+
+async def drive(args: argparse.Namespace, base: str, server: CpuMeter) -> Stats:
+    stats = Stats()
+    rng = random.Random(args.seed)
+    ws_base = base.replace("http://", "ws://")
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+        r = await client.post(
+            f"{base}/api/auth/login", json={"username": "admin", "password": PASSWORD}
+        )
+        admin = {"Authorization": f"Bearer {r.json()['token']}"}
+        stop, go = asyncio.Event(), asyncio.Event()
+        names = [f"t{t}_a{i:03d}" for t in range((args.agents + 49) // 50) for i in range(1, 51)][
+            : args.agents
+        ]
+        names = [n for n in names]
+        sem = asyncio.Semaphore(100)
+        readies = [asyncio.Event() for _ in names]
+
+        async def one(name: str, ready: asyncio.Event) -> None:
+            try:
+                async with sem:
+                    pass
+                await run_agent(
+                    name,
+                    base,
+                    ws_base,
+                    client,
+                    stats,
+                    random.Random(rng.random()),
+                    args.handle_s,
+                    stop,
+                    ready,
+                    go,
+                )
+            except Exception as exc:
+                stats.errors.append(f"agent {name}: {exc!r}")
+                ready.set()
+
+        t0 = time.perf_counter()
+        agents = [asyncio.create_task(one(n, e)) for n, e in zip(names, readies, strict=True)]
+        for e in readies:
+            await e.wait()
+        print(
+            f"{stats.connected} agent websockets connected in {time.perf_counter() - t0:.1f} s",
+            flush=True,
+        )
+        if stats.errors:
+            print(f"errors: {stats.errors[:3]}", flush=True)
+        go.set()
+        await asyncio.sleep(2.0)  # agents go available
+        server.cpu_percent()
+        elapsed = await customers(
+            base, client, admin, stats, args.rate, args.duration, args.workers
+        )
+        cpu = server.cpu_percent()
+        stats.errors.append(f"__elapsed {elapsed}")
+        stats.errors.append(f"__cpu {cpu}")
+        deadline = time.perf_counter() + args.drain_s
+        while stats.completed < len(stats.created) and time.perf_counter() < deadline:
+            await asyncio.sleep(0.2)
+        stop.set()
+        await asyncio.gather(*agents, return_exceptions=True)
+    return stats
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=("postgres", "sqlite"), default="postgres")
+    parser.add_argument("--agents", type=int, default=1000)
+    parser.add_argument("--rate", type=float, default=500.0, help="contacts created per second")
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds of intake")
+    parser.add_argument("--handle-s", type=float, default=1.0, help="mean handle time")
+    parser.add_argument("--workers", type=int, default=64, help="concurrent intake requests")
+    parser.add_argument("--drain-s", type=float, default=30.0)
+    parser.add_argument("--sync-commit", choices=("on", "off"), default="on")
+    parser.add_argument("--seed", type=int, default=20261124)
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="ops_load_"))
+    scenario = tmp / "scenario.yaml"
+    scenario.write_text(scenario_yaml(args.agents, 50))
+    schema = None
+    if args.db == "postgres":
+        schema = f"bench_{uuid.uuid4().hex[:10]}"
+        admin_engine = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
+        with admin_engine.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
+    else:
+        url = f"sqlite:///{tmp / 'ops.db'}"
+    env = {
+        **os.environ,
+        "HOMESHORE_DATABASE_URL": url,
+        "HOMESHORE_PASSWORD_TIME_COST": "1",
+        "HOMESHORE_PASSWORD_MEMORY_KIB": "64",
+        "HOMESHORE_BENCH_PASSWORD": PASSWORD,
+        "HOMESHORE_PG_SYNCHRONOUS_COMMIT": args.sync_commit,
+        "HOMESHORE_OFFER_TIMEOUT_S": "30",
+    }
+    homeshore = [sys.executable, "-m", "homeshore.cli"]
+    subprocess.run(
+        [
+            *homeshore,
+            "users",
+            "create-all",
+            "--scenario",
+            str(scenario),
+            "--password-env",
+            "HOMESHORE_BENCH_PASSWORD",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    proc = subprocess.Popen(
+        [*homeshore, "serve", "--scenario", str(scenario), "--port", str(port)],
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(f"{base}/openapi.json", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        try:
+            import uvloop
+
+            uvloop.install()
+        except ImportError:
+            pass
+        stats = asyncio.run(drive(args, base, CpuMeter(proc.pid)))
+    finally:
+        proc.terminate()
+        proc.wait(20)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, external_id, state FROM contacts")).all()
+    engine.dispose()
+    if schema is not None:
+        with admin_engine.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    report(args, stats, rows)
+
+
+def report(args: argparse.Namespace, stats: Stats, rows: list) -> None:  # type: ignore[type-arg]
+    meta = {e.split()[0]: float(e.split()[1]) for e in stats.errors if e.startswith("__")}
+    errors = [e for e in stats.errors if not e.startswith("__")]
+    elapsed = meta.get("__elapsed", float("nan"))
+    in_db = {r[1]: r[2] for r in rows}
+    valid = {"queued", "offered", "active", "wrap_up", "completed", "abandoned"}
+    lost = [ext for ext in stats.created.values() if in_db.get(ext) not in valid]
+    duplicates = len(rows) - len(in_db)
+    latencies = sorted(
+        (stats.offered_at[cid] - stats.sent_at[ext]) * 1000
+        for cid, ext in stats.created.items()
+        if cid in stats.offered_at
+    )
+
+    nan = float("nan")
+
+    def pct(p: float) -> float:
+        return (
+            latencies[min(len(latencies) - 1, int(p * len(latencies)))]
+            if latencies
+            else float("nan")
+        )
+
+    print(
+        f"database {args.db} (synchronous_commit {args.sync_commit}), {args.agents} agents, "
+        f"target {args.rate:g} contacts/s for {args.duration:g} s, mean handle {args.handle_s:g} s"
+    )
+    print(f"agent websockets connected at once: {stats.max_connected}")
+    print(
+        f"contacts created {len(stats.created)}  offered {len(stats.offered_at)}  "
+        f"completed {stats.completed}  lost {len(lost)}  duplicated {duplicates}  "
+        f"intake failures {stats.create_failures}"
+    )
+    print(
+        f"intake achieved {len(stats.created) / elapsed:.0f} contacts/s "
+        f"(offers {len(latencies) / elapsed:.0f}/s) over {elapsed:.1f} s; "
+        f"server CPU {meta.get('__cpu', 0):.0f} % of one core"
+    )
+    print(
+        f"creation->offer ms: p50 {pct(0.50):.1f}  p95 {pct(0.95):.1f}  p99 {pct(0.99):.1f}  "
+        f"max {latencies[-1] if latencies else nan:.1f}  "
+        f"(mean {statistics.fmean(latencies) if latencies else nan:.1f})"
+    )
+    states: dict[str, int] = {}
+    for r in rows:
+        states[r[2]] = states.get(r[2], 0) + 1
+    print(f"final states in the database: {dict(sorted(states.items()))}")
+    if errors:
+        print(f"{len(errors)} errors, first: {errors[:3]}")
+
+
+if __name__ == "__main__":
+    main()

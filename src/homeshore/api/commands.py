@@ -1,0 +1,80 @@
+"""Contact commands sent over the websocket (cheaper than one HTTP request each).
+
+``{"type": "command", "ref": any, "action": "accept" | "reject" | "complete" | "wrap_up",
+"contact_id": int, "disposition": str, "next_state": str}`` is answered by
+``{"type": "result", "ref": ..., "ok": true, "contact": {...}}`` or
+``{"type": "result", "ref": ..., "ok": false, "status": 4xx, "detail": ..., "field": ...}``:
+the same services, checks and errors as the HTTP routes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from homeshore.api.schemas import ContactOut, WrapUpIn
+from homeshore.services import contacts
+from homeshore.services.errors import ServiceError
+from homeshore.services.platform import Platform
+from homeshore.services.scope import Actor
+from homeshore.services.states import AgentState
+
+ACTIONS = ("accept", "reject", "complete", "wrap_up")
+
+
+def run(platform: Platform, actor: Actor, message: dict[str, Any]) -> dict[str, Any]:
+    ref = message.get("ref")
+    action = message.get("action")
+    contact_id = message.get("contact_id")
+    if action not in ACTIONS:
+        return _error(ref, 422, f"action must be one of {', '.join(ACTIONS)}", "action")
+    if (
+        not isinstance(contact_id, int)
+        or isinstance(contact_id, bool)
+        or not 1 <= contact_id < 2**62
+    ):
+        return _error(ref, 422, "contact_id must be a positive integer", "contact_id")
+    try:
+        if action == "accept":
+            row = contacts.accept(platform, actor, contact_id)
+        elif action == "reject":
+            row = contacts.reject(platform, actor, contact_id)
+        elif action == "complete":
+            row = contacts.complete(platform, actor, contact_id)
+        else:
+            body = WrapUpIn.model_validate(
+                {
+                    "disposition": message.get("disposition"),
+                    "next_state": message.get("next_state", "available"),
+                }
+            )
+            row = contacts.wrap_up(
+                platform,
+                actor,
+                contact_id,
+                disposition=body.disposition,
+                next_state=AgentState(body.next_state),
+            )
+    except ServiceError as exc:
+        return _error(ref, exc.status, exc.reason, exc.field)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        return _error(ref, 422, first["msg"], ".".join(str(x) for x in first["loc"]))
+    return {
+        "type": "result",
+        "ref": ref,
+        "ok": True,
+        "contact": ContactOut.model_validate(row).model_dump(mode="json"),
+    }
+
+
+def _error(ref: object, status: int, detail: str, field: str | None) -> dict[str, Any]:
+    return {
+        "type": "result",
+        "ref": ref,
+        "ok": False,
+        "status": status,
+        "detail": detail,
+        "field": field,
+    }
