@@ -14,10 +14,11 @@ from homeshore.routing.types import WaitingContact
 
 
 class WaitingRoom:
-    __slots__ = ("_lanes", "_removed", "expired", "size")
+    __slots__ = ("_by_queue", "_lanes", "_removed", "expired", "size")
 
     def __init__(self) -> None:
         self._lanes: dict[str, dict[int, deque[WaitingContact]]] = {}
+        self._by_queue: dict[str, list[deque[WaitingContact]]] = {}  # the same lanes
         self._removed: set[int | str] = set()
         #: contacts waiting (read only; same as len())
         self.size = 0
@@ -34,6 +35,7 @@ class WaitingRoom:
         lane = lanes.get(contact.priority)
         if lane is None:
             lane = lanes[contact.priority] = deque()
+            self._by_queue.setdefault(contact.queue, []).append(lane)
         lane.append(contact)
         self.size += 1
 
@@ -78,13 +80,12 @@ class WaitingRoom:
     def heads(self, now_s: float, queues: Iterable[str] | None = None) -> list[WaitingContact]:
         """The head of every lane of the given queues (all queues by default)."""
         out: list[WaitingContact] = []
-        all_lanes = self._lanes
+        by_queue = self._by_queue
         removed = self._removed
-        for q in all_lanes if queues is None else queues:
-            lanes = all_lanes.get(q)
-            if not lanes:
+        for q in by_queue if queues is None else queues:
+            if q not in by_queue:
                 continue
-            for lane in lanes.values():
+            for lane in by_queue[q]:
                 if not lane:
                     continue
                 head = lane[0]

@@ -85,9 +85,9 @@ def run_events(
     heapq.heapify(heap)
 
     n = len(contacts)
-    arr = contacts.arrival_s.tolist()
-    qs = contacts.queue.tolist()
-    hs = contacts.handle_s.tolist()
+    arr: list[float] = contacts.arrival_s.tolist()
+    qs: list[int] = contacts.queue.tolist()
+    hs: list[float] = contacts.handle_s.tolist()
     dl = (contacts.arrival_s + contacts.patience_s).tolist()
     start = [math.nan] * n
     who = [-1] * n
@@ -95,7 +95,8 @@ def run_events(
     new_contact = tuple.__new__
     available = AgentState.AVAILABLE
 
-    capacity = [v.capacity for v in views]
+    # contacts of each queue an agent may hold at once
+    capacity: list[list[int]] = [[v.capacity.get(ch, 1) for ch in channel] for v in views]
 
     def take(j: int, k: int, t: float) -> bool:
         """Agent k starts contact j at t; True if it may still take more."""
@@ -103,10 +104,10 @@ def run_events(
         who[j] = k
         in_use = views[k].in_use
         ch = channel[qs[j]]
-        held = in_use.get(ch, 0) + 1
+        held = in_use[ch] + 1 if ch in in_use else 1
         in_use[ch] = held
         push(heap, (t + hs[j], _COMPLETE, j))
-        return held < capacity[k].get(ch, 1)
+        return held < capacity[k][qs[j]]
 
     def fill(k: int, t: float) -> None:
         """Agent k has free capacity: it takes waiting contacts, then is re-filed."""
