@@ -387,8 +387,17 @@ def _failed(
 
 def _solve_whole(problem: Problem, progress: ProgressFn | None, started: float) -> RosterResult:
     rm = RosterModel(problem)
+    patterns = _patterns(problem, list(problem.agents))
+    whole_hint = bool(patterns) and rm.hint(_greedy(rm, patterns), partial=False)
+    if patterns and not whole_hint:
+        whole_hint = rm.hint(patterns)
     solver = _solver(problem)
     status = solver.solve(rm.model, _Reporter(progress) if progress else None)
+    if status == cp_model.UNKNOWN and whole_hint:
+        # presolve used the budget up: search again from the (valid) hint without it
+        solver = _solver(problem)
+        solver.parameters.cp_model_presolve = False
+        status = solver.solve(rm.model, _Reporter(progress) if progress else None)
     name = _STATUS.get(status, "unknown")
     if name not in ("optimal", "feasible"):
         conflicts = diagnose(problem) if name == "infeasible" else ()
@@ -469,7 +478,7 @@ def diagnose(
     if status != cp_model.INFEASIBLE:
         return ()
     core = list(solver.sufficient_assumptions_for_infeasibility())
-    solver = _solver(problem, time_limit_s=min(1.0, problem.settings.time_limit_s))
+    solver = _solver(problem, time_limit_s=min(0.3, problem.settings.time_limit_s))
     solver.parameters.num_workers = 1
     solver.parameters.stop_after_first_solution = True  # feasible is all a check needs
     # shrink the core: drop each guard whose removal keeps the rest infeasible
