@@ -192,15 +192,11 @@ def fixed_profiles(context: Context, half_life_weeks: float, pool_strength: floa
     if pool_strength <= 0:
         return shape
     out = shape.copy()
+    distance = 0.5 * np.abs(shape[:, None, :] - shape[None, :, :]).sum(axis=2)
+    similar = (distance < 0.25) & (mass[None, :] > 0) & ~np.eye(DAYS_PER_WEEK, dtype=bool)
     for d in range(DAYS_PER_WEEK):
-        if mass[d] <= 0:
-            continue
-        alike = [
-            e
-            for e in range(DAYS_PER_WEEK)
-            if e != d and mass[e] > 0 and 0.5 * np.abs(shape[e] - shape[d]).sum() < 0.25
-        ]
-        if not alike:
+        alike = np.flatnonzero(similar[d])
+        if mass[d] <= 0 or not len(alike):
             continue
         pooled = sums[alike].sum(axis=0) / mass[alike].sum()
         per_day = mass[d] / max(days[d], 1e-12)
