@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import homeshore.routing as routing
 from homeshore.domain import RoutingPolicyName, RoutingSettings
-from homeshore.routing import QUEUE_POLICIES, recheck_delays_s
+from homeshore.routing import QUEUE_POLICIES, recheck_at_s, recheck_delays_s
 
 
 def test_every_policy_name_has_a_rule() -> None:
@@ -39,6 +39,15 @@ def test_public_api_is_pinned() -> None:
             "WaitingRoom",
             "build_policy",
             "queue_policy",
+            "recheck_at_s",
             "recheck_delays_s",
         ]
     )
+
+
+def test_recheck_time_is_never_a_hair_early() -> None:
+    arrived = 2041.6781779053547  # arrived + 20 - arrived == 19.999999999999773
+    assert (arrived + 20.0) - arrived < 20.0
+    at = recheck_at_s(arrived, 20.0)
+    assert at - arrived >= 20.0 and at - (arrived + 20.0) < 1e-9
+    assert recheck_at_s(0.0, 20.0) == 20.0

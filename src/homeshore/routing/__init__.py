@@ -4,7 +4,13 @@ from homeshore.routing.bullseye import Bullseye
 from homeshore.routing.index import IdleIndex
 from homeshore.routing.longest_idle import LongestIdle
 from homeshore.routing.priority_aging import PriorityAging
-from homeshore.routing.registry import QUEUE_POLICIES, build_policy, queue_policy, recheck_delays_s
+from homeshore.routing.registry import (
+    QUEUE_POLICIES,
+    build_policy,
+    queue_policy,
+    recheck_at_s,
+    recheck_delays_s,
+)
 from homeshore.routing.router import QueueRoute, Router
 from homeshore.routing.scan import ScanCandidates
 from homeshore.routing.types import (
@@ -35,5 +41,6 @@ __all__ = [
     "WaitingRoom",
     "build_policy",
     "queue_policy",
+    "recheck_at_s",
     "recheck_delays_s",
 ]

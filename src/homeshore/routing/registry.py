@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 
 from homeshore.domain.queue import Queue, RoutingPolicyName, RoutingSettings
@@ -44,6 +45,16 @@ def build_policy(queues: Iterable[Queue]) -> Router:
                 raise ValueError(f"queue {q.id}: overflow queue {target.id} is on another channel")
         routes[q.id] = QueueRoute(q.id, q.skill, q.channel, s, rule)
     return Router(routes)
+
+
+def recheck_at_s(arrived_s: float, delay_s: float) -> float:
+    """When to re-run choose_agent for a contact reaching a recheck delay: the first float
+    time at which ``now_s - arrived_s >= delay_s`` holds (``arrived_s + delay_s`` can round
+    a hair below, and the policy would still see the old step)."""
+    t = arrived_s + delay_s
+    while t - arrived_s < delay_s:
+        t = math.nextafter(t, math.inf)
+    return t
 
 
 def recheck_delays_s(settings: RoutingSettings) -> tuple[float, ...]:

@@ -23,6 +23,7 @@ from homeshore.routing import (
     WaitingContact,
     WaitingRoom,
     build_policy,
+    recheck_at_s,
     recheck_delays_s,
 )
 from homeshore.simulation.arrivals import IntArray
@@ -153,14 +154,18 @@ def run_events(
                 if who[p] >= 0 or dl[p] <= t:
                     continue
                 for d in recheck[qs[p]]:  # chain the next recheck of this contact
-                    if arr[p] + d > t:
-                        if arr[p] + d < dl[p]:
-                            push(heap, (arr[p] + d, _RECHECK, p))
+                    if t - arr[p] < d:
+                        at = recheck_at_s(arr[p], d)
+                        if at < dl[p]:
+                            push(heap, (at, _RECHECK, p))
                         break
                 qid = qids[qs[p]]
                 while True:
                     h = waiting.head(qid, t)
-                    if h is None:
+                    if h is None or (h.id != p and h.arrived_s < arr[p]):
+                        # an older contact heads the queue: it crossed this step first and
+                        # found no agent, and every agent freed since would have taken it;
+                        # a younger contact can be eligible for no more agents than it
                         break
                     found = router.choose_agent(h, index, t)
                     if found is None:
@@ -195,8 +200,10 @@ def run_events(
                     index.remove(found.id)
             else:
                 waiting.push(contact)
-                if recheck[q] and t_arr + recheck[q][0] < dl[i]:
-                    push(heap, (t_arr + recheck[q][0], _RECHECK, i))
+                if recheck[q]:
+                    at = recheck_at_s(t_arr, recheck[q][0])
+                    if at < dl[i]:
+                        push(heap, (at, _RECHECK, i))
             i += 1
         else:
             break
