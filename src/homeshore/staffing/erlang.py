@@ -125,8 +125,16 @@ def erlang_c_metrics(
 def _erlang_c_metrics(
     n: FloatArray, lam: FloatArray, aht: FloatArray, t: FloatArray
 ) -> QueueMetrics:
+    return erlang_c_metrics_from_b(n, lam, aht, t, np.exp(log_erlang_b(n, lam * aht)))
+
+
+def erlang_c_metrics_from_b(
+    n: FloatArray, lam: FloatArray, aht: FloatArray, t: FloatArray, b: FloatArray
+) -> QueueMetrics:
+    """Erlang C metrics given the Erlang B blocking ``b`` of the same servers and load
+    (the sizing search walks b up with the recurrence B(n+1) = A B / (n + 1 + A B))."""
     a = lam * aht
-    c = _erlang_c_from_b(n, a, np.exp(log_erlang_b(n, a)))
+    c = _erlang_c_from_b(n, a, b)
     stable = (n > a) | (a == 0)
     gap = np.where(stable, n - a, 1.0)  # (n mu - lambda) / mu
     with np.errstate(invalid="ignore"):
