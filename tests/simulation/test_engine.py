@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from homeshore.domain import Channel, Queue, RoutingPolicyName, RoutingSettings, WeeklyHours
 from homeshore.simulation import (
+    Contacts,
     Exponential,
     Outcome,
     QueueDemand,
@@ -158,3 +159,26 @@ def test_agent_finishes_its_contact_before_a_break() -> None:
     assert not np.any((starts >= 1000) & (starts < 2000))  # ...but none started during it
     # after the break the agent takes the oldest waiting contact at once
     assert np.isclose(starts[starts >= 2000].min(), max(2000.0, ends[starts < 2000].max()))
+
+
+def test_bullseye_relaxes_exactly_at_the_step_despite_rounding() -> None:
+    routing = RoutingSettings(
+        policy=RoutingPolicyName.BULLSEYE, relax_after_s=20.0, any_skill_after_s=60.0
+    )
+    q = Queue("q", "q", Channel.VOICE, "q", WeeklyHours.always(), routing=routing)
+    demand = (
+        QueueDemand(q, np.array([1.0]), np.array([100.0]), Exponential(100.0), Exponential(1e9)),
+    )
+    agent = SimAgent("a", {"q": 3}, (WorkWindow(0.0, 7200.0),), "q")
+    model = SimModel(ORIGIN, 7200.0, demand, (agent,))
+    arrived = 2041.6781779053547  # arrived + 20 rounds below 20 s of wait
+    contacts = Contacts(
+        np.array([arrived]),
+        np.zeros(1, dtype=np.int64),
+        np.zeros(1, dtype=np.int64),
+        np.array([100.0]),
+        np.array([1e9]),
+    )
+    start, who = run_events(model, contacts)
+    assert who[0] == 0
+    assert 20.0 <= start[0] - arrived < 20.0 + 1e-9  # not at the 60 s step
