@@ -115,3 +115,31 @@ def test_postgres_hub_refuses_oversized_events() -> None:
             await hub.stop()
 
     asyncio.run(main())
+
+
+def test_subscribers_get_only_their_topics() -> None:
+    async def main() -> tuple[list[int], list[int], list[int]]:
+        hub = MemoryHub()
+        async with (
+            hub.subscribe(["agent:a1"]) as a1,
+            hub.subscribe(["team:red", "queue"]) as red,
+            hub.subscribe() as admin,
+        ):
+            hub.publish(
+                [
+                    ev(1, agent_id="a1", team_id="red"),
+                    ev(2, agent_id="b1", team_id="blue"),
+                    ev(3),  # queue-level
+                    ev(4, agent_id="a1", team_id="red"),
+                ]
+            )
+            got_a1 = [(await anext(a1)).id for _ in range(2)]
+            got_red = [(await anext(red)).id for _ in range(3)]
+            got_admin = [(await anext(admin)).id for _ in range(4)]
+            assert a1 is not None
+        return got_a1, got_red, got_admin
+
+    got_a1, got_red, got_admin = asyncio.run(main())
+    assert got_a1 == [1, 4]
+    assert got_red == [1, 3, 4]
+    assert got_admin == [1, 2, 3, 4]

@@ -40,7 +40,7 @@ def make_engine(
         return engine
     if pg_synchronous_commit not in ("on", "off", "local", "remote_write", "remote_apply"):
         raise ValueError(f"unknown synchronous_commit {pg_synchronous_commit!r}")
-    engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
     if pg_synchronous_commit != "on":
 
         @event.listens_for(engine, "connect")

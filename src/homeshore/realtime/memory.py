@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 
 from homeshore.realtime.fanout import Fanout
@@ -20,8 +20,10 @@ class MemoryHub:
     def publish(self, events: Sequence[Event]) -> None:
         self._fanout.dispatch(events)
 
-    def subscribe(self) -> AbstractAsyncContextManager[AsyncIterator[Event]]:
-        return self._fanout.subscribe()
+    def subscribe(
+        self, topics: Iterable[str] | None = None
+    ) -> AbstractAsyncContextManager[AsyncIterator[Event]]:
+        return self._fanout.subscribe(topics)
 
     async def start(self) -> None:
         return None

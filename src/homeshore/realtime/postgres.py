@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 
 import psycopg
@@ -54,8 +54,10 @@ class PostgresHub:
                 raise ValueError(f"event {event.id} ({event.type}) is too big to notify")
             self._outbox.put_nowait(payload)
 
-    def subscribe(self) -> AbstractAsyncContextManager[AsyncIterator[Event]]:
-        return self._fanout.subscribe()
+    def subscribe(
+        self, topics: Iterable[str] | None = None
+    ) -> AbstractAsyncContextManager[AsyncIterator[Event]]:
+        return self._fanout.subscribe(topics)
 
     async def start(self) -> None:
         self._outbox = asyncio.Queue()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
@@ -48,13 +48,16 @@ class EventHub(Protocol):
     """Fan-out of committed events to every subscriber, in this process or (postgres) others.
 
     ``publish`` never blocks (it is called right after a transaction commits);
-    ``subscribe`` yields the events published from now on, in id order per publisher.
+    ``subscribe`` yields the events published from now on, in id order per publisher, on
+    the given topics (``agent:<id>``, ``team:<id>``, ``user:<id>``, ``queue``; None: all).
     A subscriber too slow to keep up is ended; it resumes by replaying from its last id.
     """
 
     def publish(self, events: Sequence[Event]) -> None: ...
 
-    def subscribe(self) -> AbstractAsyncContextManager[AsyncIterator[Event]]: ...
+    def subscribe(
+        self, topics: Iterable[str] | None = None
+    ) -> AbstractAsyncContextManager[AsyncIterator[Event]]: ...
 
 
 class HubLifecycle(Protocol):

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import update
-
-from homeshore.db.tables import AgentRow
 from homeshore.domain import WorkMode
 from homeshore.services.dispatch import fill_agent, route_contact, route_waiting
 from homeshore.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -226,7 +223,7 @@ def tick(p: Platform) -> int:
 
 def set_readiness(p: Platform, tx: Tx, agent: LiveAgent, verdict: str) -> None:
     agent.readiness = verdict
-    tx.session.execute(update(AgentRow).where(AgentRow.id == agent.id).values(readiness=verdict))
+    p.agent_values(tx, agent, readiness=verdict)
     if (
         agent.location is WorkMode.HOME
         and not p.home_ready(agent)

@@ -175,11 +175,12 @@ def accept(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
             contact_id=contact.id,
             actor_user_id=actor.user_id,
         )
-        tx.session.execute(
-            update(ConversationRow)
-            .where(ConversationRow.contact_id == contact.id, ConversationRow.kind == "customer")
-            .values(agent_id=agent.id, team_id=agent.team_id)
-        )
+        if contact.channel is Channel.CHAT:
+            tx.session.execute(
+                update(ConversationRow)
+                .where(ConversationRow.contact_id == contact.id, ConversationRow.kind == "customer")
+                .values(agent_id=agent.id, team_id=agent.team_id)
+            )
         p.settle_work_state(tx, agent, actor=actor.user_id)
         fill_agent(p, tx, agent)
         return _row(tx, contact.id)
@@ -318,6 +319,7 @@ def transfer(
     with p.transaction() as tx:
         p.release(agent, contact)
         contact.agent_id = None
+        contact.transfers += 1
         if to_queue is not None:
             contact.queue_id = to_queue
         contact.state = "queued"
@@ -327,7 +329,7 @@ def transfer(
             state="queued",
             agent_id=None,
             queue_id=contact.queue_id,
-            transfers=ContactRow.transfers + 1,
+            transfers=contact.transfers,
         )
         tx.emit(
             "contact.transferred",

@@ -21,6 +21,7 @@ def offer(p: Platform, tx: Tx, contact: LiveContact, agent: LiveAgent) -> None:
     contact.state = "offered"
     contact.agent_id = agent.id
     contact.offer_deadline = deadline
+    contact.offers += 1
     agent.offered.add(contact.id)
     agent.view.in_use[contact.channel] = agent.view.in_use.get(contact.channel, 0) + 1
     p.contact_values(
@@ -30,7 +31,7 @@ def offer(p: Platform, tx: Tx, contact: LiveContact, agent: LiveAgent) -> None:
         agent_id=agent.id,
         offered_at=tx.now,
         offer_deadline=deadline,
-        offers=_increment_offers(),
+        offers=contact.offers,
     )
     tx.emit(
         "contact.offered",
@@ -50,12 +51,6 @@ def offer(p: Platform, tx: Tx, contact: LiveContact, agent: LiveAgent) -> None:
         p.set_state(tx, agent, AgentState.RESERVED)
     else:
         p.refresh(agent, tx.now)
-
-
-def _increment_offers() -> object:
-    from homeshore.db.tables import ContactRow
-
-    return ContactRow.offers + 1
 
 
 def route_contact(

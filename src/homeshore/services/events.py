@@ -26,6 +26,19 @@ def visible(actor: Actor, event: Event) -> bool:
     return event.agent_id is None and event.type in QUEUE_EVENTS
 
 
+def topics(actor: Actor) -> list[str] | None:
+    """The hub topics an actor's connection subscribes to (None: everything, for admins)."""
+    if actor.role is Role.ADMIN:
+        return None
+    out = [f"user:{actor.user_id}"]
+    if actor.role is Role.AGENT:
+        out.append(f"agent:{actor.agent_id}")
+    else:
+        out += [f"team:{team}" for team in sorted(actor.team_ids)]
+        out.append("queue")
+    return out
+
+
 def may_push(p: Platform, actor: Actor, event: Event) -> bool:
     """Right to disconnect: outside its scheduled time an agent gets only the results of its
     own actions and news of the contacts it still holds, nothing pushed by others."""

@@ -53,6 +53,8 @@ class LiveContact:
     agent_id: str | None = None
     offer_deadline: dt.datetime | None = None
     handler_user_id: int | None = None
+    offers: int = 0
+    transfers: int = 0
 
     def waiting(self) -> WaitingContact:
         return WaitingContact(self.id, self.queue_id, self.enqueued_at.timestamp(), self.priority)

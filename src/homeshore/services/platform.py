@@ -13,10 +13,10 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from homeshore.config import Settings
@@ -40,6 +40,12 @@ from homeshore.services.live import LiveAgent, LiveContact, WaitingLine
 from homeshore.services.states import ROUTABLE, AgentState
 
 OPEN_CONTACT_STATES = ("queued", "offered", "active", "wrap_up")
+_contacts = cast(Table, ContactRow.__table__)
+_agents = cast(Table, AgentRow.__table__)
+# Core statements built once: the hot path spends no time constructing SQL
+_UPDATE_CONTACT = update(_contacts).where(_contacts.c.id == bindparam("_id"))
+_UPDATE_AGENT = update(_agents).where(_agents.c.id == bindparam("_id"))
+_INSERT_EVENTS = insert(EventRow).returning(EventRow.id, sort_by_parameter_order=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +59,12 @@ class PlannedSegment:
 
 @dataclass(slots=True)
 class Tx:
-    """One transaction of a use case: the session, its time, and the events it emits."""
+    """One transaction of a use case: the session, its time, and the events it emits.
+    Events are written in one statement at commit time (their ids come from the log)."""
 
     session: Session
     now: dt.datetime
-    events: list[EventRow] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
 
     def emit(
         self,
@@ -71,19 +78,25 @@ class Tx:
         user_id: int | None = None,
         actor_user_id: int | None = None,
     ) -> None:
-        row = EventRow(
-            at=self.now,
-            type=type_,
-            data=data or {},
-            agent_id=agent_id,
-            team_id=team_id,
-            queue_id=queue_id,
-            contact_id=contact_id,
-            user_id=user_id,
-            actor_user_id=actor_user_id,
+        self.events.append(
+            {
+                "at": self.now,
+                "type": type_,
+                "data": data or {},
+                "agent_id": agent_id,
+                "team_id": team_id,
+                "queue_id": queue_id,
+                "contact_id": contact_id,
+                "user_id": user_id,
+                "actor_user_id": actor_user_id,
+            }
         )
-        self.session.add(row)
-        self.events.append(row)
+
+    def write_events(self) -> list[Event]:
+        if not self.events:
+            return []
+        ids = self.session.scalars(_INSERT_EVENTS, self.events).all()
+        return [Event(id=i, **values) for i, values in zip(ids, self.events, strict=True)]
 
 
 def event_from_row(row: EventRow) -> Event:
@@ -139,7 +152,7 @@ class Platform:
         try:
             yield tx
             session.flush()
-            events = [event_from_row(r) for r in tx.events]
+            events = tx.write_events()
             session.commit()
         except BaseException:
             session.rollback()
@@ -187,6 +200,8 @@ class Platform:
                     agent_id=c.agent_id,
                     offer_deadline=c.offer_deadline,
                     handler_user_id=c.handler_user_id,
+                    offers=c.offers,
+                    transfers=c.transfers,
                 )
                 self.contacts[c.id] = live
                 if c.state == "queued":
@@ -352,7 +367,7 @@ class Platform:
             agent.view.idle_since_s = tx.now.timestamp()
             values["idle_since"] = tx.now
         values["location"] = agent.location.value if agent.location else None
-        tx.session.execute(update(AgentRow).where(AgentRow.id == agent.id).values(**values))
+        self.agent_values(tx, agent, **values)
         tx.emit(
             "agent.state",
             {
@@ -391,7 +406,11 @@ class Platform:
             self.refresh(agent, tx.now)
 
     def contact_values(self, tx: Tx, contact: LiveContact, **values: Any) -> None:
-        tx.session.execute(update(ContactRow).where(ContactRow.id == contact.id).values(**values))
+        """UPDATE one contact row (a cached statement; the SET clause follows the keys)."""
+        tx.session.execute(_UPDATE_CONTACT, {"_id": contact.id, **values})
+
+    def agent_values(self, tx: Tx, agent: LiveAgent, **values: Any) -> None:
+        tx.session.execute(_UPDATE_AGENT, {"_id": agent.id, **values})
 
     def release(self, agent: LiveAgent, contact: LiveContact) -> None:
         """Forget that the agent holds this contact (memory only)."""

@@ -59,7 +59,7 @@ async def stream(
     except ServiceError as exc:
         await websocket.close(code=CLOSE_UNAUTHORIZED, reason=exc.reason)
         return
-    async with platform.hub.subscribe() as live:
+    async with platform.hub.subscribe(events.topics(actor)) as live:
         if actor.agent_id is not None:
             # counted before the handshake completes: the client may act at once
             agents.connected(platform, actor.agent_id)
