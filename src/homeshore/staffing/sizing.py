@@ -12,7 +12,7 @@ contacts gets at least one agent; Erlang C additionally requires a stable queue
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -130,21 +130,13 @@ def _ok(
 
 
 def _without_asa(targets: StaffingTargets) -> StaffingTargets:
+    """The targets but ASA (checked apart, as only ASA needs a quadrature)."""
     if targets.max_asa_s is None:
         return targets
-    if all(
-        v is None for v in (targets.service_level, targets.max_abandon_rate, targets.max_occupancy)
-    ):
-        return StaffingTargets(
-            service_level=None, max_occupancy=1.0, threshold_s=targets.threshold_s
-        )
-    return StaffingTargets(
-        service_level=targets.service_level,
-        threshold_s=targets.threshold_s,
-        max_abandon_rate=targets.max_abandon_rate,
-        max_occupancy=targets.max_occupancy,
-        sl_excludes_early_abandons=targets.sl_excludes_early_abandons,
-    )
+    others = (targets.service_level, targets.max_abandon_rate, targets.max_occupancy)
+    if all(v is None for v in others):  # occupancy <= 1 always holds
+        return replace(targets, max_asa_s=None, max_occupancy=1.0)
+    return replace(targets, max_asa_s=None)
 
 
 def required_agents(
