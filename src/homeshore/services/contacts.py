@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from typing import cast
+
+from sqlalchemy import Table, bindparam, insert, select, update
 
 from homeshore.db.tables import ContactRow, ConversationRow
 from homeshore.domain import Channel
@@ -36,59 +38,68 @@ def create_contact(
             field="channel",
         )
     with p.transaction() as tx:
+        conn = tx.session.connection()
         if external_id is not None:
-            existing = tx.session.scalar(
-                select(ContactRow).where(ContactRow.external_id == external_id)
-            )
+            existing = conn.execute(_BY_EXTERNAL_ID, {"external_id": external_id}).first()
             if existing is not None:
-                return existing, False
-        row = ContactRow(
-            external_id=external_id,
-            queue_id=queue_id,
-            channel=queue.channel.value,
-            priority=priority,
-            customer_ref=customer_ref,
-            state="queued",
-            queue_key=tx.now.timestamp(),
-            created_at=tx.now,
-            enqueued_at=tx.now,
-            offers=0,
-            transfers=0,
-            escalated=False,
-        )
-        tx.session.add(row)
-        tx.session.flush()
+                return cast(ContactRow, existing), False
+        key = tx.now.timestamp()
+        contact_id = conn.execute(
+            _INSERT_CONTACT,
+            {
+                "external_id": external_id,
+                "queue_id": queue_id,
+                "channel": queue.channel.value,
+                "priority": priority,
+                "customer_ref": customer_ref,
+                "state": "queued",
+                "queue_key": key,
+                "created_at": tx.now,
+                "enqueued_at": tx.now,
+                "offers": 0,
+                "transfers": 0,
+                "escalated": False,
+            },
+        ).scalar_one()
         contact = LiveContact(
-            id=row.id,
+            id=contact_id,
             queue_id=queue_id,
             channel=queue.channel,
             priority=priority,
             state="queued",
             enqueued_at=tx.now,
-            queue_key=row.queue_key,
+            queue_key=key,
             created_at=tx.now,
         )
-        p.contacts[row.id] = contact
+        p.contacts[contact_id] = contact
         if queue.channel is Channel.CHAT:
             tx.session.add(
-                ConversationRow(kind="customer", contact_id=row.id, team_id=None, created_at=tx.now)
+                ConversationRow(
+                    kind="customer", contact_id=contact_id, team_id=None, created_at=tx.now
+                )
             )
         tx.emit(
             "contact.created",
             {"queue_id": queue_id, "channel": queue.channel.value, "priority": priority},
             queue_id=queue_id,
-            contact_id=row.id,
+            contact_id=contact_id,
             actor_user_id=actor.user_id,
         )
         route_contact(p, tx, contact)
         return _row(tx, contact.id), True
 
 
+_contacts = cast(Table, ContactRow.__table__)
+_BY_EXTERNAL_ID = select(_contacts).where(_contacts.c.external_id == bindparam("external_id"))
+_BY_ID = select(_contacts).where(_contacts.c.id == bindparam("contact_id"))
+_INSERT_CONTACT = insert(_contacts).returning(_contacts.c.id)
+
+
 def _row(tx: Tx, contact_id: int) -> ContactRow:
+    """The contact as stored now (a row with the same attributes as ContactRow)."""
     tx.session.flush()
-    row = tx.session.get(ContactRow, contact_id, populate_existing=True)
-    assert row is not None
-    return row
+    row = tx.session.connection().execute(_BY_ID, {"contact_id": contact_id}).one()
+    return cast(ContactRow, row)
 
 
 def _visible(p: Platform, actor: Actor, row: ContactRow) -> bool:

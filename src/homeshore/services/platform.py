@@ -45,7 +45,8 @@ _agents = cast(Table, AgentRow.__table__)
 # Core statements built once: the hot path spends no time constructing SQL
 _UPDATE_CONTACT = update(_contacts).where(_contacts.c.id == bindparam("_id"))
 _UPDATE_AGENT = update(_agents).where(_agents.c.id == bindparam("_id"))
-_INSERT_EVENTS = insert(EventRow).returning(EventRow.id, sort_by_parameter_order=True)
+_events = cast(Table, EventRow.__table__)
+_INSERT_EVENTS = insert(_events).returning(_events.c.id, sort_by_parameter_order=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,7 @@ class Tx:
     def write_events(self) -> list[Event]:
         if not self.events:
             return []
-        ids = self.session.scalars(_INSERT_EVENTS, self.events).all()
+        ids = self.session.connection().scalars(_INSERT_EVENTS, self.events).all()
         return [Event(id=i, **values) for i, values in zip(ids, self.events, strict=True)]
 
 
@@ -407,10 +408,10 @@ class Platform:
 
     def contact_values(self, tx: Tx, contact: LiveContact, **values: Any) -> None:
         """UPDATE one contact row (a cached statement; the SET clause follows the keys)."""
-        tx.session.execute(_UPDATE_CONTACT, {"_id": contact.id, **values})
+        tx.session.connection().execute(_UPDATE_CONTACT, {"_id": contact.id, **values})
 
     def agent_values(self, tx: Tx, agent: LiveAgent, **values: Any) -> None:
-        tx.session.execute(_UPDATE_AGENT, {"_id": agent.id, **values})
+        tx.session.connection().execute(_UPDATE_AGENT, {"_id": agent.id, **values})
 
     def release(self, agent: LiveAgent, contact: LiveContact) -> None:
         """Forget that the agent holds this contact (memory only)."""
