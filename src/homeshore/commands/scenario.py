@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -17,7 +18,7 @@ def register(app: typer.Typer) -> None:
 
 
 def check_scenario(
-    scenario_file: Path = typer.Argument(..., help="Scenario file (.yaml, .yml or .toml)."),
+    scenario_file: Annotated[Path, typer.Argument(help="Scenario file (.yaml, .yml or .toml).")],
 ) -> None:
     """Validate a scenario file and print what it describes."""
     scenario = load_scenario(scenario_file)
