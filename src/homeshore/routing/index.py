@@ -34,6 +34,7 @@ class IdleIndex:
         "_count",
         "_heaps",
         "_keys",
+        "_pushes",
         "_seq",
         "_seq_of",
         "_served",
@@ -55,6 +56,7 @@ class IdleIndex:
         self._served: list[_Served | None] = []  # per slot
         self._count = 0
         self._seq = 0
+        self._pushes = 0  # entries pushed since the heaps were last compacted
 
     def __len__(self) -> int:
         return self._count
@@ -125,6 +127,18 @@ class IdleIndex:
             seq_of[slot] = seq
             self._view_of[slot] = agent
             self._count += 1
+            self._pushes += 1
+            if self._pushes > 4 * len(seq_of) + 256:
+                self._compact()
+
+    def _compact(self) -> None:
+        """Drop stale entries (superseded filings pile up below the heads): amortised O(1)
+        per update, and it keeps every heap close to the number of agents it can hold."""
+        seq_of = self._seq_of
+        for heap in self._heaps.values():
+            heap[:] = [e for e in heap if seq_of[e[4]] == e[3]]
+            heapq.heapify(heap)
+        self._pushes = 0
 
     def remove(self, agent_id: str) -> None:
         slot = self._slot.get(agent_id)
