@@ -250,28 +250,39 @@ async def drive(args: argparse.Namespace, base: str, server: CpuMeter) -> Stats:
             : args.agents
         ]
         names = [n for n in names]
-        sem = asyncio.Semaphore(100)
+        sem = asyncio.Semaphore(args.setup_concurrency)
         readies = [asyncio.Event() for _ in names]
 
         async def one(name: str, ready: asyncio.Event) -> None:
+            # at most `setup_concurrency` agents log in and connect at once
+            await sem.acquire()
+            released = False
             try:
-                async with sem:
-                    pass
-                await run_agent(
-                    name,
-                    base,
-                    ws_base,
-                    client,
-                    stats,
-                    random.Random(rng.random()),
-                    args.handle_s,
-                    stop,
-                    ready,
-                    go,
+                task = asyncio.create_task(
+                    run_agent(
+                        name,
+                        base,
+                        ws_base,
+                        client,
+                        stats,
+                        random.Random(rng.random()),
+                        args.handle_s,
+                        stop,
+                        ready,
+                        go,
+                    )
                 )
+                waiter = asyncio.create_task(ready.wait())
+                await asyncio.wait([task, waiter], return_when=asyncio.FIRST_COMPLETED)
+                sem.release()
+                released = True
+                await task
             except Exception as exc:
                 stats.errors.append(f"agent {name}: {exc!r}")
                 ready.set()
+            finally:
+                if not released:
+                    sem.release()
 
         t0 = time.perf_counter()
         agents = [asyncio.create_task(one(n, e)) for n, e in zip(names, readies, strict=True)]
@@ -309,6 +320,7 @@ def main() -> None:
     parser.add_argument("--handle-s", type=float, default=1.0, help="mean handle time")
     parser.add_argument("--workers", type=int, default=64, help="concurrent intake requests")
     parser.add_argument("--drain-s", type=float, default=30.0)
+    parser.add_argument("--setup-concurrency", type=int, default=20)
     parser.add_argument("--sync-commit", choices=("on", "off"), default="on")
     parser.add_argument("--seed", type=int, default=20261124)
     args = parser.parse_args()
@@ -351,7 +363,7 @@ def main() -> None:
     )
     port = free_port()
     proc = subprocess.Popen(
-        [*homeshore, "serve", "--scenario", str(scenario), "--port", str(port)],
+        [sys.executable, "-m", "homeshore.api", "--scenario", str(scenario), "--port", str(port)],
         env=env,
         stderr=subprocess.DEVNULL,
     )

@@ -4,6 +4,7 @@ none duplicated (retries carry the same external id)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -21,8 +22,18 @@ import pytest
 from sqlalchemy import create_engine, text
 from websockets.sync.client import connect
 
+from homeshore.db.engine import make_engine, make_sessionmaker
+from homeshore.db.migrate import upgrade
+from homeshore.services.importing import import_scenario
 from tests.services.server import free_port
-from tests.services.support import DATA, PASSWORD, database_url
+from tests.services.support import (
+    DATA,
+    PASSWORD,
+    database_url,
+    live_settings,
+    make_users,
+    mini_scenario,
+)
 
 VALID = {"queued", "active", "wrap_up", "completed", "abandoned"}
 
@@ -39,7 +50,7 @@ def _env(url: str) -> dict[str, str]:
 
 @contextmanager
 def server(url: str, port: int) -> Iterator[subprocess.Popen[bytes]]:
-    cmd = [sys.executable, "-m", "homeshore.cli", "serve", "--scenario", str(DATA / "mini.yaml")]
+    cmd = [sys.executable, "-m", "homeshore.api", "--scenario", str(DATA / "mini.yaml")]
     proc = subprocess.Popen([*cmd, "--port", str(port)], env=_env(url))
     try:
         deadline = time.monotonic() + 30
@@ -98,22 +109,13 @@ def agent_loop(base: str, port: int, stop: threading.Event, handled: list[int]) 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_sigkill_during_traffic_loses_and_duplicates_nothing(kind: str, tmp_path: Path) -> None:
     with database_url(kind, tmp_path) as url:
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "homeshore.cli",
-                "users",
-                "create-all",
-                "--scenario",
-                str(DATA / "mini.yaml"),
-                "--password-env",
-                "HOMESHORE_TEST_PASSWORD",
-            ],
-            env=_env(url),
-            check=True,
-            capture_output=True,
-        )
+        engine = make_engine(url)
+        upgrade(engine)
+        with make_sessionmaker(engine)() as session:
+            import_scenario(session, mini_scenario(), dt.datetime.now(dt.UTC))
+            session.commit()
+        make_users(make_sessionmaker(engine), live_settings(url))
+        engine.dispose()
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         sent: list[str] = []

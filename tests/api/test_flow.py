@@ -237,3 +237,37 @@ def test_bad_inputs_get_4xx_naming_the_field(live: Live) -> None:
     assert ("body", "customer_ref") in fields and ("body", "priority") in fields
     assert live.post("a1", "/api/contacts/999999/accept").status_code == 404
     assert live.go("a1", "available").status_code == 409, "no websocket open"
+
+
+def test_contact_commands_over_the_websocket(live: Live) -> None:
+    with live.ws("a1") as ws:
+        live.go("a1", "available")
+        contact = live.new_contact("plans")
+        cid = contact["id"]
+        assert next_event(ws, "contact.offered")["contact_id"] == cid
+        for action, state in (("accept", "active"), ("complete", "wrap_up")):
+            ws.send_json({"type": "command", "ref": action, "action": action, "contact_id": cid})
+            result = next_event(ws, "result")
+            assert result["ok"] is True, result
+            assert result["ref"] == action
+            assert result["contact"]["state"] == state
+        ws.send_json({"type": "command", "ref": 3, "action": "wrap_up", "contact_id": cid})
+        result = next_event(ws, "result")
+        assert result["ok"] is False and result["status"] == 422, "a disposition is needed"
+        ws.send_json(
+            {
+                "type": "command",
+                "ref": 4,
+                "action": "wrap_up",
+                "contact_id": cid,
+                "disposition": "ok",
+            }
+        )
+        assert next_event(ws, "result")["contact"]["state"] == "completed"
+        ws.send_json({"type": "command", "ref": 5, "action": "accept", "contact_id": cid})
+        refused = next_event(ws, "result")
+        assert refused["ok"] is False and refused["status"] == 409
+        ws.send_json({"type": "command", "ref": 6, "action": "explode", "contact_id": cid})
+        assert next_event(ws, "result")["field"] == "action"
+        ws.send_json({"type": "command", "ref": 7, "action": "accept", "contact_id": "x"})
+        assert next_event(ws, "result")["field"] == "contact_id"

@@ -180,14 +180,21 @@ def next_event(ws: WebSocketTestSession, type_: str, limit: int = 50) -> dict[st
     raise AssertionError(f"no {type_} event in {limit} messages")
 
 
-def make_users(platform_or_sessions: Any) -> None:
-    create_user(platform_or_sessions, username="admin", password=PASSWORD, role=Role.ADMIN)
+def make_users(platform_or_sessions: Any, settings: Settings | None = None) -> None:
+    create_user(
+        platform_or_sessions,
+        username="admin",
+        password=PASSWORD,
+        role=Role.ADMIN,
+        settings=settings,
+    )
     create_user(
         platform_or_sessions,
         username="m.red",
         password=PASSWORD,
         role=Role.SUPERVISOR,
         team_ids=("red",),
+        settings=settings,
     )
     create_user(
         platform_or_sessions,
@@ -195,10 +202,16 @@ def make_users(platform_or_sessions: Any) -> None:
         password=PASSWORD,
         role=Role.SUPERVISOR,
         team_ids=("blue",),
+        settings=settings,
     )
     for agent in ("a1", "a2", "b1", "b2", "h1"):
         create_user(
-            platform_or_sessions, username=agent, password=PASSWORD, role=Role.AGENT, agent_id=agent
+            platform_or_sessions,
+            username=agent,
+            password=PASSWORD,
+            role=Role.AGENT,
+            agent_id=agent,
+            settings=settings,
         )
 
 

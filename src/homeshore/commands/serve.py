@@ -39,29 +39,9 @@ def serve(
 ) -> None:
     """Serve the live platform (HTTP API, websocket events). Database and event hub come from
     HOMESHORE_DATABASE_URL (default sqlite:///homeshore.db) and HOMESHORE_EVENTS_URL."""
-    import uvicorn
+    from homeshore.api.server import run
 
-    from homeshore.api.app import create_app
-    from homeshore.config import Settings
-    from homeshore.data.scenario_file import load_scenario
-    from homeshore.data.schedule_io import read_schedule
-
-    settings = Settings()
-    the_scenario = load_scenario(scenario)
-    the_schedule = read_schedule(schedule, timezone=the_scenario.timezone) if schedule else None
-    app = create_app(settings, the_scenario, schedule=the_schedule)
-    Console(stderr=True).print(
-        f"homeshore: serving {the_scenario.name} on http://{host}:{port} "
-        f"(database {_redact(settings.database_url)}, events {_redact(settings.events_url)})"
-    )
-    uvicorn.run(app, host=host, port=port, log_level=log_level, ws_ping_interval=None)
-
-
-def _redact(url: str) -> str:
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        return f"{scheme}://***@{rest.split('@', 1)[1]}"
-    return url
+    run(scenario, schedule, host=host, port=port, log_level=log_level)
 
 
 def _prepared(scenario_path: Path | None) -> object:
@@ -202,6 +182,7 @@ def db_upgrade(
 ) -> None:
     """Create or migrate the database to the newest schema."""
     _prepared(scenario)
+    from homeshore.api.server import redact
     from homeshore.config import Settings
 
-    typer.echo(f"database {_redact(Settings().database_url)} is up to date")
+    typer.echo(f"database {redact(Settings().database_url)} is up to date")
