@@ -10,7 +10,8 @@ it in a subprocess on the same intervals (passed through a temporary file), timi
 that subprocess. Every interval where the agent counts differ is printed with the service
 level each side achieves, computed with homeshore's exact formulas. pyworkforce's Erlang A
 takes about a quarter of a second per interval, so by default it runs on a seeded sample of
-intervals and its time for all 10,000 is extrapolated (said so in the output).
+intervals and its time for all 10,000 is extrapolated (said so in the output). Erlang C
+times are the best of 3 runs on each side; Erlang A's peer time is one run.
 """
 
 from __future__ import annotations
@@ -41,15 +42,18 @@ from pyworkforce.queuing import ErlangA, ErlangC
 
 data = json.load(open(sys.argv[1]))
 calls, aht, pat, sample = data["calls"], data["aht_s"], data["patience_s"], data["a_sample"]
-t0 = time.perf_counter()
-c = [ErlangC(transactions=x, aht=a / 60, asa=20 / 60, interval=30)
-     .required_positions(service_level=0.8)["raw_positions"] for x, a in zip(calls, aht)]
+c_s = float("inf")
+for _ in range(3):  # best of 3, as for homeshore
+    t0 = time.perf_counter()
+    c = [ErlangC(transactions=x, aht=a / 60, asa=20 / 60, interval=30)
+         .required_positions(service_level=0.8)["raw_positions"] for x, a in zip(calls, aht)]
+    c_s = min(c_s, time.perf_counter() - t0)
 t1 = time.perf_counter()
 a_out = [ErlangA(transactions=calls[i], aht=aht[i] / 60, asa=20 / 60, interval=30,
                  patience=pat[i] / 60).required_positions(service_level=0.8)["raw_positions"]
          for i in sample]
 t2 = time.perf_counter()
-json.dump({"erlang_c": c, "erlang_c_s": t1 - t0, "erlang_a": a_out, "erlang_a_s": t2 - t1},
+json.dump({"erlang_c": c, "erlang_c_s": c_s, "erlang_a": a_out, "erlang_a_s": t2 - t1},
           open(sys.argv[2], "w"))
 """
 
@@ -195,7 +199,10 @@ def main() -> None:
     print("\n== Erlang C (all intervals) ==")
     print(f"homeshore   {c_s * 1e3:9.1f} ms  ({c_s / n_iv * 1e6:.2f} us per interval, best of 3)")
     peer_c_s = peer["erlang_c_s"]
-    print(f"pyworkforce {peer_c_s * 1e3:9.1f} ms  ({peer_c_s / n_iv * 1e3:.3f} ms per interval)")
+    print(
+        f"pyworkforce {peer_c_s * 1e3:9.1f} ms  "
+        f"({peer_c_s / n_iv * 1e3:.3f} ms per interval, best of 3)"
+    )
     print(f"ratio       {peer_c_s / c_s:9.0f}x faster")
     inf = np.full(n_iv, np.inf)
     report_differences("Erlang C", np.arange(n_iv), ours_c, peer_c, calls, aht, inf)
