@@ -6,7 +6,8 @@ routing prefers such agents; otherwise always False; ``slot`` numbers the agent 
 index). An agent's entries are invalidated in O(1) by giving it a new ``seq`` on each
 update (lazy deletion), so an update costs O(skills x log n) and ``first`` looks at the
 heads of at most five heaps: no decision rescans the agents (asterisk#1972). Entries hold
-only numbers, so the garbage collector never has to walk the heaps.
+only numbers, so the garbage collector never has to walk the heaps, and stale entries are
+compacted away once they outnumber the agents.
 """
 
 from __future__ import annotations
