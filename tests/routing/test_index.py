@@ -79,3 +79,37 @@ def test_remove_takes_an_agent_out() -> None:
     assert "a" in idx and len(idx) == 1
     idx.remove("a")
     assert idx.first("v1", 1) is None and len(idx) == 0
+
+
+def test_compaction_keeps_the_answers() -> None:
+    import random
+
+    rnd = random.Random(4)
+    agents = [
+        make_agent(f"a{i}", {s: rnd.randint(1, 5) for s in rnd.sample(SKILLS, 2)}, 0.0)
+        for i in range(30)
+    ]
+    idx = IdleIndex(QUEUES)
+    for a in agents:
+        idx.update(a)
+    for step in range(3000):  # far past the compaction threshold
+        a = agents[rnd.randrange(len(agents))]
+        a.in_use.clear()
+        a.state = AgentState.AVAILABLE
+        a.idle_since_s = float(step)
+        what = rnd.random()
+        if what < 0.3:
+            a.in_use[Channel.VOICE] = 1
+        elif what < 0.4:
+            a.state = AgentState.AWAY
+        idx.update(a)
+        if step % 250 == 0:
+            scan = ScanCandidates(QUEUES, agents)
+            for q in ("v1", "v2", "chat"):
+                for p in (1, 3, 5):
+                    got, want = idx.first(q, p), scan.first(q, p)
+                    assert (got is None) == (want is None)
+                    if got is not None and want is not None:
+                        assert got.idle_since_s == want.idle_since_s
+    total = sum(len(h) for h in idx._heaps.values())
+    assert total < 4 * len(agents) * 2 + 256 + 100  # stale entries do not pile up
