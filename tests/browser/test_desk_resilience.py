@@ -94,9 +94,8 @@ def test_the_manager_takes_over_and_the_agent_transfers(
     card.get_by_role("button", name="Demander à mon responsable").click()
     card.get_by_label("Message à mon responsable").fill("Client très mécontent.")
     card.get_by_label("Message à mon responsable").press("Enter")
-    item = supervisor.locator("#help-list button", has_text="CUST").or_(
-        supervisor.locator("#help-list button", has_text=f"n° {contact['id']}")
-    )
+    expect(card.locator('[data-field="help-log"]')).to_contain_text("très mécontent")
+    item = supervisor.locator("#help-list button", has_text=f"n° {contact['id']}")
     expect(item).to_have_count(1)
     item.click()
     supervisor.get_by_role("button", name="Reprendre le contact").click()

@@ -83,6 +83,9 @@ def test_agent_desk_snapshot(live: Live) -> None:
     assert data["texts"]["state.available"] == "Disponible"
     assert data["in_contact_time"] is True  # no published schedule: unscheduled agents allowed
     assert 'src="/static/js/agent.js"' in r.text
+    # what the platform records about the advisor's work is shown (ANI 2005 art. 6)
+    assert "Ce que la plateforme enregistre de mon travail" in r.text
+    assert "state changes and their times" in r.text
     assert live.client.get("/api/pages/agent").json()["agent"]["id"] == "a1"
 
 

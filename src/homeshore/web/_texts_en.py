@@ -75,6 +75,7 @@ EN: Final[dict[str, str]] = {
     "agent.wrapup.submit": "Finish the wrap-up",
     "agent.help.title": "Help from my manager",
     "agent.help.label": "Message to my manager",
+    "agent.monitoring": "What the platform records about my work (telework agreement)",
     "agent.help.send": "Send to my manager",
     "disposition.resolved": "Resolved",
     "disposition.information": "Information given",

@@ -77,6 +77,7 @@ FR: Final[dict[str, str]] = {
     "agent.wrapup.submit": "Terminer la clôture",
     "agent.help.title": "Aide de mon responsable",
     "agent.help.label": "Message à mon responsable",
+    "agent.monitoring": "Ce que la plateforme enregistre de mon travail (accord de télétravail)",
     "agent.help.send": "Envoyer à mon responsable",
     "disposition.resolved": "Résolu",
     "disposition.information": "Information donnée",

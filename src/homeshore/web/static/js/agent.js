@@ -198,7 +198,7 @@ function setContactMode(entry) {
   const wrapping = contact.state === "wrap_up";
   node.dataset.state = contact.state;
   node.querySelector('[data-part="actions"]').hidden = wrapping;
-  node.querySelector('[data-form="transfer"]').hidden = true;
+  if (wrapping) node.querySelector('[data-form="transfer"]').hidden = true;
   node.querySelector('[data-form="wrapup"]').hidden = !wrapping;
   node.querySelector('[data-form="chat"]').hidden = wrapping || contact.channel !== "chat";
   node.querySelector('[data-part="chat"]').hidden = contact.channel !== "chat";
@@ -236,7 +236,7 @@ async function addContact(contact, snapshot) {
       else if (conv.state === "open") renderMessage(entry, message, "help-log");
     }
   }
-  node.querySelector('[data-part="help"]').hidden = entry.helpId === null;
+  if (entry.helpId !== null) node.querySelector('[data-part="help"]').hidden = false;
   if (!snapshot && contact.channel === "chat") input(node, "chat-input").focus();
   return entry;
 }

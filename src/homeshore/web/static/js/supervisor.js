@@ -82,10 +82,13 @@ function scheduledActivity(agent, now) {
 function renderAgents() {
   const body = document.querySelector("#agents-table tbody");
   const now = serverNow();
-  const rows = [...agents.values()].sort((a, b) => a.name.localeCompare(b.name));
-  body.replaceChildren(...rows.map((agent) => {
+  // out-of-adherence advisors first, then by name
+  const rows = [...agents.values()].map((agent) => {
     const activity = scheduledActivity(agent, now);
     const adherence = activity === null ? "none" : (conforming[activity] || []).includes(agent.state) ? "in" : "out";
+    return { agent, activity, adherence };
+  }).sort((a, b) => (a.adherence === "out" ? 0 : 1) - (b.adherence === "out" ? 0 : 1) || a.agent.name.localeCompare(b.agent.name));
+  body.replaceChildren(...rows.map(({ agent, activity, adherence }) => {
     const adherenceText = activity === null
       ? t("adherence.unscheduled")
       : t(`adherence.${adherence}`, { activity: t(`activity.${activity}`) });
