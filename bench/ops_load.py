@@ -126,14 +126,19 @@ async def run_agent(
         stats.connected += 1
         stats.max_connected = max(stats.max_connected, stats.connected)
         ready.set()
-        await go.wait()
-        r = await client.post(
-            f"{base}/api/agents/{name}/state",
-            headers=headers,
-            json={"state": "available", "location": "site"},
-        )
-        if r.status_code != 200:
-            stats.errors.append(f"{name} available: {r.status_code} {r.text[:100]}")
+
+        async def become_available() -> None:
+            await go.wait()
+            r = await client.post(
+                f"{base}/api/agents/{name}/state",
+                headers=headers,
+                json={"state": "available", "location": "site"},
+            )
+            if r.status_code != 200:
+                stats.errors.append(f"{name} available: {r.status_code} {r.text[:100]}")
+
+        # answer heartbeats from the start, while the other agents connect
+        starting = asyncio.create_task(become_available())
         pending: dict[int, asyncio.Task[None]] = {}
 
         async def handle(cid: int) -> None:
@@ -186,6 +191,7 @@ async def run_agent(
                     pending.pop(cid, None)
                     stats.completed += 1
         stats.connected -= 1
+        await starting
 
 
 async def customers(
@@ -443,7 +449,12 @@ def report(args: argparse.Namespace, stats: Stats, rows: list) -> None:  # type:
         states[r[2]] = states.get(r[2], 0) + 1
     print(f"final states in the database: {dict(sorted(states.items()))}")
     if errors:
-        print(f"{len(errors)} errors, first: {errors[:3]}")
+        kinds: dict[str, int] = {}
+        for e in errors:
+            kind = " ".join(e.split()[1:])[:70]
+            kinds[kind] = kinds.get(kind, 0) + 1
+        common = sorted(kinds.items(), key=lambda kv: -kv[1])[:5]
+        print(f"{len(errors)} errors; most common: {common}")
 
 
 if __name__ == "__main__":
