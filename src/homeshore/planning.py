@@ -87,12 +87,19 @@ class NullProgress:
 class PlanSettings:
     forecast_method: str = "auto"
     roster_time_limit_s: float = 45.0
+    #: when no schedule is found in the time limit, search on (doubling) up to this in all;
+    #: None: four times the time limit
+    roster_max_time_s: float | None = None
     roster_workers: int = 2
     #: the roster's planning grid: None is the planning interval, at most 30 minutes
     roster_slot_min: int | None = None
     #: shifts start on this step (a coarse step keeps the model small enough to solve fast)
     roster_start_step_min: int = 60
     roster_lunch_variants: int = 1
+    #: paid hours of a one-block shift, and of each block of a split shift: a short list
+    #: keeps the roster model small (None: the rostering engine's own default)
+    roster_shift_lengths_h: tuple[float, ...] | None = (6.0, 7.0, 8.0)
+    roster_split_block_h: tuple[float, ...] | None = (3.0, 4.0)
     replications: int = 10
     seed: int | None = None  # None: the scenario's planning.seed
 
@@ -104,10 +111,22 @@ class PlanSettings:
         if self.roster_workers < 1:
             raise ValueError("roster workers must be >= 1")
 
+    @property
+    def max_roster_time_s(self) -> float:
+        if self.roster_max_time_s is not None:
+            return max(self.roster_max_time_s, self.roster_time_limit_s)
+        return 4 * self.roster_time_limit_s
+
     def scheduling(self, scenario: Scenario, seed: int) -> SchedulingSettings:
         """The rostering engine's settings for one variant."""
         slot = self.roster_slot_min or min(30, scenario.planning.interval_min)
+        lengths: dict[str, tuple[float, ...]] = {}
+        if self.roster_shift_lengths_h is not None:
+            lengths["shift_lengths_h"] = self.roster_shift_lengths_h
+        if self.roster_split_block_h is not None:
+            lengths["split_block_h"] = self.roster_split_block_h
         return SchedulingSettings(
+            **lengths,  # type: ignore[arg-type]
             slot_min=slot,
             start_step_min=max(slot, self.roster_start_step_min),
             lunch_variants=self.roster_lunch_variants,
@@ -282,7 +301,9 @@ class _VariantPlanner:
             name,
             f"{len(scenario.agents)} agents of {self.source}, requirements of "
             f"{len(requirements):,} intervals",
-            lambda: stages.roster(scenario, requirements, roster_settings, on_roster),
+            lambda: stages.roster(
+                scenario, requirements, roster_settings, settings.max_roster_time_s, on_roster
+            ),
         )
         progress.update(Stage.ROSTER, (i + 1) * limit_s, f"{name}: {roster.status}")
         schedule = roster.schedule

@@ -7,6 +7,7 @@ own result into the tables the report reads (analytics.results) and nothing more
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from homeshore.forecasting import ForecastSettings, forecast
 from homeshore.scheduling.audit import audit
 from homeshore.scheduling.problem import build_problem
 from homeshore.scheduling.settings import SchedulingSettings
-from homeshore.scheduling.solve import solve
+from homeshore.scheduling.solve import Progress, solve
 from homeshore.simulation import (
     SimModel,
     agents_from_schedule,
@@ -58,7 +59,7 @@ class Stages:
     history: Callable[[Scenario], History]
     forecast: Callable[[pd.DataFrame, Scenario, dt.date, str], pd.DataFrame]
     requirements: Callable[[pd.DataFrame, Scenario], pd.DataFrame]
-    roster: Callable[[Scenario, pd.DataFrame, SchedulingSettings, RosterProgress], Roster]
+    roster: Callable[[Scenario, pd.DataFrame, SchedulingSettings, float, RosterProgress], Roster]
     audit: Callable[[Schedule, Scenario, dt.date, SchedulingSettings], pd.DataFrame]
     simulate: Callable[
         [Scenario, Schedule, pd.DataFrame, pd.DataFrame | None, int, int, ReplicationProgress],
@@ -86,24 +87,44 @@ def roster_stage(
     scenario: Scenario,
     requirements: pd.DataFrame,
     settings: SchedulingSettings,
+    max_time_s: float,
     progress: RosterProgress,
 ) -> Roster:
+    """Solve within settings.time_limit_s; when the solver has no schedule yet (status
+    unknown, not infeasible), search again with twice the time, up to `max_time_s` in all."""
     problem = build_problem(scenario, requirements, settings)
-    result = solve(problem, progress=lambda p: progress(p.wall_s, p.objective))
+    budget_s = max(max_time_s, settings.time_limit_s)
+    spent_s = 0.0
+    limit_s = settings.time_limit_s
+    while True:
+        result = solve(problem, progress=_shifted(progress, spent_s))
+        spent_s += result.wall_s
+        if result.schedule is not None or result.status != "unknown":
+            break
+        limit_s = min(2 * limit_s, budget_s - spent_s)
+        if limit_s < 1.0:
+            break
+        problem = dataclasses.replace(
+            problem, settings=dataclasses.replace(problem.settings, time_limit_s=limit_s)
+        )
     if result.schedule is None:
         conflicts = "; ".join(f"{rule} ({scope})" for rule, scope in result.conflicts[:8])
         why = f": rules that cannot all hold: {conflicts}" if conflicts else ""
-        raise RosterError(
-            f"no schedule (solver status {result.status} after {result.wall_s:.0f} s){why}"
-        )
+        if result.status == "unknown":
+            why = " (no schedule found in the time allowed: raise --time-limit-s)"
+        raise RosterError(f"no schedule (solver status {result.status} after {spent_s:.0f} s){why}")
     return Roster(
         result.schedule,
         result.status,
-        result.wall_s,
+        spent_s,
         result.objective,
         result.bound,
         dict(result.penalty_costs),
     )
+
+
+def _shifted(progress: RosterProgress, offset_s: float) -> Callable[[Progress], None]:
+    return lambda p: progress(offset_s + p.wall_s, p.objective)
 
 
 def audit_stage(

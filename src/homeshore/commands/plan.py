@@ -54,6 +54,16 @@ def parse_variants(text: str | None) -> list[str] | None:
     return names
 
 
+def parse_hours(text: str) -> tuple[float, ...]:
+    try:
+        hours = tuple(float(part) for part in text.split(","))
+    except ValueError as exc:
+        raise InputError(f"--shift-lengths-h {text!r}: give hours separated by commas") from exc
+    if not hours or any(h <= 0 for h in hours):
+        raise InputError(f"--shift-lengths-h {text!r}: hours must be > 0")
+    return hours
+
+
 def run_with_progress(
     scenario_file: Path, variants: list[str] | None, settings: PlanSettings, console: Console
 ) -> Plan:
@@ -95,6 +105,14 @@ def plan(
     time_limit_s: Annotated[
         float, typer.Option("--time-limit-s", help="Roster solver time per variant.")
     ] = 45.0,
+    max_time_s: Annotated[
+        float | None,
+        typer.Option(
+            "--max-time-s",
+            help="Roster: search on up to this per variant while no schedule is found "
+            "(default: 4 x the time limit).",
+        ),
+    ] = None,
     workers: Annotated[int, typer.Option("--workers", help="Roster solver threads.")] = 2,
     slot_min: Annotated[
         int | None,
@@ -103,6 +121,12 @@ def plan(
     start_step_min: Annotated[
         int, typer.Option("--start-step-min", help="Shifts start on this step (minutes).")
     ] = 60,
+    shift_lengths_h: Annotated[
+        str,
+        typer.Option(
+            "--shift-lengths-h", help="Roster: paid hours of a one-block shift, comma-separated."
+        ),
+    ] = "6,7,8",
     replications: Annotated[
         int, typer.Option("--replications", help="Simulation replications per variant.")
     ] = 10,
@@ -118,9 +142,11 @@ def plan(
         settings = PlanSettings(
             forecast_method=forecast_method,
             roster_time_limit_s=time_limit_s,
+            roster_max_time_s=max_time_s,
             roster_workers=workers,
             roster_slot_min=slot_min,
             roster_start_step_min=start_step_min,
+            roster_shift_lengths_h=parse_hours(shift_lengths_h),
             replications=replications,
             seed=seed,
         )
