@@ -39,7 +39,9 @@ from homeshore.simulation import (
     simulate,
 )
 
-STAFFING_COLUMNS = ("agents", "scheduled_agents", "required_agents")
+#: staffing columns, first found wins: a requirement table's required_agents are the agents
+#: on the queue (scheduled_agents add shrinkage, time not spent taking contacts)
+STAFFING_COLUMNS = ("agents", "required_agents", "scheduled_agents")
 
 
 class HandleLaw(enum.StrEnum):
@@ -161,7 +163,7 @@ def simulate_command(
         typer.Option(
             "--staffing",
             help="Instead of a schedule: queue, start, agents (N generic agents per interval);"
-            " a requirement table's scheduled_agents works too.",
+            " a requirement table (homeshore staff) works too: its required_agents.",
         ),
     ] = None,
     replications: Annotated[int, typer.Option("--replications", "-n", min=1)] = 10,
