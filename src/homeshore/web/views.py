@@ -128,12 +128,17 @@ def _contact_bundle(p: Platform, actor: Actor, contact_id: int) -> dict[str, Any
         return None
     conversations = []
     for conv in chat.conversations(p, actor, contact_id=contact_id):
-        item = _dump(ConversationOut.model_validate(conv))
-        item["messages"] = [
-            _dump(MessageOut.model_validate(m)) for m in chat.messages(p, actor, conv.id)
-        ]
-        conversations.append(item)
+        conversations.append(
+            {
+                **_dump(ConversationOut.model_validate(conv)),
+                "messages": _messages(p, actor, conv.id),
+            }
+        )
     return {"contact": _dump(ContactOut.model_validate(row)), "conversations": conversations}
+
+
+def _messages(p: Platform, actor: Actor, conversation_id: int) -> list[dict[str, Any]]:
+    return [_dump(MessageOut.model_validate(m)) for m in chat.messages(p, actor, conversation_id)]
 
 
 # -- pages ----------------------------------------------------------------------------------
@@ -188,10 +193,7 @@ def supervisor_console(p: Platform, actor: Actor, translator: Translator) -> dic
             help_items.append(
                 {
                     "conversation": _dump(ConversationOut.model_validate(conv)),
-                    "messages": [
-                        _dump(MessageOut.model_validate(m))
-                        for m in chat.messages(p, actor, conv.id)
-                    ],
+                    "messages": _messages(p, actor, conv.id),
                 }
             )
     kpis = {k.agent_id: k for k in metrics.agent_kpis(p, actor)}

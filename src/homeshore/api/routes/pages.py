@@ -8,6 +8,7 @@ else the browser's, else French.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -16,7 +17,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from homeshore.api.deps import SESSION_COOKIE, AuthDep, PlatformDep, TokenDep
 from homeshore.services.auth import Auth
-from homeshore.services.errors import RateLimited, ServiceError, Unauthorized
+from homeshore.services.errors import NotFound, RateLimited, ServiceError, Unauthorized
 from homeshore.services.platform import Platform
 from homeshore.services.scope import Actor, Role
 from homeshore.web import views
@@ -184,35 +185,58 @@ async def choose(
     return response
 
 
+def _page(
+    request: Request,
+    platform: Platform,
+    auth: Auth,
+    token: str | None,
+    name: str,
+    roles: tuple[Role, ...],
+    build: Callable[[Actor, Translator], dict[str, Any]],
+) -> Response:
+    """The page ``name`` (template, title, script share its name) for the given roles."""
+    path = f"/{name}"
+    actor = _actor(auth, token)
+    if actor is None:
+        return _to_login(path)
+    t = _translator(platform, request, actor)
+    if actor.role not in roles:
+        return _wrong_role(platform, t, actor, path, roles[0])
+    try:
+        context = build(actor, t)
+    except ServiceError as exc:
+        return _refused(platform, t, actor, path, exc.reason, exc.status)
+    return render(
+        f"{name}.html",
+        t,
+        page=name,
+        title_key=f"title.{name}",
+        path=path,
+        user=_user(platform, actor),
+        nav=views.nav_items(actor, name),
+        script=name,
+        **context,
+    )
+
+
 @router.get("/agent")
 async def agent_page(
     request: Request, platform: PlatformDep, auth: AuthDep, token: TokenDep
 ) -> Response:
-    actor = _actor(auth, token)
-    if actor is None:
-        return _to_login("/agent")
-    t = _translator(platform, request, actor)
-    if actor.role is not Role.AGENT:
-        return _wrong_role(platform, t, actor, "/agent", Role.AGENT)
-    if actor.agent_id is None or actor.agent_id not in platform.agents:
-        return _refused(platform, t, actor, "/agent", t("error.no_agent"), 409)
-    data = views.agent_desk(platform, actor, t)
-    agent = platform.agents[actor.agent_id]
-    return render(
-        "agent.html",
-        t,
-        page="agent",
-        title_key="title.agent",
-        path="/agent",
-        user=_user(platform, actor),
-        nav=views.nav_items(actor, "agent"),
-        script="agent",
-        page_data=data,
-        work_modes=sorted(m.value for m in agent.work_modes),
-        queues=platform.scenario.queues,
-        dispositions=views.DISPOSITIONS,
-        monitoring=data["monitoring_disclosed"],
-    )
+    def build(actor: Actor, t: Translator) -> dict[str, Any]:
+        agent = platform.agents.get(actor.agent_id or "")
+        if agent is None:
+            raise NotFound(t("error.no_agent"))
+        data = views.agent_desk(platform, actor, t)
+        return {
+            "page_data": data,
+            "work_modes": sorted(m.value for m in agent.work_modes),
+            "queues": platform.scenario.queues,
+            "dispositions": views.DISPOSITIONS,
+            "monitoring": data["monitoring_disclosed"],
+        }
+
+    return _page(request, platform, auth, token, "agent", (Role.AGENT,), build)
 
 
 @router.get("/api/pages/agent")
@@ -229,49 +253,22 @@ async def agent_desk(
 async def supervisor_page(
     request: Request, platform: PlatformDep, auth: AuthDep, token: TokenDep
 ) -> Response:
-    actor = _actor(auth, token)
-    if actor is None:
-        return _to_login("/supervisor")
-    t = _translator(platform, request, actor)
-    if actor.role is Role.AGENT:
-        return _wrong_role(platform, t, actor, "/supervisor", Role.SUPERVISOR)
-    return render(
-        "supervisor.html",
-        t,
-        page="supervisor",
-        title_key="title.supervisor",
-        path="/supervisor",
-        user=_user(platform, actor),
-        nav=views.nav_items(actor, "supervisor"),
-        script="supervisor",
-        page_data=views.supervisor_console(platform, actor, t),
-        team_names=views.team_names(platform, actor),
-        queues=platform.scenario.queues,
-    )
+    def build(actor: Actor, t: Translator) -> dict[str, Any]:
+        return {
+            "page_data": views.supervisor_console(platform, actor, t),
+            "team_names": views.team_names(platform, actor),
+            "queues": platform.scenario.queues,
+        }
+
+    roles = (Role.SUPERVISOR, Role.ADMIN)
+    return _page(request, platform, auth, token, "supervisor", roles, build)
 
 
 @router.get("/readiness")
 async def readiness_page(
     request: Request, platform: PlatformDep, auth: AuthDep, token: TokenDep
 ) -> Response:
-    actor = _actor(auth, token)
-    if actor is None:
-        return _to_login("/readiness")
-    t = _translator(platform, request, actor)
-    if actor.role is not Role.AGENT:
-        return _wrong_role(platform, t, actor, "/readiness", Role.AGENT)
-    try:
-        data = views.readiness_view(platform, actor, t)
-    except ServiceError as exc:
-        return _refused(platform, t, actor, "/readiness", exc.reason, exc.status)
-    return render(
-        "readiness.html",
-        t,
-        page="readiness",
-        title_key="title.readiness",
-        path="/readiness",
-        user=_user(platform, actor),
-        nav=views.nav_items(actor, "readiness"),
-        script="readiness",
-        **data,
-    )
+    def build(actor: Actor, t: Translator) -> dict[str, Any]:
+        return views.readiness_view(platform, actor, t)
+
+    return _page(request, platform, auth, token, "readiness", (Role.AGENT,), build)

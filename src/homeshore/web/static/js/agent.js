@@ -2,7 +2,7 @@
 // transfer and the help chat with the manager. Every change arrives as an event over the
 // websocket (see events.js); actions are API calls whose effects come back as events.
 
-import { EventStream, statusReporter } from "./events.js";
+import { streamEvents } from "./events.js";
 import {
   announce, api, clockTime, duration, el, field, fromTemplate, input, linkLabels, page,
   serverNow, showError, t,
@@ -469,15 +469,4 @@ setInterval(() => {
   document.getElementById("clock").textContent = clockTime(new Date(serverNow()).toISOString(), true);
 }, 1000);
 
-let chain = Promise.resolve();
-const stream = new EventStream({
-  path: page.ws_path,
-  lastId: page.last_event_id,
-  heartbeatS: page.heartbeat_s,
-  // one event at a time, in id order, even when a handler awaits the API
-  onEvent: (event) => { chain = chain.then(() => onEvent(event)).catch(fail); },
-  onStatus: statusReporter(document.getElementById("connection"), t),
-  onTrouble: () => api("GET", "/api/auth/me").catch(() => {}),
-});
-stream.start();
-window.homeshoreStream = stream; // for the end-to-end tests (simulated network drops)
+streamEvents(onEvent, fail);

@@ -1,3 +1,5 @@
+import { api, page, t } from "./util.js";
+
 // The platform's event stream over one websocket: every event has an increasing id; after a
 // drop the client reconnects with the last id it saw and the server replays what it missed,
 // so nothing is lost. Heartbeats from the server keep the line checked: if nothing arrives
@@ -144,4 +146,24 @@ export function statusReporter(element, t) {
     element.dataset.state = state;
     element.textContent = state === "reconnecting" ? t("conn.reconnecting", { attempt }) : t(`conn.${state}`);
   };
+}
+
+/**
+ * Start the page's event stream (path and last id from the page data). Events reach
+ * `handler` one at a time, in id order, even when a handler awaits the API; a failing
+ * handler reports to `onError` and the stream goes on.
+ */
+export function streamEvents(handler, onError) {
+  let chain = Promise.resolve();
+  const stream = new EventStream({
+    path: page.ws_path,
+    lastId: page.last_event_id,
+    heartbeatS: page.heartbeat_s,
+    onEvent: (event) => { chain = chain.then(() => handler(event)).catch(onError); },
+    onStatus: statusReporter(document.getElementById("connection"), t),
+    onTrouble: () => api("GET", "/api/auth/me").catch(() => {}),
+  });
+  stream.start();
+  window.homeshoreStream = stream; // lets the end-to-end tests simulate a network drop
+  return stream;
 }

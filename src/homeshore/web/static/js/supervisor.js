@@ -2,7 +2,7 @@
 // location and adherence, the help-request inbox, and who is on which contact. Everything
 // is kept current by the event stream; the figures themselves are the server's.
 
-import { EventStream, statusReporter } from "./events.js";
+import { streamEvents } from "./events.js";
 import {
   announce, api, clockTime, duration, el, fromTemplate, field, number, page, percent, serverNow,
   showError, t,
@@ -475,15 +475,4 @@ renderAgents();
 renderContacts();
 setInterval(renderAgents, 1000);
 
-// events are handled one at a time, in id order, even when a handler awaits the API
-let chain = Promise.resolve();
-const stream = new EventStream({
-  path: page.ws_path,
-  lastId: page.last_event_id,
-  heartbeatS: page.heartbeat_s,
-  onEvent: (event) => { chain = chain.then(() => onEvent(event)).catch(fail); },
-  onStatus: statusReporter(document.getElementById("connection"), t),
-  onTrouble: () => api("GET", "/api/auth/me").catch(() => {}),
-});
-stream.start();
-window.homeshoreStream = stream;
+streamEvents(onEvent, fail);
