@@ -49,6 +49,7 @@ TRANSITIONS: Final[dict[AgentState, dict[AgentState, str]]] = {
     S.BUSY: {
         S.WRAP_UP: "ends its last contact",
         S.AVAILABLE: "transfers its last contact away, or a manager takes it over",
+        S.RESERVED: "its last contact leaves (transfer, take-over) while another is offered",
         S.DISCONNECTED: "connection drops (contacts in hand stay with the agent)",
         S.OFFLINE: "logged off by a supervisor (contacts go back to their queues)",
     },
