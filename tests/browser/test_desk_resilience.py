@@ -25,6 +25,15 @@ def _available_with_chat(server: Server, page: Any, customer: str) -> tuple[dict
     return contact, card
 
 
+def _give_up(server: Server, agent: Any, contact_id: int) -> None:
+    """A transferred chat comes back to the only advisor of its queue: the advisor rejects
+    it and the customer gives up, so the next test starts from an idle advisor."""
+    offer = agent.locator(f'.offer[data-contact="{contact_id}"]')
+    offer.get_by_role("button", name="Refuser").click()
+    expect(offer).to_have_count(0)
+    assert server.api.post(f"/api/contacts/{contact_id}/abandon").status_code == 200
+
+
 def test_outside_scheduled_hours_nothing_is_offered(
     server: Server, open_page: Any, artifacts: Path
 ) -> None:
@@ -123,6 +132,7 @@ def test_the_manager_takes_over_and_the_agent_transfers(
     card.locator('[data-form="transfer"] button[type="submit"]').click()
     expect(card).to_have_count(0)
     assert server.api.get(f"/api/contacts/{second['id']}").json()["transfers"] == 1
+    _give_up(server, agent, second["id"])
 
 
 def test_english_browser_and_switching_language(
@@ -203,3 +213,25 @@ def test_pages_are_labelled_and_readable(
     page.locator(".skip-link").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#main")).to_be_focused()
+
+
+def test_the_manager_transfers_from_the_help_inbox(server: Server, open_page: Any) -> None:
+    agent = open_page("a1", "/agent")
+    supervisor = open_page("m.red", "/supervisor")
+    contact, card = _available_with_chat(server, agent, "CUST-MGR-XFER")
+    card.get_by_role("button", name="Demander à mon responsable").click()
+    card.get_by_label("Message à mon responsable").fill("Ce client relève du service juridique.")
+    card.get_by_label("Message à mon responsable").press("Enter")
+    expect(card.locator('[data-field="help-log"]')).to_contain_text("juridique")
+    supervisor.locator("#help-list button", has_text=f"n° {contact['id']}").click()
+    supervisor.locator("#help-transfer").get_by_label("Conseiller (identifiant)").fill("a2")
+    supervisor.locator("#help-transfer").get_by_role("button", name="Transférer").click()
+    # a2 is outside its hours: the platform refuses, in the page's language
+    expect(supervisor.locator("#supervisor-error")).to_be_visible()
+    supervisor.locator("#help-transfer").get_by_label("Conseiller (identifiant)").fill("")
+    supervisor.locator("#help-transfer").get_by_label("File").select_option("legal")
+    supervisor.locator("#help-transfer").get_by_role("button", name="Transférer").click()
+    expect(supervisor.locator("#announcer")).to_contain_text("transféré")
+    expect(card).to_have_count(0)
+    assert server.api.get(f"/api/contacts/{contact['id']}").json()["transfers"] == 1
+    _give_up(server, agent, contact["id"])
