@@ -194,3 +194,17 @@ def test_rendered_pages_reference_nothing_outside_the_platform(live: Live) -> No
         for attr, url in re.findall(r'(?<![\w-])(src|href|action)="([^"]*)"', html):
             local = url.startswith("#") or (url.startswith("/") and not url.startswith("//"))
             assert local, (attr, url)
+
+
+def test_no_template_script_or_style_names_another_site() -> None:
+    from pathlib import Path
+
+    web = Path(__file__).resolve().parents[2] / "src" / "homeshore" / "web"
+    files = [p for p in web.rglob("*") if p.suffix in (".html", ".js", ".css", ".svg")]
+    assert len(files) >= 10
+    for path in files:
+        text = path.read_text()
+        for url in re.findall(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}[^\s\"'`)]*", text):
+            # the SVG namespace is a name, not something fetched
+            assert url == "http://www.w3.org/2000/svg", f"{path.name}: {url}"
+        assert "@import" not in text and "fonts.googleapis" not in text
