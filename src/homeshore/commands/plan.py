@@ -89,8 +89,7 @@ def print_summary(files: ReportFiles, console: Console) -> None:
     for key, label, fmt in COMPARISON:
         shown.add_row(label, *(fmt.format(v) for v in table[key]))
     console.print(shown)
-    console.print(f"[bold]Report:[/] {files.report.resolve()}")
-    console.print(f"{len(files.tables)} tables (CSV and JSON) next to it.")
+    console.print(f"{len(files.tables)} tables (CSV and JSON) next to the report.")
 
 
 def plan(
@@ -156,3 +155,4 @@ def plan(
     result = run_with_progress(scenario_file, parse_variants(variants), settings, console)
     files = write_plan(result, out_dir)
     print_summary(files, console)
+    console.print(f"[bold]Report:[/] {files.report.resolve()}", soft_wrap=True)
