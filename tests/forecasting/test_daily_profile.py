@@ -9,7 +9,13 @@ import statsmodels.api as sm
 
 from homeshore.forecasting import ForecastSettings, backtest, setups
 from homeshore.forecasting.calendar import DayCalendar
-from homeshore.forecasting.daily_profile import DailyProfile, fit_daily, level_forecast
+from homeshore.forecasting.daily_profile import (
+    DailyProfile,
+    fit_daily,
+    kernel_matrix,
+    level_forecast,
+    weekday_profiles,
+)
 from homeshore.forecasting.metrics import poisson_mean_abs_deviation
 from tests.forecasting.synthetic import DAILY, poisson_table, rates, table_from_grid
 
@@ -41,6 +47,51 @@ def test_reaches_the_poisson_floor_on_a_seasonal_poisson_series() -> None:
     assert abs(floor["wape"] / true_floor - 1) < 0.05  # the hindsight floor is honest
     assert ours["wape"] < 1.10 * true_floor  # within 10 % of the physical limit
     assert abs(ours["bias"]) < 0.02
+
+
+class _Unsmoothed:
+    name = "unsmoothed"
+
+    def predict(self, context):  # type: ignore[no-untyped-def]
+        return DailyProfile(profile_bandwidths_slots=(0.0,)).predict(context)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_smoothing_brings_a_sparse_smooth_profile_closer_to_the_floor(seed: int) -> None:
+    # open around the clock, about 2 contacts per half hour, a smooth daily wave, four weeks
+    # of training at the first origins: the raw shares are noisy, the smoothed ones are not
+    hours = np.arange(48) / 2
+    shape = 1 + 0.9 * np.sin((hours - 9) / 24 * 2 * np.pi)
+    lam = np.tile(100 * shape / shape.sum(), (12 * 7, 1))
+    counts = np.random.default_rng(seed).poisson(lam).astype(float)
+    prepared = setups(table_from_grid(counts, FIRST), SETTINGS)
+    result = backtest(
+        prepared, [DailyProfile(), _Unsmoothed()], min_train_weeks=4, with_intervals=[]
+    )
+    wape = result.scores.set_index(["method", "queue"])["wape"].xs("q1", level="queue")
+    floor = poisson_mean_abs_deviation(lam[28:]).sum() / counts[28:].sum()
+    assert wape["daily_profile"] < 0.985 * wape["unsmoothed"]
+    assert wape["daily_profile"] < 1.07 * floor
+
+
+def test_a_sharp_profile_is_not_smoothed() -> None:
+    # opening at 08:00 and a Monday-morning step: the inner test weeks choose no smoothing
+    table, _ = poisson_table(np.random.default_rng(3), FIRST, 12 * 7)
+    setup = _setup(table)
+    context = setup.context(12 * 7, FIRST + dt.timedelta(weeks=12), 7)
+    smoothed = weekday_profiles(context, (2.0, 8.0), 2.0, 6, (0.0, 0.5, 1.0, 2.0, 3.0))
+    np.testing.assert_allclose(smoothed, weekday_profiles(context, (2.0, 8.0), 2.0, 6, (0.0,)))
+
+
+def test_kernel_keeps_the_volume_of_each_slot() -> None:
+    np.testing.assert_array_equal(kernel_matrix(6, 0.0), np.eye(6))
+    kernel = kernel_matrix(48, 1.5)
+    np.testing.assert_allclose(kernel.sum(axis=0), 1.0)
+    counts = np.zeros(48)
+    counts[20] = 10.0
+    spread = kernel @ counts
+    assert spread.sum() == pytest.approx(10.0)
+    assert spread[19] == pytest.approx(spread[21]) and spread[20] > spread[19] > spread[18]
 
 
 def test_daily_model_recovers_weekday_factors_and_level() -> None:

@@ -135,21 +135,34 @@ def fit_daily(
 
 
 def weekday_profiles(
-    context: Context, half_lives_weeks: tuple[float, ...], pool_strength: float, test_weeks: int
+    context: Context,
+    half_lives_weeks: tuple[float, ...],
+    pool_strength: float,
+    test_weeks: int,
+    bandwidths_slots: tuple[float, ...] = (0.0,),
 ) -> FloatArray:
     """Per weekday, the profile of the half-life whose profiles had the least error on the
-    last `test_weeks` weeks of history (each week's profile built from the days before it).
+    last `test_weeks` weeks of history (each week's profile built from the days before it);
+    the smoothing bandwidth across the time of day is chosen the same way, once per queue
+    (the error of all weekdays added up, each with its best half-life).
 
     A weekday whose shape drifts (a Saturday opening at sunset, a changing mix of calls)
-    gets a short memory; a stable one a long memory and less noise.
+    gets a short memory; a stable one a long memory and less noise. A queue with few calls
+    per interval gets a wide smoothing; a busy one, whose counts already show the shape, little.
     """
-    final = {h: fixed_profiles(context, h, pool_strength) for h in half_lives_weeks}
-    if len(half_lives_weeks) == 1:
-        return final[half_lives_weeks[0]]
+    candidates = [(h, b) for b in bandwidths_slots for h in half_lives_weeks]
+
+    def profiles(ctx: Context) -> dict[tuple[float, float], FloatArray]:
+        counts = {h: weighted_counts(ctx, h) for h in half_lives_weeks}
+        return {(h, b): shapes_from_counts(*counts[h], pool_strength, b) for h, b in candidates}
+
+    final = profiles(context)
+    if len(candidates) == 1:
+        return final[candidates[0]]
     history = context.history
     weekdays = history.weekdays()
     same = context.same_shape_days()
-    errors = {h: np.zeros(DAYS_PER_WEEK) for h in half_lives_weeks}
+    errors = {c: np.zeros(DAYS_PER_WEEK) for c in candidates}
     for k in range(1, test_weeks + 1):
         cut = history.n_days - k * DAYS_PER_WEEK
         if cut < 2 * DAYS_PER_WEEK:
@@ -162,31 +175,62 @@ def weekday_profiles(
         )
         days = [i for i in range(cut, cut + DAYS_PER_WEEK) if same[i]]
         actual = history.volume[days]
-        for h in half_lives_weeks:
-            shapes = fixed_profiles(past, h, pool_strength)[weekdays[days]]
+        inner = profiles(past)
+        for c in candidates:
+            shapes = inner[c][weekdays[days]]
             error = np.abs(shapes * actual.sum(axis=1, keepdims=True) - actual).sum(axis=1)
-            np.add.at(errors[h], weekdays[days], error)
-    best = [min(half_lives_weeks, key=lambda h: errors[h][d]) for d in range(DAYS_PER_WEEK)]
-    return np.array([final[best[d]][d] for d in range(DAYS_PER_WEEK)])
+            np.add.at(errors[c], weekdays[days], error)
+
+    def best_half_life(b: float, d: int) -> float:
+        return min(half_lives_weeks, key=lambda h: errors[(h, b)][d])
+
+    def queue_error(b: float) -> float:
+        return float(sum(errors[(best_half_life(b, d), b)][d] for d in range(DAYS_PER_WEEK)))
+
+    bandwidth = min(bandwidths_slots, key=queue_error)
+    return np.array(
+        [final[(best_half_life(bandwidth, d), bandwidth)][d] for d in range(DAYS_PER_WEEK)]
+    )
 
 
-def fixed_profiles(context: Context, half_life_weeks: float, pool_strength: float) -> FloatArray:
-    """(7, slots) shares per weekday from recent ordinary days, shrunk toward look-alike days.
+def kernel_matrix(slots: int, bandwidth_slots: float) -> FloatArray:
+    """(slots, slots) Gaussian kernel of standard deviation `bandwidth_slots` (0: identity).
 
-    `pool_strength` is the number of pseudo-days of the pooled shape of the other weekdays
-    whose shape is close (total variation distance under 0.25) added to each weekday.
+    Column k spreads the contacts of slot k over its neighbours and sums to 1, so smoothing
+    keeps the day's volume.
     """
+    if bandwidth_slots <= 0:
+        return np.eye(slots)
+    gap = np.arange(slots)[:, None] - np.arange(slots)[None, :]
+    kernel = np.exp(-0.5 * (gap / bandwidth_slots) ** 2)
+    return np.asarray(kernel / kernel.sum(axis=0, keepdims=True), dtype=np.float64)
+
+
+def weighted_counts(context: Context, half_life_weeks: float) -> tuple[FloatArray, FloatArray]:
+    """(7, slots) weighted counts per weekday over the ordinary days, and the weighted days."""
     history = context.history
     weekdays = history.weekdays()
     normal = context.same_shape_days()
     w = decay(context.age_weeks(), half_life_weeks)
-    slots = history.slots_per_day
-    sums = np.zeros((DAYS_PER_WEEK, slots))
+    sums = np.zeros((DAYS_PER_WEEK, history.slots_per_day))
     days = np.zeros(DAYS_PER_WEEK)
     for d in range(DAYS_PER_WEEK):
         rows = normal & (weekdays == d)
         sums[d] = (w[rows, None] * history.volume[rows]).sum(axis=0)
         days[d] = w[rows].sum()
+    return sums, days
+
+
+def shapes_from_counts(
+    counts: FloatArray, days: FloatArray, pool_strength: float, bandwidth_slots: float
+) -> FloatArray:
+    """(7, slots) shares from weighted counts: smoothed across the time of day by a Gaussian
+    kernel of `bandwidth_slots` (0: none), then shrunk toward look-alike weekdays.
+
+    `pool_strength` is the number of pseudo-days of the pooled shape of the other weekdays
+    whose shape is close (total variation distance under 0.25) added to each weekday.
+    """
+    sums = counts @ kernel_matrix(counts.shape[1], bandwidth_slots).T
     mass = sums.sum(axis=1)
     shape = np.where(mass[:, None] > 0, sums / np.maximum(mass, 1e-12)[:, None], 0.0)
     if pool_strength <= 0:
@@ -201,7 +245,7 @@ def fixed_profiles(context: Context, half_life_weeks: float, pool_strength: floa
         pooled = sums[alike].sum(axis=0) / mass[alike].sum()
         per_day = mass[d] / max(days[d], 1e-12)
         out[d] = (sums[d] + pool_strength * per_day * pooled) / (mass[d] + pool_strength * per_day)
-    return out
+    return np.asarray(out, dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +257,7 @@ class DailyProfile:
     profile_half_lives_weeks: tuple[float, ...] = (2.0, 8.0)
     profile_test_weeks: int = 6
     profile_pool_days: float = 2.0
+    profile_bandwidths_slots: tuple[float, ...] = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
     special_prior_days: float = 1.0
 
     @property
@@ -230,7 +275,11 @@ class DailyProfile:
     def predict(self, context: Context) -> FloatArray:
         fit = self.fit(context)
         profiles = weekday_profiles(
-            context, self.profile_half_lives_weeks, self.profile_pool_days, self.profile_test_weeks
+            context,
+            self.profile_half_lives_weeks,
+            self.profile_pool_days,
+            self.profile_test_weeks,
+            self.profile_bandwidths_slots,
         )
         weekdays = context.horizon_weekdays()
         ordinary = fit.level * fit.weekday_factor[weekdays, None] * profiles[weekdays]
