@@ -36,7 +36,6 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 
-pytestmark = pytest.mark.browser
 
 
 def _schedule(now: dt.datetime) -> Schedule:
