@@ -21,6 +21,9 @@ HISTORY_COLOUR = "#8c8c8c"
 FORECAST_COLOUR = "#3b6ea8"
 TARGET_COLOUR = "#c0392b"
 DPI = 100
+#: simulated intervals with fewer contacts on average are left out of the KPI plots (a rate
+#: over a contact or two swings between 0 and 1 and hides the rest)
+MIN_CONTACTS_SHOWN = 2.0
 
 #: (column, label, unit multiplier, target column) of each simulated KPI panel
 SIM_PANELS = (
@@ -33,7 +36,7 @@ SIM_PANELS = (
 def _png(fig: Figure) -> bytes:
     FigureCanvasAgg(fig)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
 
 
@@ -149,7 +152,7 @@ def simulation_figure(kpis: pd.DataFrame, timezone: str) -> bytes:
     grid = fig.subplots(max(1, len(queues)), len(SIM_PANELS), squeeze=False)
     for row, queue in zip(grid, queues, strict=True):
         k = kpis[kpis["queue"] == queue]
-        closed = k["offered"] <= 0
+        closed = k["offered"] < MIN_CONTACTS_SHOWN
         x = _naive_local(k["start"], timezone)
         for ax, (column, label, scale, target) in zip(row, SIM_PANELS, strict=True):
             lo, mid, hi = (

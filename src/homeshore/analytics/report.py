@@ -237,7 +237,9 @@ def _variant_view(a: VariantAnalysis) -> VariantView:
         FigureView(
             "Simulated service",
             f"Service level, ASA and abandon rate per interval over {o.replications} "
-            "replications of the schedule: mean (line) and 95 % confidence band; dashed: target.",
+            "replications of the schedule: mean (line) and 95 % confidence band; dashed: target. "
+            f"Intervals with fewer than {plots.MIN_CONTACTS_SHOWN:g} simulated contacts are "
+            "left out (all intervals are in simulation.csv).",
             plots.simulation_figure(sim, tz),
         ),
         FigureView(
