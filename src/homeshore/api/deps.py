@@ -15,17 +15,20 @@ SESSION_COOKIE = "homeshore_session"
 _bearer = HTTPBearer(auto_error=False, description="session token from POST /api/auth/login")
 
 
-def get_platform(request: Request) -> Platform:
+# all async: a plain `def` dependency would cost a worker-thread round trip per request
+
+
+async def get_platform(request: Request) -> Platform:
     platform: Platform = request.app.state.platform
     return platform
 
 
-def get_auth(request: Request) -> Auth:
+async def get_auth(request: Request) -> Auth:
     auth: Auth = request.app.state.auth
     return auth
 
 
-def session_token(
+async def session_token(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str | None:
@@ -34,7 +37,7 @@ def session_token(
     return request.cookies.get(SESSION_COOKIE)
 
 
-def current_actor(
+async def current_actor(
     auth: Annotated[Auth, Depends(get_auth)],
     token: Annotated[str | None, Depends(session_token)],
 ) -> Actor:

@@ -38,4 +38,12 @@ def run(
         f"(database {redact(settings.database_url)}, events {redact(settings.events_url)})",
         file=sys.stderr,
     )
-    uvicorn.run(app, host=host, port=port, log_level=log_level, ws_ping_interval=None)
+    # heartbeats are the platform's own; events are small JSON, not worth deflating
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        ws_ping_interval=None,
+        ws_per_message_deflate=False,
+    )

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 
@@ -30,9 +30,18 @@ class Event:
     actor_user_id: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["at"] = self.at.isoformat()
-        return out
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "type": self.type,
+            "data": self.data,
+            "agent_id": self.agent_id,
+            "team_id": self.team_id,
+            "queue_id": self.queue_id,
+            "contact_id": self.contact_id,
+            "user_id": self.user_id,
+            "actor_user_id": self.actor_user_id,
+        }
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), separators=(",", ":"))
