@@ -43,27 +43,16 @@ def _inputs(tmp_path: Path) -> tuple[Path, Path]:
     return scenario, req
 
 
+def _schedule(scenario: Path, req: Path, out: Path) -> int:
+    args = ["--scenario", str(scenario), "--requirements", str(req), "-o", str(out)]
+    fast = ["--time-limit-s", "2", "--workers", "1", "--slot-min", "30", "--deterministic"]
+    return main(["schedule", *args, *fast])
+
+
 def test_schedule_writes_outputs_that_pass_the_audit(tmp_path: Path) -> None:
     scenario, req = _inputs(tmp_path)
     out = tmp_path / "out"
-    code = main(
-        [
-            "schedule",
-            "--scenario",
-            str(scenario),
-            "--requirements",
-            str(req),
-            "-o",
-            str(out),
-            "--time-limit-s",
-            "2",
-            "--workers",
-            "1",
-            "--slot-min",
-            "30",
-            "--deterministic",
-        ]
-    )
+    code = _schedule(scenario, req, out)
     assert code == 0
     for name in ("schedule.csv", "schedule.json", "agents.txt", "coverage.csv", "explanation.txt"):
         assert (out / name).stat().st_size > 0, name
@@ -114,24 +103,7 @@ def test_schedule_explains_conflicting_rules(tmp_path: Path) -> None:
     )
     scenario.write_text(text + "rules: {max_weekly_work_h: 40}\n")
     out = tmp_path / "out"
-    code = main(
-        [
-            "schedule",
-            "--scenario",
-            str(scenario),
-            "--requirements",
-            str(req),
-            "-o",
-            str(out),
-            "--time-limit-s",
-            "2",
-            "--workers",
-            "1",
-            "--slot-min",
-            "30",
-            "--deterministic",
-        ]
-    )
+    code = _schedule(scenario, req, out)
     assert code == 1
     text = (out / "explanation.txt").read_text()
     assert "cannot all hold" in text and "a1" in text

@@ -85,8 +85,8 @@ def offered(problem: Problem, agents: Sequence[Agent]) -> Iterator[tuple[int, in
 
     p = problem
     s = p.scenario
-    structural: dict[object, list[ShiftTemplate]] = {}
-    verdicts: dict[tuple[object, int, bool], Offer] = {}
+    structural: dict[object, list[ShiftTemplate]] = p.cache.setdefault("structural", {})
+    verdicts: dict[tuple[object, int, bool], Offer] = p.cache.setdefault("verdicts", {})
     weekday_rules = [r for r in TEMPLATE_RULES if r.weekday_only]
     dated_rules = [r for r in TEMPLATE_RULES if not r.weekday_only]
     for ai, a in enumerate(agents):
@@ -396,19 +396,23 @@ class RosterModel:
             for tid, x in options:
                 value = self.catalogue[tid] == picked
                 picks.append((x.index, value))
-                fixed.add(fixed.get_bool_var_from_proto_index(x.index) == int(value))
+                domain = fixed.proto.variables[x.index].domain
+                domain[0] = domain[1] = int(value)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = limit_s
+        solver.parameters.stop_after_first_solution = True  # any completion is a valid hint
+        solver.parameters.cp_model_presolve = False  # the templates are fixed: propagation only
         if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if not partial:
                 return False
             for index, value in picks:
                 self.model.add_hint(self.model.get_bool_var_from_proto_index(index), value)
             return False
-        for index in range(len(self.model.proto.variables)):
-            var = self.model.get_int_var_from_proto_index(index)
-            self.model.add_hint(var, solver.value(fixed.get_int_var_from_proto_index(index)))
+        values = list(solver.response_proto.solution)
+        hint = self.model.proto.solution_hint
+        hint.vars.extend(range(len(values)))
+        hint.values.extend(values)
         return True
 
     # -- posting ----------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -39,6 +41,8 @@ class Problem:
     requirement_interval_min: int
     #: end of each agent's last paid activity before the horizon (previous schedule)
     previous_end: dict[str, dt.datetime] = field(default_factory=dict)
+    #: memo of derived data (template verdicts...) shared by the models built on it
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -52,11 +56,11 @@ class Problem:
     def n_days(self) -> int:
         return self.n_weeks * DAYS_PER_WEEK
 
-    @property
+    @cached_property
     def slots_per_day(self) -> int:
         return MINUTES_PER_DAY // self.slot_min
 
-    @property
+    @cached_property
     def n_slots(self) -> int:
         return self.n_days * self.slots_per_day
 

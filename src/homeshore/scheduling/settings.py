@@ -46,6 +46,9 @@ class SchedulingSettings:
     batch_agents: int = 30  # above this, build batch by batch then improve by LNS
     construction_share: float = 0.4  # time budget share of the first pass over the batches
     lns_step_s: float = 5.0  # time limit of one neighbourhood re-solve
+    #: above batch_agents, start from a greedy schedule (checked by the auditor) instead of
+    #: solving batch after batch
+    greedy_construction: bool = True
     max_core_checks: int = 40  # solves spent shrinking the set of conflicting rules
     workers: int = 2
     seed: int = 1

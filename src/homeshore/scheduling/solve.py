@@ -19,6 +19,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from homeshore.domain import Activity, Agent, Schedule, ScheduleSegment
+from homeshore.scheduling.construct import construct
 from homeshore.scheduling.model import FixedLoad, RosterModel
 from homeshore.scheduling.plan import (
     Plan,
@@ -114,12 +115,15 @@ def solve(problem: Problem, *, progress: ProgressFn | None = None) -> RosterResu
     agents = list(problem.agents)
     if len(agents) <= s.batch_agents:
         return _solve_whole(problem, progress, started)
-    plan = Plan()
     binding: dict[tuple[str, str], int] = {}
     rejected: Counter[str] = Counter()
     budget = _Budget(s.time_limit_s, s.deterministic)
-    batches = _batches(problem, agents)
-    share = s.time_limit_s * s.construction_share / len(batches)
+    first = construct(problem, _patterns) if s.greedy_construction else None
+    plan = first or Plan()
+    if first is not None:
+        _report(progress, problem, plan, started)
+    batches = [] if first is not None else _batches(problem, agents)
+    share = s.time_limit_s * s.construction_share / max(1, len(batches))
     seated: Counter[str] = Counter(problem.scenario.agent_site(a) for a in agents)
     so_far: Counter[str] = Counter()
     for batch in batches:
@@ -138,17 +142,20 @@ def solve(problem: Problem, *, progress: ProgressFn | None = None) -> RosterResu
         binding.update(out.binding)
         _report(progress, problem, plan, started)
     rng = np.random.default_rng(s.seed)
-    while budget.left() > 0.5:
-        batch = _neighbourhood(problem, agents, rng)
+    overhead_s = 0.0  # model building and hints around a re-solve, from the last step
+    while budget.left() > overhead_s + 0.5:
+        step_started = time.perf_counter()
+        batch = _neighbourhood(problem, agents, rng, plan)
         previous = Plan(
             {k: v for k, v in plan.chosen.items() if k[0] in {a.id for a in batch}},
             {k: v for k, v in plan.queue_of.items() if k[0] in {a.id for a in batch}},
         )
         plan.drop({a.id for a in batch})
-        out = _solve_batch(
-            problem, plan, batch, min(s.lns_step_s, budget.left()), hint=True, start=previous
-        )
+        limit = min(s.lns_step_s, budget.left() - (0.0 if s.deterministic else overhead_s))
+        out = _solve_batch(problem, plan, batch, limit, hint=True, start=previous)
         budget.spend(out.spent)
+        if not s.deterministic:
+            overhead_s = max(0.0, time.perf_counter() - step_started - out.spent)
         if out.plan is None:
             plan.update(previous)
             continue
@@ -247,31 +254,26 @@ def _solve_batch(
     return _BatchOutcome(out, name, spent, binding, rm.rejected, ids)
 
 
-_PATTERNS: dict[tuple[int, object], dict[int, ShiftTemplate]] = {}
-
-
 def _patterns(problem: Problem, batch: list[Agent]) -> dict[tuple[str, int], ShiftTemplate]:
     """A rule-abiding week plan for each agent, ignoring coverage and seats: a start point
     for the batch search (agents alike share one, found once)."""
     out: dict[tuple[str, int], ShiftTemplate] = {}
     for a in batch:
-        key = (
-            id(problem),
-            dataclasses.replace(a, id="", name="") if a.id not in problem.previous_end else a,
-        )
-        if key not in _PATTERNS:
+        key = dataclasses.replace(a, id="", name="") if a.id not in problem.previous_end else a
+        cache: dict[Agent, dict[int, ShiftTemplate]] = problem.cache.setdefault("patterns", {})
+        if key not in cache:
             rm = RosterModel(problem, agents=[a])
             days = range(problem.n_days)
             # teleworkers where allowed (the greedy may then move days between home and
             # site), with as little training as their share needs
             rm.model.minimize(sum(rm.training_min(a, d) - 1000 * rm.home_day(a, d) for d in days))
-            solver = _solver(problem, time_limit_s=min(5.0, problem.settings.time_limit_s))
+            solver = _solver(problem, time_limit_s=min(3.0, problem.settings.time_limit_s))
             solver.parameters.num_workers = 1
             found: dict[int, ShiftTemplate] = {}
             if solver.solve(rm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 found = {d: t for (_ai, d), t in _chosen(rm, solver).items()}
-            _PATTERNS[key] = found
-        out.update({(a.id, d): t for d, t in _PATTERNS[key].items()})
+            cache[key] = found
+        out.update({(a.id, d): t for d, t in cache[key].items()})
     return out
 
 
@@ -349,10 +351,38 @@ def _batches(problem: Problem, agents: list[Agent]) -> list[list[Agent]]:
     return [ordered[i::n] for i in range(n)]
 
 
-def _neighbourhood(problem: Problem, agents: list[Agent], rng: np.random.Generator) -> list[Agent]:
+def _neighbourhood(
+    problem: Problem, agents: list[Agent], rng: np.random.Generator, plan: Plan
+) -> list[Agent]:
+    """A random group of agents; while some site is over its seats, half of the group are
+    agents present there at such a time."""
     size = min(len(agents), problem.settings.batch_agents)
-    picked = rng.choice(len(agents), size=size, replace=False)
-    return [agents[int(i)] for i in sorted(picked)]
+    picked: list[int] = []
+    seats = seat_counts(problem, plan)
+    spd, slot_min = problem.slots_per_day, problem.slot_min
+    crowded = [
+        (site.id, int(k))
+        for site in problem.scenario.sites
+        for k in np.nonzero(seats[site.id] > site.seats)[0]
+    ]
+    if crowded:
+        site_id, slot = crowded[int(rng.integers(len(crowded)))]
+        day, k = divmod(slot, spd)
+        index = {a.id: i for i, a in enumerate(agents)}
+        there = sorted(
+            index[aid]
+            for (aid, d), t in plan.chosen.items()
+            if d == day
+            and t.site == site_id
+            and t.start_min // slot_min <= k < t.end_min // slot_min
+        )
+        if there:
+            take = min(len(there), size // 2)
+            picked = [there[int(i)] for i in rng.choice(len(there), size=take, replace=False)]
+    rest = [i for i in range(len(agents)) if i not in set(picked)]
+    more = rng.choice(len(rest), size=size - len(picked), replace=False)
+    picked += [rest[int(i)] for i in more]
+    return [agents[i] for i in sorted(picked)]
 
 
 def _report(progress: ProgressFn | None, problem: Problem, plan: Plan, started: float) -> None:
@@ -535,8 +565,9 @@ def _queue_per_slot(
     return out
 
 
-def build_schedule(problem: Problem, plan: Plan) -> Schedule:
-    """Segments of every agent-day of the plan; calls split where the queue changes."""
+def build_schedule(problem: Problem, plan: Plan, *, work_queue: str | None = None) -> Schedule:
+    """Segments of every agent-day of the plan; calls split where the queue changes
+    (`work_queue` for calls the plan gives no queue)."""
     p = problem
     spd, slot_min = p.slots_per_day, p.slot_min
     segments = []
@@ -571,7 +602,7 @@ def build_schedule(problem: Problem, plan: Plan) -> Schedule:
                             Activity.WORK,
                             t.location,
                             t.site,
-                            p.queue_ids[current] if current is not None else None,
+                            p.queue_ids[current] if current is not None else work_queue,
                         )
                     )
                     run_start, current = m, q

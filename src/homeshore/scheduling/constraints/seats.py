@@ -14,7 +14,7 @@ def post_seats(rm: RosterModel) -> None:
         for slot, expr in rm.seat_use(site.id).items():
             free = rm.seats_free(site.id, site.seats, slot)
             if rm.elastic_seats:
-                overflow = rm.model.new_int_var(0, len(rm.agents), "")
+                overflow = rm.model.new_int_var(0, len(rm.agents) + max(0, -free), "")
                 rm.seat_overflow.append(overflow)
                 expr = expr - overflow
             rm.add_le("seats", f"{site.id} slot {slot}", expr, free)
