@@ -115,3 +115,12 @@ def test_duplicate_ids_are_rejected(tmp_path: Path) -> None:
     text = MINIMAL + "  - id: a1\n    team: t1\n    skills: {q1: 2}\n"
     with pytest.raises(InputError, match="duplicate id 'a1'"):
         load_scenario(_write(tmp_path, text))
+
+
+def test_routing_priority_reaches_the_domain(tmp_path: Path) -> None:
+    text = MINIMAL.replace(
+        'opening_hours: {mon: ["08:00-18:00"]}',
+        'opening_hours: {mon: ["08:00-18:00"]}\n    routing: {policy: priority_aging, priority: 2}',
+    )
+    s = load_scenario(_write(tmp_path, text))
+    assert s.queue("q1").routing.priority == 2

@@ -72,6 +72,7 @@ class RoutingModel(_Model):
     overflow_queue: str | None = None
     overflow_after_s: float | None = Field(None, ge=0)
     prefer_primary_queue: bool = True
+    priority: int = Field(0, ge=-10, le=10)
 
 
 class QueueModel(_Model):
