@@ -207,13 +207,16 @@ def tick(p: Platform) -> int:
                 if cid in p.contacts and p.contacts[cid].state == "queued":
                     abandon_in(p, tx, p.contacts[cid], actor_user_id=None)
                     changed += 1
-    # schedules begin and end: re-file agents whose routability changed, then route
+    # schedules begin and end: re-file only the agents whose routability or planned queue
+    # changed (re-filing every agent each tick would only grow the index's heaps)
     flips = []
     for agent in p.agents.values():
         if agent.connections and agent.state is not AgentState.OFFLINE:
-            was = agent.id in p.index
-            p.refresh(agent, now)
-            if (agent.id in p.index) != was:
+            segment = p.planned(agent.id, now)
+            planned_queue = segment.queue if segment is not None else None
+            routable = p.routable(agent, now)
+            if routable != (agent.id in p.index) or planned_queue != agent.view.planned_queue:
+                p.refresh(agent, now)
                 flips.append(agent)
     if len(p.waiting) and len(p.index):
         with p.transaction() as tx:
