@@ -87,7 +87,7 @@ class NullProgress:
 class PlanSettings:
     forecast_method: str = "auto"
     roster_time_limit_s: float = 45.0
-    #: when no schedule is found in the time limit, search on (doubling) up to this in all;
+    #: when no schedule is found in the time limit, search once more with the rest of this;
     #: None: four times the time limit
     roster_max_time_s: float | None = None
     roster_workers: int = 2

@@ -91,22 +91,18 @@ def roster_stage(
     progress: RosterProgress,
 ) -> Roster:
     """Solve within settings.time_limit_s; when the solver has no schedule yet (status
-    unknown, not infeasible), search again with twice the time, up to `max_time_s` in all."""
+    unknown, not infeasible), search again once with the rest of `max_time_s` (a longer
+    limit also gives each construction batch of a large roster more time)."""
     problem = build_problem(scenario, requirements, settings)
-    budget_s = max(max_time_s, settings.time_limit_s)
-    spent_s = 0.0
-    limit_s = settings.time_limit_s
-    while True:
-        result = solve(problem, progress=_shifted(progress, spent_s))
-        spent_s += result.wall_s
-        if result.schedule is not None or result.status != "unknown":
-            break
-        limit_s = min(2 * limit_s, budget_s - spent_s)
-        if limit_s < 1.0:
-            break
-        problem = dataclasses.replace(
-            problem, settings=dataclasses.replace(problem.settings, time_limit_s=limit_s)
+    result = solve(problem, progress=_shifted(progress, 0.0))
+    spent_s = result.wall_s
+    rest_s = max(max_time_s, settings.time_limit_s) - spent_s
+    if result.schedule is None and result.status == "unknown" and rest_s >= 1.0:
+        longer = dataclasses.replace(settings, time_limit_s=rest_s)
+        result = solve(
+            dataclasses.replace(problem, settings=longer), progress=_shifted(progress, spent_s)
         )
+        spent_s += result.wall_s
     if result.schedule is None:
         conflicts = "; ".join(f"{rule} ({scope})" for rule, scope in result.conflicts[:8])
         why = f": rules that cannot all hold: {conflicts}" if conflicts else ""
