@@ -318,11 +318,13 @@ async def drive(args: argparse.Namespace, base: str, server: CpuMeter) -> Stats:
         go.set()
         await asyncio.sleep(2.0)  # agents go available
         server.cpu_percent()
+        me = CpuMeter(os.getpid())
         cpu_start = server.cpu_s()
         elapsed = await customers(
             base, client, admin, stats, args.rate, args.duration, args.workers
         )
         cpu = server.cpu_percent()
+        stats.errors.append(f"__driver_cpu {me.cpu_percent()}")
         stats.errors.append(f"__elapsed {elapsed}")
         stats.errors.append(f"__cpu {cpu}")
         deadline = time.perf_counter() + args.drain_s
@@ -454,7 +456,9 @@ def report(args: argparse.Namespace, stats: Stats, rows: list) -> None:  # type:
     print(
         f"intake achieved {len(stats.created) / elapsed:.0f} contacts/s "
         f"(offers {len(latencies) / elapsed:.0f}/s) over {elapsed:.1f} s; "
-        f"server CPU {meta.get('__cpu', 0):.0f} % of one core"
+        f"server CPU {meta.get('__cpu', 0):.0f} % of one core, "
+        f"load generator {meta.get('__driver_cpu', 0):.0f} %; "
+        f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     print(
         f"creation->offer ms: p50 {pct(0.50):.1f}  p95 {pct(0.95):.1f}  p99 {pct(0.99):.1f}  "
