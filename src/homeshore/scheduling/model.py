@@ -85,8 +85,12 @@ def offered(problem: Problem, agents: Sequence[Agent]) -> Iterator[tuple[int, in
 
     p = problem
     s = p.scenario
-    structural: dict[object, list[ShiftTemplate]] = p.cache.setdefault("structural", {})
-    verdicts: dict[tuple[object, int, bool], Offer] = p.cache.setdefault("verdicts", {})
+    structural: dict[object, list[ShiftTemplate]] = p.cache.setdefault(
+        ("structural", p.settings), {}
+    )
+    verdicts: dict[tuple[object, int, bool], Offer] = p.cache.setdefault(
+        ("verdicts", p.settings), {}
+    )
     weekday_rules = [r for r in TEMPLATE_RULES if r.weekday_only]
     dated_rules = [r for r in TEMPLATE_RULES if not r.weekday_only]
     for ai, a in enumerate(agents):

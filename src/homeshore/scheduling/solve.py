@@ -260,7 +260,9 @@ def _patterns(problem: Problem, batch: list[Agent]) -> dict[tuple[str, int], Shi
     out: dict[tuple[str, int], ShiftTemplate] = {}
     for a in batch:
         key = dataclasses.replace(a, id="", name="") if a.id not in problem.previous_end else a
-        cache: dict[Agent, dict[int, ShiftTemplate]] = problem.cache.setdefault("patterns", {})
+        cache: dict[Agent, dict[int, ShiftTemplate]] = problem.cache.setdefault(
+            ("patterns", problem.settings), {}
+        )
         if key not in cache:
             rm = RosterModel(problem, agents=[a])
             days = range(problem.n_days)
