@@ -37,7 +37,6 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 
 
-
 def _schedule(now: dt.datetime) -> Schedule:
     """a1 works now (site, legal chats); a2 only from tomorrow (outside hours now)."""
     start = now.replace(second=0, microsecond=0) - dt.timedelta(hours=1)

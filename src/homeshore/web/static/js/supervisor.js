@@ -16,6 +16,7 @@ const agents = new Map(page.agents.map((a) => [a.id, { ...a, since: a.state_sinc
 const contacts = new Map(page.contacts.map((c) => [c.id, c]));
 const helps = new Map(); // conversation id -> {conversation, contact_id, agent_id, messages: [], seen: Set}
 let selectedHelp = null;
+const OPEN = ["queued", "offered", "active", "wrap_up"];
 let customerConversation = null; // {id, contact_id, seen: Set} once the manager took a contact over
 
 function fail(error) {
@@ -92,23 +93,44 @@ function renderAgents() {
     const adherenceText = activity === null
       ? t("adherence.unscheduled")
       : t(`adherence.${adherence}`, { activity: t(`activity.${activity}`) });
-    const held = [...contacts.values()].filter((c) => c.agent_id === agent.id).map((c) => `#${c.id}`);
+    const held = [...contacts.values()]
+      .filter((c) => c.agent_id === agent.id && OPEN.includes(c.state))
+      .map((c) => `#${c.id}`);
     return el("tr", { dataset: { agent: agent.id, adherence } },
       el("th", { scope: "row", text: agent.name }),
       el("td", { text: teams[agent.team_id] || agent.team_id }),
       el("td", {}, el("span", { class: "badge", dataset: { state: agent.state }, text: t(`state.${agent.state}`) })),
       el("td", { class: "num", text: agent.since ? duration((now - agent.since) / 1000) : "—" }),
       el("td", { text: agent.location ? t(`location.${agent.location}`) : "—" }),
-      el("td", {}, el("span", { class: "badge", dataset: { adherence }, text: adherenceText })),
+      el("td", {}, el("span", { class: "badge", dataset: { adherence }, text: adherenceText }),
+        agent.adherence_today === null || agent.adherence_today === undefined ? null
+          : el("span", { class: "muted today", text: ` ${t("adherence.today", { share: percent(agent.adherence_today) })}` })),
       el("td", { text: held.join(" ") || "—" }));
   }));
+}
+
+/** The day's adherence share comes from the server: fetched again after state changes. */
+let adherenceTimer = null;
+function refreshAdherenceSoon() {
+  clearTimeout(adherenceTimer);
+  adherenceTimer = setTimeout(async () => {
+    try {
+      for (const kpis of await api("GET", "/api/metrics/agents")) {
+        const agent = agents.get(kpis.agent_id);
+        if (agent) agent.adherence_today = kpis.adherence_today;
+      }
+      renderAgents();
+    } catch (error) {
+      fail(error);
+    }
+  }, 2000);
 }
 
 // -- contacts (who is on which) ---------------------------------------------------------
 
 function renderContacts() {
   const body = document.querySelector("#contacts-table tbody");
-  const open = [...contacts.values()].filter((c) => ["queued", "offered", "active", "wrap_up"].includes(c.state));
+  const open = [...contacts.values()].filter((c) => OPEN.includes(c.state));
   open.sort((a, b) => a.id - b.id);
   document.getElementById("contacts-empty").hidden = open.length > 0;
   body.replaceChildren(...open.map((c) => el("tr", { dataset: { contact: c.id, state: c.state } },
@@ -302,6 +324,19 @@ document.getElementById("help-join").addEventListener("click", async () => {
   }
 });
 
+document.getElementById("help-close").addEventListener("click", async () => {
+  const help = helps.get(selectedHelp);
+  if (!help) return;
+  try {
+    help.conversation = await api("POST", `/api/conversations/${help.conversation.id}/close`);
+    closePanel();
+    renderHelpList();
+    announce(t("supervisor.help.closed"));
+  } catch (error) {
+    fail(error);
+  }
+});
+
 document.getElementById("help-takeover").addEventListener("click", async () => {
   const help = helps.get(selectedHelp);
   if (!help) return;
@@ -394,6 +429,7 @@ async function onEvent(event) {
   }
   if (event.type === "agent.state") {
     const agent = agents.get(event.agent_id);
+    if (agent) refreshAdherenceSoon();
     if (agent) {
       agent.state = data.state;
       agent.since = Date.parse(event.at);
