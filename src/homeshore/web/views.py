@@ -17,6 +17,7 @@ from homeshore.db.tables import UserRow
 from homeshore.readiness.probe import ProbePlan
 from homeshore.services import agents, chat, contacts, events, metrics, readiness
 from homeshore.services.errors import Invalid, NotFound
+from homeshore.services.live import LiveAgent
 from homeshore.services.platform import PlannedSegment, Platform
 from homeshore.services.scope import Actor, Role
 from homeshore.web.i18n import CATALOGUES, Translator, choose_language
@@ -116,6 +117,18 @@ def today_schedule(p: Platform, agent_id: str, now: dt.datetime) -> list[dict[st
     return [_segment(s) for s in p.schedule.get(agent_id, []) if s.start < end and s.end > start]
 
 
+def _agent(a: LiveAgent) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "name": a.name,
+        "team_id": a.team_id,
+        "state": a.state.value,
+        "state_since": a.state_since.isoformat() if a.state_since else None,
+        "location": a.location.value if a.location else None,
+        "readiness": a.readiness,
+    }
+
+
 def _dump(model: Any) -> dict[str, Any]:
     out: dict[str, Any] = model.model_dump(mode="json")
     return out
@@ -158,13 +171,7 @@ def agent_desk(p: Platform, actor: Actor, translator: Translator) -> dict[str, A
         **_common(p, translator),
         "last_event_id": last_id,
         "agent": {
-            "id": agent.id,
-            "name": agent.name,
-            "team_id": agent.team_id,
-            "state": agent.state.value,
-            "state_since": agent.state_since.isoformat() if agent.state_since else None,
-            "location": agent.location.value if agent.location else None,
-            "readiness": agent.readiness,
+            **_agent(agent),
             "work_modes": sorted(m.value for m in agent.work_modes),
         },
         "schedule": today_schedule(p, agent.id, now),
@@ -221,13 +228,7 @@ def supervisor_console(p: Platform, actor: Actor, translator: Translator) -> dic
         },
         "agents": [
             {
-                "id": a.id,
-                "name": a.name,
-                "team_id": a.team_id,
-                "state": a.state.value,
-                "state_since": a.state_since.isoformat() if a.state_since else None,
-                "location": a.location.value if a.location else None,
-                "readiness": a.readiness,
+                **_agent(a),
                 "adherence_today": kpis[a.id].adherence_today if a.id in kpis else None,
                 "schedule": today_schedule(p, a.id, now),
             }
