@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,8 +15,10 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///homeshore.db"
     events_url: str = "memory://"
-    # signs nothing yet: session tokens are random and stored hashed; kept for cookies/CSRF
-    secret_key: str = Field(default_factory=lambda: secrets.token_urlsafe(32))
+    # session tokens are stored as HMAC-SHA256(secret_key, token): a copy of the sessions
+    # table is useless without it. Unset: plain SHA-256 (tokens are random 256-bit values).
+    # Every server process of one deployment must share the same value.
+    secret_key: SecretStr | None = None
     session_ttl_s: float = Field(12 * 3600.0, gt=0)
     # login rate limit: at most login_max_attempts failures per login_window_s per name and peer
     login_max_attempts: int = Field(5, ge=1)

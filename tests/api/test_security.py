@@ -120,3 +120,20 @@ def test_login_attempts_are_rate_limited(live: Live) -> None:
     assert attempt("correct horse battery") == 429, "even the right password waits"
     live.clock.advance(61)
     assert attempt("correct horse battery") == 200
+
+
+def test_sessions_table_holds_only_keyed_hashes(db_url: str) -> None:
+    from sqlalchemy import select
+
+    from homeshore.db.tables import SessionRow
+    from homeshore.services.auth import token_hash
+    from tests.services.support import live_app
+
+    with live_app(db_url, secret_key="server secret") as live:
+        token = live.login("a1")
+        with live.platform.sessions() as session:
+            stored = set(session.scalars(select(SessionRow.token_hash)))
+        assert token not in stored
+        assert token_hash(token) not in stored, "plain SHA-256 would not need the secret"
+        assert token_hash(token, "server secret") in stored
+        assert live.get("a1", "/api/auth/me").status_code == 200

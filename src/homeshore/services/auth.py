@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -33,7 +34,11 @@ def hasher_for(settings: Settings | None) -> PasswordHasher:
     )
 
 
-def token_hash(token: str) -> str:
+def token_hash(token: str, secret: str | None = None) -> str:
+    """What the sessions table stores for a token: HMAC-SHA256 with the server secret, or
+    SHA-256 when no secret is configured."""
+    if secret:
+        return hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -101,7 +106,7 @@ class Auth:
         with self.p.sessions() as session:
             session.add(
                 SessionRow(
-                    token_hash=token_hash(token),
+                    token_hash=self._digest(token),
                     user_id=user.id,
                     created_at=now,
                     expires_at=expires,
@@ -110,6 +115,10 @@ class Auth:
             actor = _actor(session, user)
             session.commit()
         return LoginResult(token, expires, actor)
+
+    def _digest(self, token: str) -> str:
+        secret = self.p.settings.secret_key
+        return token_hash(token, secret.get_secret_value() if secret is not None else None)
 
     def _verify(self, stored: str | None, password: str) -> bool:
         if stored is None:
@@ -121,7 +130,7 @@ class Auth:
             return False
 
     def logout(self, token: str) -> None:
-        digest = token_hash(token)
+        digest = self._digest(token)
         self._cache.pop(digest, None)
         with self.p.sessions() as session:
             session.execute(delete(SessionRow).where(SessionRow.token_hash == digest))
@@ -131,7 +140,7 @@ class Auth:
         if not token:
             raise Unauthorized("log in first: no session token")
         now = self.p.clock.now()
-        digest = token_hash(token)
+        digest = self._digest(token)
         cached = self._cache.get(digest)
         if cached is not None and now < cached[1] and now < cached[2]:
             return cached[0]
