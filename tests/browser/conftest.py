@@ -94,10 +94,14 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """One platform per test module; a module may set ``SETTINGS = {...}`` to change it."""
     db = tmp_path_factory.mktemp("browser") / "live.db"
     now = dt.datetime.now(dt.UTC)
-    app = create_app(web_settings(db), mini_scenario(), schedule=_schedule(now))
+    overrides = getattr(request.module, "SETTINGS", {})
+    app = create_app(web_settings(db, **overrides), mini_scenario(), schedule=_schedule(now))
     with serve(app) as base:
         platform: Platform = app.state.platform
         make_users(platform)
