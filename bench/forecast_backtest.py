@@ -6,7 +6,11 @@ default. Peers: seasonal naive, the 4-week average of seasonal naive, statsforec
 (daily and weekly seasonality, AutoETS trend). Prints the pooled table, the per-queue WAPE,
 and the ratios the goal is stated in.
 
-    .venv/bin/python bench/forecast_backtest.py [--horizon-weeks 1] [--no-mstl]
+    .venv/bin/python bench/forecast_backtest.py [--horizon-weeks 1] [--no-mstl] [--no-intervals]
+
+`--no-mstl` and `--no-intervals` (no prediction-interval scoring, which refits every method on
+inner origins) make a run take about 20 s instead of about 10 minutes, to iterate; the figures
+in docs/forecasting.md come from the full run.
 
 The six months end on 30 June; the importer puts a few calls just after midnight on
 1 July, an incomplete day this script drops.
@@ -80,6 +84,9 @@ def main() -> None:
     parser.add_argument("--horizon-weeks", type=int, default=1)
     parser.add_argument("--min-train-weeks", type=int, default=8)
     parser.add_argument("--no-mstl", action="store_true", help="skip the (slow) MSTL peer")
+    parser.add_argument(
+        "--no-intervals", action="store_true", help="skip scoring the prediction intervals"
+    )
     args = parser.parse_args()
 
     t0 = time.perf_counter()
@@ -99,7 +106,7 @@ def main() -> None:
         [*ours, *peers],
         horizon_weeks=args.horizon_weeks,
         min_train_weeks=args.min_train_weeks,
-        with_intervals=[m.name for m in [*ours, *peers[:2]]],
+        with_intervals=[] if args.no_intervals else [m.name for m in [*ours, *peers[:2]]],
     )
     print(
         f"backtest: {len(result.origins)} weekly origins "
