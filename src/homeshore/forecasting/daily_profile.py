@@ -16,8 +16,9 @@ untouched.
 Intraday profile: per weekday, the volume-weighted share of each slot over recent days of the
 same shape, smoothed across the time of day by a kernel whose width is chosen per queue on the
 last weeks of history, shrunk toward the shape of the other weekdays that look alike, with a
-short or a long memory per weekday (`weekday_profiles`). A forecast interval is the ordinary day's total
-times its share (times its special-day curve); the daily forecast is the sum of its intervals.
+short or a long memory per weekday (`weekday_profiles`). A forecast interval is the ordinary
+day's total times its share (times its special-day curve); the daily forecast is the sum of its
+intervals.
 """
 
 from __future__ import annotations
