@@ -89,7 +89,7 @@ def construct(problem: Problem, patterns: Patterns) -> Plan | None:
                     best, best_gain = t, gain
             week[d] = best
             previous_end = d * 1440 + best.end_min
-        if not _valid(p, a, week):
+        if not valid_week(p, a, week):
             week = {d: t for (aid, d), t in base.items() if aid == a.id}
         for d, t in week.items():
             plan.chosen[a.id, d] = t
@@ -127,7 +127,7 @@ def _rotated(
             if r == 0:
                 break
             moved = {(d + r) % p.n_days: t for d, t in days.items()}
-            if all(t in allowed.get((index[a.id], d), ()) for d, t in moved.items()) and _valid(
+            if all(t in allowed.get((index[a.id], d), ()) for d, t in moved.items()) and valid_week(
                 p, a, moved
             ):
                 for d in range(p.n_days):
@@ -162,7 +162,7 @@ def _gain(
     return gain
 
 
-def _valid(p: Problem, a: Agent, week: dict[int, ShiftTemplate]) -> bool:
+def valid_week(p: Problem, a: Agent, week: dict[int, ShiftTemplate]) -> bool:
     """The independent auditor's verdict on this one agent's weeks (seats aside)."""
     from homeshore.scheduling.solve import build_schedule
 

@@ -49,6 +49,10 @@ class SchedulingSettings:
     #: above batch_agents, start from a greedy schedule (checked by the auditor) instead of
     #: solving batch after batch
     greedy_construction: bool = True
+    #: after the greedy, passes of cheap per-agent moves (polish.py) until they stop
+    #: improving, at most this many, within this share of the time limit
+    polish_passes: int = 30
+    polish_share: float = 0.7
     max_core_checks: int = 40  # solves spent shrinking the set of conflicting rules
     workers: int = 2
     seed: int = 1

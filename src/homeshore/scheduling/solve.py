@@ -19,7 +19,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from homeshore.domain import Activity, Agent, Schedule, ScheduleSegment
-from homeshore.scheduling.construct import construct
+from homeshore.scheduling.construct import construct, valid_week
 from homeshore.scheduling.model import FixedLoad, RosterModel
 from homeshore.scheduling.plan import (
     Plan,
@@ -29,6 +29,7 @@ from homeshore.scheduling.plan import (
     total_cost,
     volunteer_counts,
 )
+from homeshore.scheduling.polish import polish
 from homeshore.scheduling.problem import Problem
 from homeshore.scheduling.templates import ShiftTemplate
 
@@ -122,6 +123,7 @@ def solve(problem: Problem, *, progress: ProgressFn | None = None) -> RosterResu
     plan = first or Plan()
     if first is not None:
         _report(progress, problem, plan, started)
+        plan = _polish(problem, plan, budget, progress, started)
     batches = [] if first is not None else _batches(problem, agents)
     share = s.time_limit_s * s.construction_share / max(1, len(batches))
     seated: Counter[str] = Counter(problem.scenario.agent_site(a) for a in agents)
@@ -174,6 +176,25 @@ def solve(problem: Problem, *, progress: ProgressFn | None = None) -> RosterResu
             rejected=dict(rejected),
         )
     return _result(problem, "feasible", plan, started, binding, rejected)
+
+
+def _polish(
+    problem: Problem, plan: Plan, budget: _Budget, progress: ProgressFn | None, started: float
+) -> Plan:
+    """Whole-schedule passes of cheap moves (polish.py) before the CP-SAT neighbourhoods;
+    with `deterministic` settings they stop on their pass count only."""
+    s = problem.settings
+    keep_s = s.time_limit_s * (1.0 - s.polish_share)
+    if s.deterministic:
+        return polish(problem, plan, valid_week, max_passes=s.polish_passes, stop=lambda: False)
+    return polish(
+        problem,
+        plan,
+        valid_week,
+        max_passes=s.polish_passes,
+        stop=lambda: budget.left() < keep_s,
+        report=lambda pl: _report(progress, problem, pl, started),
+    )
 
 
 def _overflow(problem: Problem, plan: Plan) -> int:
