@@ -27,10 +27,10 @@ def history(bank: Scenario) -> pd.DataFrame:
     return load_history(bank)
 
 
-def test_demo_writes_requirements_and_prints_a_summary(
+def test_staffing_only_demo_writes_requirements_and_prints_a_summary(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(["demo", "--out", str(tmp_path)])
+    code = main(["demo", "--staffing-only", "--out", str(tmp_path)])
     out = " ".join(capsys.readouterr().out.split())
     assert code == 0
     assert "last full week of history, Mon 21 Jun 1999 to Sun 27 Jun 1999" in out
@@ -112,3 +112,23 @@ def test_fewer_agents_with_more_patience(bank: Scenario, history: pd.DataFrame) 
 def test_missing_scenario_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["demo", "--out", str(tmp_path), "--scenario", str(tmp_path / "none.yaml")])
     assert code == 2 and "none.yaml" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_demo_plans_the_scenario_and_says_where_the_report_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small = Path(__file__).parent / "data" / "plan_small.yaml"
+    args = ["demo", "--scenario", str(small), "--out", str(tmp_path), "--replications", "2"]
+    assert main([*args, "--time-limit-s", "20"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    report = (tmp_path / "report.html").resolve()
+    assert report.stat().st_size > 50_000
+    assert f"Open the report: {report}" in out
+    assert "Required agents, planned week (Site only)" in out
+    for queue in ("sales", "support", "all"):
+        assert f" {queue} " in out
+    assert "Variants side by side" in out and "simulated service level" in out
+    # the printed requirements are those of the report's first variant
+    req = pd.read_csv(tmp_path / "variants" / "site_only" / "requirements.csv")
+    assert f"{int(req['volume'].sum()):,}" in out

@@ -1,11 +1,13 @@
-"""`homeshore demo --out DIR`: the bundled bank example, from call history to staffing.
+"""`homeshore demo --out DIR`: `homeshore plan` on the bundled bank example, then where the
+report is.
 
-It loads examples/anonymous_bank.yaml and its history (the bundled interval aggregate of
-the real 1999 logs), takes the last full week of history as the demand to staff, computes the
-agents each queue needs in each interval with the staffing engine
-(homeshore.staffing.requirements.staff_requirements: Erlang A with each queue's patience,
-targets and the scenario's shrinkage), prints a summary and writes requirements.csv
-(REQUIREMENT_COLUMNS).
+It plans every variant of examples/anonymous_bank.yaml (the real 1999 call history of the
+bundled interval aggregate): forecast, Erlang staffing, rostering, audit, simulation, and the
+offline HTML report with CSV/JSON tables (docs/planner.md). It prints the requirements of the
+planned week, the variants side by side, and the path of report.html.
+
+`--staffing-only` is the quick look of the first demo: the last full week of history staffed
+with Erlang A per queue and interval, requirements.csv and a summary, in seconds.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ from rich.console import Console
 from rich.table import Table
 
 import homeshore
+from homeshore.commands.plan import print_summary, run_with_progress
 from homeshore.data.history import load_history_tables
 from homeshore.data.intervals import write_csv
 from homeshore.data.scenario_file import load_scenario
 from homeshore.domain import Scenario
 from homeshore.errors import InputError
+from homeshore.planning import PlanSettings, write_plan
 from homeshore.staffing.requirements import staff_requirements
 
 DEMAND_COLUMNS = ("queue", "start", "interval_min", "volume", "aht_s")
@@ -50,13 +54,54 @@ def demo(
         Path | None,
         typer.Option("--scenario", help="Scenario (default: examples/anonymous_bank.yaml)."),
     ] = None,
+    time_limit_s: Annotated[
+        float, typer.Option("--time-limit-s", help="Roster solver time per variant.")
+    ] = 40.0,
+    replications: Annotated[
+        int, typer.Option("--replications", help="Simulation replications per variant.")
+    ] = 10,
+    staffing_only: Annotated[
+        bool,
+        typer.Option(
+            "--staffing-only",
+            help="Only staff the last full week of history (seconds, no roster, no report).",
+        ),
+    ] = False,
 ) -> None:
-    """Staff the last full week of the bundled bank history and write requirements.csv."""
+    """Plan the bundled bank example with `homeshore plan` and print where the report is."""
     path = scenario_file or default_scenario()
     if not path.is_file():
         raise InputError("scenario file not found (run from a source checkout)", path=path)
-    scenario = load_scenario(path)
     console = Console()
+    if staffing_only:
+        staff_last_week(path, out, console)
+        return
+    try:
+        settings = PlanSettings(
+            roster_time_limit_s=time_limit_s,
+            roster_max_time_s=2 * time_limit_s,
+            replications=replications,
+        )
+    except ValueError as exc:
+        raise InputError(str(exc), where="options") from exc
+    console.print(f"[bold]homeshore plan[/] {path} --out {out}")
+    result = run_with_progress(path, None, settings, console)
+    files = write_plan(result, out)
+    first = result.outcomes[0]
+    console.print(
+        summary_table(
+            first.requirements,
+            first.scenario,
+            title=f"Required agents, planned week ({first.label})",
+        )
+    )
+    print_summary(files, console)
+    console.print(f"[bold green]Open the report:[/] {files.report.resolve()}", soft_wrap=True)
+
+
+def staff_last_week(path: Path, out: Path, console: Console) -> None:
+    """Staff the last full week of the bundled bank history and write requirements.csv."""
+    scenario = load_scenario(path)
     history = load_history_tables(scenario)
     console.print(f"[bold]{scenario.name}[/]: history from {history.description}")
     demand, first_day, outside = last_full_week(history.intervals, scenario)
@@ -141,7 +186,12 @@ def typical_aht(intervals: pd.DataFrame, rows: pd.DataFrame, scenario: Scenario)
     return aht.fillna(rows["queue"].map({q.id: q.default_aht_s for q in scenario.queues}))
 
 
-def summary_table(requirements: pd.DataFrame, scenario: Scenario) -> Table:
+def summary_table(
+    requirements: pd.DataFrame,
+    scenario: Scenario,
+    *,
+    title: str = "Required agents, last full week of history",
+) -> Table:
     """Per queue: peak required agents, agent-hours in the week, evening and Saturday shares."""
     local = requirements["start"].dt.tz_convert(scenario.timezone)
     hours = requirements["required_agents"] * requirements["interval_min"] / 60
@@ -155,7 +205,7 @@ def summary_table(requirements: pd.DataFrame, scenario: Scenario) -> Table:
         "scheduled h",
         "evening",
         "Saturday",
-        title="Required agents, last full week of history",
+        title=title,
     )
     rows = [(q.id, requirements["queue"] == q.id) for q in scenario.queues]
     rows.append(("all", pd.Series(True, index=requirements.index)))
