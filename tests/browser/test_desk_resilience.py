@@ -26,12 +26,22 @@ def _available_with_chat(server: Server, page: Any, customer: str) -> tuple[dict
 
 
 def _give_up(server: Server, agent: Any, contact_id: int) -> None:
-    """A transferred chat comes back to the only advisor of its queue: the advisor rejects
-    it and the customer gives up, so the next test starts from an idle advisor."""
-    offer = agent.locator(f'.offer[data-contact="{contact_id}"]')
-    offer.get_by_role("button", name="Refuser").click()
-    expect(offer).to_have_count(0)
-    assert server.api.post(f"/api/contacts/{contact_id}/abandon").status_code == 200
+    """A chat transferred back to its queue may be offered again to the only advisor of the
+    queue: the advisor rejects it, and the customer gives up while it waits, so the next
+    test starts from an idle advisor."""
+    for _ in range(50):
+        state = server.api.get(f"/api/contacts/{contact_id}").json()["state"]
+        if state == "abandoned":
+            return
+        if state == "queued":
+            server.api.post(f"/api/contacts/{contact_id}/abandon")  # 409 if offered meanwhile
+        elif state == "offered":
+            offer = agent.locator(f'.offer[data-contact="{contact_id}"]')
+            expect(offer).to_be_visible()
+            offer.get_by_role("button", name="Refuser").click()
+            expect(offer).to_have_count(0)
+        agent.wait_for_timeout(100)
+    raise AssertionError(f"contact {contact_id} was never given up")
 
 
 def test_outside_scheduled_hours_nothing_is_offered(
