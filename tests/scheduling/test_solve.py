@@ -10,6 +10,7 @@ from homeshore.domain import LabourRules, WorkMode
 from homeshore.scheduling import audit, explanation, solve, under_coverage_bound
 from homeshore.scheduling.problem import build_problem
 from homeshore.scheduling.settings import PenaltyWeights
+from homeshore.scheduling.template_bound import template_bound
 from tests.scheduling.tiny import SETTINGS, agent, requirements, scenario
 
 
@@ -85,8 +86,17 @@ def test_batches_and_neighbourhood_search_give_a_clean_schedule() -> None:
     assert result.schedule is not None
     assert audit(result.schedule, sc, weeks=1, settings=s) == []
     bound = under_coverage_bound(p)
-    assert bound.under_agent_slots <= result.penalty_units["under_coverage"] + 1e-6
+    tight = template_bound(p)
+    assert bound.under_agent_slots <= tight.under_agent_slots + 1e-6
+    assert tight.under_agent_slots <= result.penalty_units["under_coverage"] + 1e-6
     assert {seg.location for seg in result.schedule} <= {WorkMode.SITE, WorkMode.HOME}
+
+
+def test_template_bound_counts_the_break_inside_the_only_shift() -> None:
+    """One 4 h agent, 8 h wanted: its shift has a paid break slot, so 9 of 16 slots miss."""
+    sc = scenario([agent(contract_h=4)], rules=LabourRules(contract_tolerance_h=0))
+    p = build_problem(sc, requirements(1, days=[2], hours=(9, 17)), SETTINGS)
+    assert abs(template_bound(p).under_agent_slots - 9) < 1e-6
 
 
 def test_lower_bound_is_exact_when_capacity_is_the_only_limit() -> None:
