@@ -217,12 +217,17 @@ def make_users(platform_or_sessions: Any, settings: Settings | None = None) -> N
 
 @contextmanager
 def live_app(
-    url: str, *, schedule: Schedule | None = None, start: dt.datetime = START, **overrides: Any
+    url: str,
+    *,
+    schedule: Schedule | None = None,
+    start: dt.datetime = START,
+    scenario: Scenario | None = None,
+    **overrides: Any,
 ) -> Iterator[Live]:
     clock = ManualClock(start)
     app = create_app(
         live_settings(url, **overrides),
-        mini_scenario(),
+        scenario or mini_scenario(),
         schedule=schedule,
         clock=clock,
         run_tick=False,

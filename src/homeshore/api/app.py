@@ -127,7 +127,7 @@ async def _tick_forever(platform: Platform) -> None:
     loop = asyncio.get_running_loop()
     next_metrics = loop.time()
     while True:
-        await asyncio.sleep(platform.settings.tick_s)
+        await asyncio.sleep(agent_service.next_tick_in_s(platform))
         try:
             agent_service.tick(platform)
             if loop.time() >= next_metrics:

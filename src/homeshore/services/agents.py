@@ -156,8 +156,9 @@ def _mark_disconnected(p: Platform, tx: Tx, agent: LiveAgent) -> None:
 
 def tick(p: Platform) -> int:
     """Housekeeping, run every ``tick_s`` (tests call it with a manual clock):
-    offers past their deadline, silent connections, waits crossing a routing step,
-    schedules starting or ending, contacts waiting past ``abandon_after_s``.
+    offers past their deadline, silent connections, waits crossing a routing step (the
+    recheck timers of homeshore.routing.recheck_delays_s), schedules starting or ending,
+    contacts waiting past ``abandon_after_s``.
     Returns how many things it changed."""
     now = p.clock.now()
     expired = [
@@ -218,10 +219,23 @@ def tick(p: Platform) -> int:
             if routable != (agent.id in p.index) or planned_queue != agent.view.planned_queue:
                 p.refresh(agent, now)
                 flips.append(agent)
-    if len(p.waiting) and len(p.index):
+    # the policy is asked again only when it may answer differently: a waiting contact
+    # reached a recheck delay of its queue (bullseye step, overflow), or an agent's
+    # routability or planned queue changed; otherwise every idle agent was already offered
+    # every contact it could take when it or the contact became ready
+    due = p.waiting.pop_due(now.timestamp())
+    if (due or flips) and len(p.waiting) and len(p.index):
         with p.transaction() as tx:
             changed += route_waiting(p, tx)
     return changed + len(flips)
+
+
+def next_tick_in_s(p: Platform) -> float:
+    """How long the ticker may sleep: ``tick_s``, or less when a recheck falls due sooner."""
+    due_s = p.waiting.next_due_s()
+    if due_s is None:
+        return p.settings.tick_s
+    return min(p.settings.tick_s, max(0.0, due_s - p.clock.now().timestamp()))
 
 
 def set_readiness(p: Platform, tx: Tx, agent: LiveAgent, verdict: str) -> None:

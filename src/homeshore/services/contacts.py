@@ -44,7 +44,7 @@ def create_contact(
             if existing is not None:
                 return cast(ContactRow, existing), False
         key = tx.now.timestamp()
-        contact_id = conn.execute(
+        inserted = conn.execute(
             _INSERT_CONTACT,
             {
                 "external_id": external_id,
@@ -60,7 +60,9 @@ def create_contact(
                 "transfers": 0,
                 "escalated": False,
             },
-        ).scalar_one()
+        ).one()
+        contact_id = inserted.id
+        tx.contact_rows[contact_id] = inserted
         contact = LiveContact(
             id=contact_id,
             queue_id=queue_id,
@@ -92,11 +94,15 @@ def create_contact(
 _contacts = cast(Table, ContactRow.__table__)
 _BY_EXTERNAL_ID = select(_contacts).where(_contacts.c.external_id == bindparam("external_id"))
 _BY_ID = select(_contacts).where(_contacts.c.id == bindparam("contact_id"))
-_INSERT_CONTACT = insert(_contacts).returning(_contacts.c.id)
+_INSERT_CONTACT = insert(_contacts).returning(*_contacts.c)
 
 
 def _row(tx: Tx, contact_id: int) -> ContactRow:
-    """The contact as stored now (a row with the same attributes as ContactRow)."""
+    """The contact as stored now (a row with the same attributes as ContactRow): the row
+    its last write in this transaction returned, else read back."""
+    written = tx.contact_rows.get(contact_id)
+    if written is not None:
+        return cast(ContactRow, written)
     tx.session.flush()
     row = tx.session.connection().execute(_BY_ID, {"contact_id": contact_id}).one()
     return cast(ContactRow, row)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import heapq
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from homeshore.domain import Channel, WorkMode
-from homeshore.routing import AgentView, WaitingContact
+from homeshore.routing import AgentView, WaitingContact, recheck_at_s
 from homeshore.services.states import AgentState
 
 
@@ -65,11 +67,19 @@ class WaitingLine:
 
     Unlike a plain FIFO, a contact put back (offer missed, agent dropped) keeps its key and
     so returns to the head of its lane.
+
+    It also keeps the recheck timers: ``delays_s[queue]`` (from
+    ``homeshore.routing.recheck_delays_s``) are the waits after which a contact of that
+    queue accepts more agents (bullseye steps, overflow). Each waiting contact has a timer
+    at ``recheck_at_s(enqueued, delay)`` for each delay; :meth:`pop_due` tells the tick when
+    one fell due so the router asks the policy again then, not only when an agent frees up.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, delays_s: Mapping[str, tuple[float, ...]] | None = None) -> None:
         self._lanes: dict[tuple[str, int], list[tuple[float, int]]] = {}
         self._where: dict[int, tuple[str, int, float]] = {}
+        self._delays_s = dict(delays_s or {})
+        self._due: list[tuple[float, int]] = []  # (time in epoch s, contact id), a heap
 
     def __len__(self) -> int:
         return len(self._where)
@@ -87,6 +97,11 @@ class WaitingLine:
         else:
             bisect.insort(lane, entry)
         self._where[contact.id] = (contact.queue_id, contact.priority, contact.queue_key)
+        delays = self._delays_s.get(contact.queue_id)
+        if delays:
+            arrived_s = contact.enqueued_at.timestamp()
+            for delay in delays:
+                heapq.heappush(self._due, (recheck_at_s(arrived_s, delay), contact.id))
 
     def remove(self, contact_id: int) -> None:
         where = self._where.pop(contact_id, None)
@@ -97,6 +112,21 @@ class WaitingLine:
         i = bisect.bisect_left(lane, (key, contact_id))
         if i < len(lane) and lane[i] == (key, contact_id):
             del lane[i]
+
+    def next_due_s(self) -> float | None:
+        """The time of the next recheck timer of a contact still waiting, if any."""
+        while self._due and self._due[0][1] not in self._where:
+            heapq.heappop(self._due)
+        return self._due[0][0] if self._due else None
+
+    def pop_due(self, now_s: float) -> bool:
+        """Drop the timers due at ``now_s``; True if one of them is a contact still waiting
+        (the policy should be asked again for the lane heads)."""
+        due = False
+        while self._due and self._due[0][0] <= now_s:
+            _at, contact_id = heapq.heappop(self._due)
+            due = due or contact_id in self._where
+        return due
 
     def head_ids(self) -> list[int]:
         return [lane[0][1] for lane in self._lanes.values() if lane]

@@ -34,7 +34,7 @@ from homeshore.domain import Activity, Channel, Queue, Scenario, WorkMode
 from homeshore.readiness.emodel import ReadinessThresholds
 from homeshore.realtime.types import Event, EventHub
 from homeshore.routing import AgentState as RouteState
-from homeshore.routing import AgentView, IdleIndex, Router, build_policy
+from homeshore.routing import AgentView, IdleIndex, Router, build_policy, recheck_delays_s
 from homeshore.services.clock import Clock
 from homeshore.services.live import LiveAgent, LiveContact, WaitingLine
 from homeshore.services.states import ROUTABLE, AgentState
@@ -43,7 +43,10 @@ OPEN_CONTACT_STATES = ("queued", "offered", "active", "wrap_up")
 _contacts = cast(Table, ContactRow.__table__)
 _agents = cast(Table, AgentRow.__table__)
 # Core statements built once: the hot path spends no time constructing SQL
-_UPDATE_CONTACT = update(_contacts).where(_contacts.c.id == bindparam("_id"))
+# the UPDATE returns the whole row: a use case answers with it, no SELECT after the write
+_UPDATE_CONTACT = (
+    update(_contacts).where(_contacts.c.id == bindparam("_id")).returning(*_contacts.c)
+)
 _UPDATE_AGENT = update(_agents).where(_agents.c.id == bindparam("_id"))
 _events = cast(Table, EventRow.__table__)
 _INSERT_EVENTS = insert(_events).returning(_events.c.id, sort_by_parameter_order=True)
@@ -66,6 +69,8 @@ class Tx:
     session: Session
     now: dt.datetime
     events: list[dict[str, Any]] = field(default_factory=list)
+    #: contact rows as the last INSERT/UPDATE ... RETURNING of this transaction left them
+    contact_rows: dict[int, Any] = field(default_factory=dict)
 
     def emit(
         self,
@@ -137,7 +142,8 @@ class Platform:
         self.queues: dict[str, Queue] = {q.id: q for q in scenario.queues}
         self.policy: Router = build_policy(scenario.queues)
         self.index = IdleIndex(scenario.queues)
-        self.waiting = WaitingLine()
+        self.recheck_delays_s = {q.id: recheck_delays_s(q.routing) for q in scenario.queues}
+        self.waiting = WaitingLine(self.recheck_delays_s)
         self.agents: dict[str, LiveAgent] = {}
         self.contacts: dict[int, LiveContact] = {}
         self.schedule: dict[str, list[PlannedSegment]] = {}
@@ -170,7 +176,7 @@ class Platform:
         """Rebuild router memory from the database (start-up, or after a failed commit)."""
         presence = {a.id: (a.connections, a.last_seen) for a in self.agents.values()}
         self.index = IdleIndex(self.scenario.queues)
-        self.waiting = WaitingLine()
+        self.waiting = WaitingLine(self.recheck_delays_s)
         self.agents = {}
         self.contacts = {}
         with self.sessions() as session:
@@ -407,8 +413,10 @@ class Platform:
             self.refresh(agent, tx.now)
 
     def contact_values(self, tx: Tx, contact: LiveContact, **values: Any) -> None:
-        """UPDATE one contact row (a cached statement; the SET clause follows the keys)."""
-        tx.session.connection().execute(_UPDATE_CONTACT, {"_id": contact.id, **values})
+        """UPDATE one contact row (a cached statement; the SET clause follows the keys).
+        The row it returns is kept in ``tx.contact_rows`` for the use case's answer."""
+        row = tx.session.connection().execute(_UPDATE_CONTACT, {"_id": contact.id, **values})
+        tx.contact_rows[contact.id] = row.one()
 
     def agent_values(self, tx: Tx, agent: LiveAgent, **values: Any) -> None:
         tx.session.connection().execute(_UPDATE_AGENT, {"_id": agent.id, **values})
