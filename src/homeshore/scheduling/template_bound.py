@@ -77,9 +77,9 @@ def template_bound(problem: Problem) -> Bound:
     seat0 = rows.block(len(seats) * n_slots, np.repeat(seats, n_slots))
     n_cols = 0
     upper: list[npt.NDArray[np.float64]] = []
-    for key, members in kinds.items():
+    for kind, members in kinds.items():
         count = float(len(members))
-        ci = class_index[class_of[key]]
+        ci = class_index[class_of[kind]]
         ai = members[0]
         week_cols: dict[int, list[tuple[IntArray, npt.NDArray[np.float64]]]] = defaultdict(list)
         for d in range(p.n_days):
