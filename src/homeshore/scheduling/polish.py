@@ -21,6 +21,7 @@ import numpy.typing as npt
 from homeshore.domain import Activity, Agent, WorkMode
 from homeshore.domain.time import DAYS_PER_WEEK, MINUTES_PER_DAY
 from homeshore.scheduling.constraints.skills import skill_queue_indices
+from homeshore.scheduling.constraints.working_time import week_bounds_min, weekly_max_min
 from homeshore.scheduling.model import offered
 from homeshore.scheduling.plan import Plan
 from homeshore.scheduling.problem import Problem
@@ -136,7 +137,12 @@ class _State:
             -(10**6),
         )
         best = window.max(axis=0)
-        return np.where(best > 0, _SCALE + np.minimum(best, _SCALE // 2 - 1), 0).astype(np.float64)
+        w = self.p.settings.weights
+        return np.where(
+            best > 0,
+            w.under_coverage * _SCALE + np.minimum(best, _SCALE // 2 - 1),
+            -w.over_coverage * _SCALE,
+        ).astype(np.float64)
 
 
 @dataclass
@@ -144,20 +150,38 @@ class _Agent:
     a: Agent
     ai: int
     order: list[int]
+    #: lowest and highest paid minutes of each week (contract and legal limits)
+    week_min: list[tuple[int, int]]
     teleworker: bool = False
 
 
 def _scores(
-    st: _State, who: _Agent, d: int, t_old: ShiftTemplate, lo_min: float, hi_min: float
+    st: _State,
+    who: _Agent,
+    d: int,
+    t_old: ShiftTemplate,
+    lo_min: float,
+    hi_min: float,
+    paid: tuple[int, int] | None = None,
 ) -> tuple[Table, npt.NDArray[np.float64]] | None:
     """Score of each allowed template of day d with t_old's shape fitting between lo_min and
-    hi_min (minutes of the day); -inf where not allowed. Home templates only for agents
-    who already telework (their training and on-site days are planned)."""
+    hi_min (minutes of the day); -inf where not allowed. The shape is t_old's training and
+    split, and its paid length, or any paid length within `paid`. Home templates only for
+    agents who already telework (their training and on-site days are planned)."""
     tab = st.table(who.ai, d)
     if tab is None or not tab.templates:
         return None
-    key = np.array([t_old.paid_min, t_old.training_min, int(t_old.is_split)])
-    ok = (tab.shape == key).all(axis=1) & (tab.start >= lo_min) & (tab.end <= hi_min)
+    if paid is None:
+        key = np.array([t_old.paid_min, t_old.training_min, int(t_old.is_split)])
+        ok = (tab.shape == key).all(axis=1)
+    else:
+        ok = (
+            (tab.shape[:, 1] == t_old.training_min)
+            & (tab.shape[:, 2] == int(t_old.is_split))
+            & (tab.shape[:, 0] >= paid[0])
+            & (tab.shape[:, 0] <= paid[1])
+        )
+    ok &= (tab.start >= lo_min) & (tab.end <= hi_min)
     if t_old.training_min:
         ok &= tab.home == (t_old.location is WorkMode.HOME)
     elif not who.teleworker:
@@ -223,17 +247,25 @@ def _best_week(
     p = st.p
     out = dict(week)
     scratch = Plan()
+    totals = [
+        sum(t.paid_min for d, t in out.items() if d // DAYS_PER_WEEK == w) for w in range(p.n_weeks)
+    ]
     for d in sorted(out):
         prev = out.get(d - 1)
         nxt = out.get(d + 1)
         lo = prev.end_min - MINUTES_PER_DAY + rest_min if prev is not None else -np.inf
         hi = nxt.start_min + MINUTES_PER_DAY - rest_min if nxt is not None else np.inf
-        found = _scores(st, who, d, out[d], lo, hi)
+        w = d // DAYS_PER_WEEK
+        low, high = who.week_min[w]
+        others = totals[w] - out[d].paid_min
+        paid = (low - others, high - others) if p.settings.polish_lengths else None
+        found = _scores(st, who, d, out[d], lo, hi, paid)
         if found is not None:
             tab, score = found
             i = int(np.argmax(score))
             current = tab.index.get(out[d])
             if np.isfinite(score[i]) and (current is None or score[i] > score[current]):
+                totals[w] += tab.templates[i].paid_min - out[d].paid_min
                 out[d] = tab.templates[i]
         _place(st, who, d, out[d], scratch)
     _remove(st, who, scratch, out)
@@ -288,7 +320,15 @@ def polish(
     for ai, a in enumerate(p.agents):
         queues = skill_queue_indices(p, a)
         primary = [q for q in queues if p.scenario.queues[q].skill == a.primary_skill]
-        people.append(_Agent(a, ai, [*primary, *[q for q in queues if q not in primary]]))
+        limits = [week_bounds_min(p, a, w) for w in range(p.n_weeks)]
+        people.append(
+            _Agent(
+                a,
+                ai,
+                [*primary, *[q for q in queues if q not in primary]],
+                [(lo, min(hi, weekly_max_min(p, a, w))) for w, (lo, hi) in enumerate(limits)],
+            )
+        )
     for _ in range(max_passes):
         moved = 0
         for who in people:

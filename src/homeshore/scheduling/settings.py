@@ -53,6 +53,8 @@ class SchedulingSettings:
     #: improving, at most this many, within this share of the time limit
     polish_passes: int = 30
     polish_share: float = 0.7
+    #: polish may change a shift's paid length while the week stays within its limits
+    polish_lengths: bool = True
     max_core_checks: int = 40  # solves spent shrinking the set of conflicting rules
     workers: int = 2
     seed: int = 1

@@ -14,8 +14,13 @@ from homeshore.scheduling.problem import Problem
 def contract_bounds_min(rm: RosterModel, a: Agent, week: int) -> tuple[int, int]:
     """Lowest and highest paid minutes of a week: contract +- tolerance, a requested day off
     counting for a fifth of the contract."""
-    rules = rm.problem.scenario.rules
-    dates = [rm.problem.date(week * DAYS_PER_WEEK + i) for i in range(DAYS_PER_WEEK)]
+    return week_bounds_min(rm.problem, a, week)
+
+
+def week_bounds_min(problem: Problem, a: Agent, week: int) -> tuple[int, int]:
+    """contract_bounds_min for a problem (no model needed)."""
+    rules = problem.scenario.rules
+    dates = [problem.date(week * DAYS_PER_WEEK + i) for i in range(DAYS_PER_WEEK)]
     leave = sum(1 for d in dates if d in a.days_off)
     lo_h = max(0.0, a.contract_h_per_week - rules.contract_tolerance_h)
     lo_h = max(0.0, lo_h - leave * a.contract_h_per_week / 5)
