@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from homeshore.analytics.export import write_table
-from homeshore.analytics.report import build_report, differences, render_report
+from homeshore.analytics.report import TableView, build_report, differences, render_report
 from homeshore.analytics.results import (
     AUDIT_COLUMNS,
     VariantOutcome,
@@ -132,3 +132,25 @@ def test_differences_from_the_first_variant(
     assert diff.loc["Variant two", "paid_h"] == 0
     html = render_report(build_report([a, b], history_before(a.outcome.requirements), title="t"))
     assert "Difference from Variant one" in html and "-20.0%" in html
+
+
+def test_empty_site_shows_no_peak_time(tiny_scenario: Scenario, tiny_schedule: Schedule) -> None:
+    # nobody at the site: no peak time (NaT in the seats table) is shown as a dash
+    home_only = Schedule.of(s for s in tiny_schedule if s.location.value == "home")
+    a = analyse(_outcome("home", tiny_scenario, home_only, sl=0.9))
+    assert a.seats["peak_seats_used"].iloc[0] == 0
+    html = render_report(build_report([a], history_before(a.outcome.requirements), title="t"))
+    assert "<td>–</td>" in html.replace("\n", "").replace("  ", "")
+
+
+def test_missing_times_and_numbers_are_dashes() -> None:
+    frame = pd.DataFrame(
+        {
+            "site": ["a", "b"],
+            "peak_at": pd.to_datetime(["2026-11-02 08:00", None]),
+            "x": [1.5, None],
+        }
+    )
+    view = TableView.of("t", frame)
+    assert view.rows[1] == ("b", "–", "–")
+    assert view.rows[0][1] == "Mon 02 Nov 08:00"

@@ -58,7 +58,7 @@ class TableView:
 
 
 def _cell(value: Any, fmt: str | None) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
         return "–"
     if isinstance(value, pd.Timestamp | dt.datetime):
         return value.strftime("%a %d %b %H:%M")
