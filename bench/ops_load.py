@@ -18,6 +18,7 @@ import asyncio
 import json
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -348,6 +349,7 @@ def main() -> None:
     parser.add_argument("--setup-concurrency", type=int, default=20)
     parser.add_argument("--sync-commit", choices=("on", "off"), default="on")
     parser.add_argument("--seed", type=int, default=20261124)
+    parser.add_argument("--profile-server", type=Path, help="write the server's cProfile here")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="ops_load_"))
@@ -387,8 +389,19 @@ def main() -> None:
         capture_output=True,
     )
     port = free_port()
+    # --profile-server F: the server runs under cProfile and writes F when it stops
+    profiler = ["-m", "cProfile", "-o", str(args.profile_server)] if args.profile_server else []
     proc = subprocess.Popen(
-        [sys.executable, "-m", "homeshore.api", "--scenario", str(scenario), "--port", str(port)],
+        [
+            sys.executable,
+            *profiler,
+            "-m",
+            "homeshore.api",
+            "--scenario",
+            str(scenario),
+            "--port",
+            str(port),
+        ],
         env=env,
         stderr=subprocess.DEVNULL,
     )
@@ -408,7 +421,10 @@ def main() -> None:
             pass
         stats = asyncio.run(drive(args, base, CpuMeter(proc.pid)))
     finally:
-        proc.terminate()
+        if args.profile_server:  # SIGINT: the profiler still writes its file on the way out
+            proc.send_signal(signal.SIGINT)
+        else:
+            proc.terminate()
         proc.wait(20)
     engine = create_engine(url)
     with engine.connect() as conn:

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     heartbeat_s: float = Field(5.0, gt=0)
     disconnect_after_s: float = Field(10.0, gt=0)
     tick_s: float = Field(0.5, gt=0)
+    # use cases arriving together share one commit (answers wait for it)
+    group_commit: bool = True
     # an agent with no published schedule: may it take contacts at any time?
     unscheduled_agents: Literal["allow", "deny"] = "allow"
     # keep a contact waiting at most this long before it counts as abandoned (None: never)

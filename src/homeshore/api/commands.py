@@ -23,7 +23,7 @@ from homeshore.services.states import AgentState
 ACTIONS = ("accept", "reject", "complete", "wrap_up")
 
 
-def run(platform: Platform, actor: Actor, message: dict[str, Any]) -> dict[str, Any]:
+async def run(platform: Platform, actor: Actor, message: dict[str, Any]) -> dict[str, Any]:
     ref = message.get("ref")
     action = message.get("action")
     contact_id = message.get("contact_id")
@@ -56,6 +56,7 @@ def run(platform: Platform, actor: Actor, message: dict[str, Any]) -> dict[str, 
                 disposition=body.disposition,
                 next_state=AgentState(body.next_state),
             )
+        await platform.durable()  # the result goes out once the change is committed
     except ServiceError as exc:
         return _error(ref, exc.status, exc.reason, exc.field)
     except ValidationError as exc:

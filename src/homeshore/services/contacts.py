@@ -37,7 +37,7 @@ def create_contact(
             f"queue {queue_id} takes {queue.channel.value} contacts, not {channel.value}",
             field="channel",
         )
-    with p.transaction() as tx:
+    with p.transaction(group=True) as tx:
         conn = tx.session.connection()
         if external_id is not None:
             existing = conn.execute(_BY_EXTERNAL_ID, {"external_id": external_id}).first()
@@ -174,7 +174,7 @@ def _exists(p: Platform, contact_id: int) -> bool:
 def accept(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
     actor.require(Role.AGENT)
     contact, agent = _held(p, actor, contact_id, "offered")
-    with p.transaction() as tx:
+    with p.transaction(group=True) as tx:
         agent.offered.discard(contact.id)
         agent.active.add(contact.id)
         contact.state = "active"
@@ -230,7 +230,7 @@ def complete(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
     if contact is not None and contact.agent_id is None and contact.handler_user_id is not None:
         return _close_taken_over(p, actor, contact)
     contact, agent = _held(p, actor, contact_id, "active")
-    with p.transaction() as tx:
+    with p.transaction(group=True) as tx:
         p.release(agent, contact)
         agent.wrapping.add(contact.id)
         contact.state = "wrap_up"
@@ -282,7 +282,7 @@ def wrap_up(
     ):
         raise Invalid("after wrap-up an agent goes available, break, training or offline")
     contact, agent = _held(p, actor, contact_id, "wrap_up")
-    with p.transaction() as tx:
+    with p.transaction(group=True) as tx:
         p.release(agent, contact)
         contact.state = "completed"
         p.contact_values(tx, contact, state="completed", closed_at=tx.now, disposition=disposition)

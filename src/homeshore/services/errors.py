@@ -36,3 +36,9 @@ class Invalid(ServiceError):
 
 class RateLimited(ServiceError):
     status = 429
+
+
+class Unavailable(ServiceError):
+    """The change could not be committed (it was rolled back): try again."""
+
+    status = 503

@@ -8,8 +8,10 @@ database, so the database stays the one source of truth (and a restart recovers 
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import datetime as dt
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,9 +38,11 @@ from homeshore.realtime.types import Event, EventHub
 from homeshore.routing import AgentState as RouteState
 from homeshore.routing import AgentView, IdleIndex, Router, build_policy, recheck_delays_s
 from homeshore.services.clock import Clock
+from homeshore.services.errors import Unavailable
 from homeshore.services.live import LiveAgent, LiveContact, WaitingLine
 from homeshore.services.states import ROUTABLE, AgentState
 
+log = logging.getLogger(__name__)
 OPEN_CONTACT_STATES = ("queued", "offered", "active", "wrap_up")
 _contacts = cast(Table, ContactRow.__table__)
 _agents = cast(Table, AgentRow.__table__)
@@ -99,10 +103,25 @@ class Tx:
         )
 
     def write_events(self) -> list[Event]:
-        if not self.events:
-            return []
-        ids = self.session.connection().scalars(_INSERT_EVENTS, self.events).all()
-        return [Event(id=i, **values) for i, values in zip(ids, self.events, strict=True)]
+        return write_events(self.session, self.events)
+
+
+def write_events(session: Session, events: list[dict[str, Any]]) -> list[Event]:
+    """INSERT the events in one statement; their ids come from the log, in order."""
+    if not events:
+        return []
+    ids = session.connection().scalars(_INSERT_EVENTS, events).all()
+    return [Event(id=i, **values) for i, values in zip(ids, events, strict=True)]
+
+
+@dataclass(slots=True)
+class _Batch:
+    """Use cases sharing one transaction (group commit): their events, and the outcome
+    their callers wait for before they answer."""
+
+    session: Session
+    done: asyncio.Future[None]
+    events: list[dict[str, Any]] = field(default_factory=list)
 
 
 def event_from_row(row: EventRow) -> Event:
@@ -149,11 +168,25 @@ class Platform:
         self.schedule: dict[str, list[PlannedSegment]] = {}
         self.supervisors_of_team: dict[str, set[int]] = {}
         self.last_kpis: list[dict[str, object]] = []
+        self._batch: _Batch | None = None  # open, not yet committed
+        self._last_batch: _Batch | None = None  # the latest opened, committed or not
 
     # -- transactions ------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[Tx]:
+    def transaction(self, *, group: bool = False) -> Iterator[Tx]:
+        """One use case's transaction. With ``group`` (and a running event loop, and
+        ``settings.group_commit``) it joins the open batch: the use cases run on one event
+        loop turn share one commit, made as soon as the loop is free; the caller must
+        ``await durable()`` before it answers. Otherwise the pending batch is committed
+        first, then this transaction commits on its own."""
+        if group and self.settings.group_commit:
+            batch = self._join_batch()
+            if batch is not None:
+                with self._in_batch(batch) as tx:
+                    yield tx
+                return
+        self.flush_batch()
         session = self.sessions()
         tx = Tx(session, self.clock.now())
         try:
@@ -169,6 +202,65 @@ class Platform:
             session.close()
         if events:
             self.hub.publish(events)
+
+    def _join_batch(self) -> _Batch | None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # called outside the server (scripts, tests): commit alone
+            return None
+        if self._batch is None:
+            self._batch = self._last_batch = _Batch(self.sessions(), loop.create_future())
+            loop.call_soon(self.flush_batch)
+        return self._batch
+
+    @contextmanager
+    def _in_batch(self, batch: _Batch) -> Iterator[Tx]:
+        tx = Tx(batch.session, self.clock.now())
+        try:
+            yield tx
+        except BaseException:
+            # the batch shares one transaction: undo all of it, memory follows the database
+            self._abort_batch(batch, "a use case of the same commit failed")
+            raise
+        batch.events.extend(tx.events)
+
+    async def durable(self) -> None:
+        """Wait until the latest group commit is done; raises Unavailable if it failed.
+        Call it right after the use case (no await in between), before answering."""
+        batch = self._last_batch
+        if batch is not None:
+            await asyncio.shield(batch.done)
+
+    def flush_batch(self) -> None:
+        """Commit the open batch, publish its events and release its callers."""
+        batch = self._batch
+        if batch is None:
+            return
+        self._batch = None
+        try:
+            batch.session.flush()
+            events = write_events(batch.session, batch.events)
+            batch.session.commit()
+        except Exception as exc:  # every caller learns its change was undone
+            log.warning("group commit failed: %s", exc)
+            self._batch = batch
+            self._abort_batch(batch, "the commit failed")
+            return
+        batch.session.close()
+        if events:
+            self.hub.publish(events)
+        if not batch.done.done():
+            batch.done.set_result(None)
+
+    def _abort_batch(self, batch: _Batch, reason: str) -> None:
+        if self._batch is batch:
+            self._batch = None
+        batch.session.rollback()
+        batch.session.close()
+        self.reload()
+        if not batch.done.done():
+            batch.done.set_exception(Unavailable(f"not saved ({reason}): try again"))
+            batch.done.exception()  # retrieved here: callers may or may not be waiting
 
     # -- loading and recovery ----------------------------------------------------------
 

@@ -39,6 +39,7 @@ async def create_contact(
         customer_ref=body.customer_ref,
         external_id=body.external_id,
     )
+    await platform.durable()  # answer once committed (group commit)
     if not created:
         response.status_code = 200
     return ContactOut.model_validate(row)
@@ -65,7 +66,9 @@ async def get_contact(contact_id: ContactId, actor: ActorDep, platform: Platform
 
 @router.post("/{contact_id}/accept", response_model=ContactOut)
 async def accept(contact_id: ContactId, actor: ActorDep, platform: PlatformDep) -> ContactOut:
-    return ContactOut.model_validate(contacts.accept(platform, actor, contact_id))
+    row = contacts.accept(platform, actor, contact_id)
+    await platform.durable()
+    return ContactOut.model_validate(row)
 
 
 @router.post("/{contact_id}/reject", response_model=ContactOut)
@@ -76,7 +79,9 @@ async def reject(contact_id: ContactId, actor: ActorDep, platform: PlatformDep) 
 @router.post("/{contact_id}/complete", response_model=ContactOut)
 async def complete(contact_id: ContactId, actor: ActorDep, platform: PlatformDep) -> ContactOut:
     """The conversation is over: the contact goes to wrap-up."""
-    return ContactOut.model_validate(contacts.complete(platform, actor, contact_id))
+    row = contacts.complete(platform, actor, contact_id)
+    await platform.durable()
+    return ContactOut.model_validate(row)
 
 
 @router.post("/{contact_id}/wrap-up", response_model=ContactOut)
@@ -90,6 +95,7 @@ async def wrap_up(
         disposition=body.disposition,
         next_state=AgentState(body.next_state),
     )
+    await platform.durable()
     return ContactOut.model_validate(row)
 
 

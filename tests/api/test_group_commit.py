@@ -1,0 +1,85 @@
+"""Group commit: use cases of one event-loop turn share a commit, their callers answer only
+after it, and a failed commit undoes all of them (memory follows the database)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import func, select
+
+from homeshore.db.tables import ContactRow, EventRow
+from homeshore.services import contacts
+from homeshore.services.errors import Unavailable
+from homeshore.services.scope import Actor, Role
+from tests.services.support import Live
+
+ADMIN = Actor(1, "admin", Role.ADMIN, None, frozenset())
+
+
+def _count(live: Live, table: type[ContactRow] | type[EventRow]) -> int:
+    with live.platform.sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def test_use_cases_of_one_turn_share_one_commit(live: Live) -> None:
+    p = live.platform
+    before = _count(live, ContactRow)
+
+    async def two_contacts() -> tuple[int, int, int]:
+        first, _ = contacts.create_contact(
+            p, ADMIN, queue_id="plans", channel=None, priority=0, customer_ref="c1"
+        )
+        second, _ = contacts.create_contact(
+            p, ADMIN, queue_id="plans", channel=None, priority=0, customer_ref="c2"
+        )
+        pending = _count(live, ContactRow)  # another session sees nothing yet
+        await asyncio.gather(p.durable(), p.durable())
+        return first.id, second.id, pending
+
+    portal = live.client.portal
+    assert portal is not None
+    first, second, pending = portal.call(two_contacts)
+    assert pending == before
+    assert second == first + 1
+    assert _count(live, ContactRow) == before + 2
+    with p.sessions() as session:
+        created = session.scalars(
+            select(EventRow.id).where(EventRow.type == "contact.created").order_by(EventRow.id)
+        ).all()
+    assert len(created) == 2
+    assert created[0] < created[1]
+
+
+def test_failed_group_commit_undoes_every_use_case(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = live.platform
+    before = _count(live, ContactRow)
+
+    async def failing() -> list[object]:
+        contacts.create_contact(
+            p, ADMIN, queue_id="plans", channel=None, priority=0, customer_ref="c1"
+        )
+        contacts.create_contact(
+            p, ADMIN, queue_id="plans", channel=None, priority=0, customer_ref="c2"
+        )
+        batch = p._batch
+        assert batch is not None
+        assert len(p.contacts) == 2
+
+        def broken_commit() -> None:
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(batch.session, "commit", broken_commit)
+        return list(await asyncio.gather(p.durable(), p.durable(), return_exceptions=True))
+
+    portal = live.client.portal
+    assert portal is not None
+    results = portal.call(failing)
+    assert all(isinstance(r, Unavailable) for r in results)
+    assert _count(live, ContactRow) == before
+    assert p.contacts == {}  # memory rebuilt from the database
+    assert len(p.waiting) == 0
+    # the platform keeps working afterwards
+    assert live.new_contact("plans")["state"] == "queued"
