@@ -165,6 +165,19 @@ def simulation_figure(kpis: pd.DataFrame, timezone: str) -> bytes:
                 ax.axhline(float(k[target].iloc[0]) * scale, color=TARGET_COLOUR, lw=0.8, ls="--")
             ax.set_title(f"{queue}: {label}", loc="left", fontsize=9)
             ax.set_ylim(bottom=0)
+            if len(x):
+                ax.set_xlim(x.min(), x.max())
+            if bool(closed.all()):
+                ax.text(
+                    0.5,
+                    0.5,
+                    f"under {MIN_CONTACTS_SHOWN:g} contacts in every interval",
+                    transform=ax.transAxes,
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="#5b6670",
+                )
             _date_axis(ax, "%a")
             ax.tick_params(labelsize=8)
     return _png(fig)
