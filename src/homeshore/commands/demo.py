@@ -23,7 +23,12 @@ from rich.console import Console
 from rich.table import Table
 
 import homeshore
-from homeshore.commands.plan import print_summary, run_with_progress
+from homeshore.commands.plan import (
+    ReplicationsOption,
+    TimeLimitOption,
+    print_summary,
+    run_with_progress,
+)
 from homeshore.data.history import load_history_tables
 from homeshore.data.intervals import write_csv
 from homeshore.data.scenario_file import load_scenario
@@ -54,12 +59,8 @@ def demo(
         Path | None,
         typer.Option("--scenario", help="Scenario (default: examples/anonymous_bank.yaml)."),
     ] = None,
-    time_limit_s: Annotated[
-        float, typer.Option("--time-limit-s", help="Roster solver time per variant.")
-    ] = 40.0,
-    replications: Annotated[
-        int, typer.Option("--replications", help="Simulation replications per variant.")
-    ] = 10,
+    time_limit_s: TimeLimitOption = 40.0,
+    replications: ReplicationsOption = 10,
     staffing_only: Annotated[
         bool,
         typer.Option(

@@ -24,6 +24,14 @@ from homeshore.planning import Plan, PlanSettings, Stage, run_plan, write_plan
 
 DEFAULT_OUT = Path("out/plan")
 
+#: options `homeshore demo` shares
+TimeLimitOption = Annotated[
+    float, typer.Option("--time-limit-s", help="Roster solver time per variant.")
+]
+ReplicationsOption = Annotated[
+    int, typer.Option("--replications", help="Simulation replications per variant.")
+]
+
 
 def register(app: typer.Typer) -> None:
     app.command("plan")(plan)
@@ -101,9 +109,7 @@ def plan(
         str | None,
         typer.Option("--variants", help="Variants to plan, by name, comma-separated (all)."),
     ] = None,
-    time_limit_s: Annotated[
-        float, typer.Option("--time-limit-s", help="Roster solver time per variant.")
-    ] = 45.0,
+    time_limit_s: TimeLimitOption = 45.0,
     max_time_s: Annotated[
         float | None,
         typer.Option(
@@ -126,9 +132,7 @@ def plan(
             "--shift-lengths-h", help="Roster: paid hours of a one-block shift, comma-separated."
         ),
     ] = "6,7,8",
-    replications: Annotated[
-        int, typer.Option("--replications", help="Simulation replications per variant.")
-    ] = 10,
+    replications: ReplicationsOption = 10,
     seed: Annotated[
         int | None, typer.Option("--seed", help="Seed of every random stream (scenario's).")
     ] = None,
