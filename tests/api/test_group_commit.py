@@ -8,7 +8,7 @@ import asyncio
 import pytest
 from sqlalchemy import func, select
 
-from homeshore.db.tables import ContactRow, EventRow
+from homeshore.db.tables import AgentRow, ContactRow, EventRow
 from homeshore.services import contacts
 from homeshore.services.errors import Unavailable
 from homeshore.services.scope import Actor, Role
@@ -49,6 +49,33 @@ def test_use_cases_of_one_turn_share_one_commit(live: Live) -> None:
         ).all()
     assert len(created) == 2
     assert created[0] < created[1]
+
+
+def test_agent_rows_written_at_the_group_commit(live: Live) -> None:
+    """An offer then an accept in one commit: the agent row ends busy (changes merged)."""
+    p = live.platform
+    with live.ws("a1"):
+        assert live.go("a1", "available").json()["state"] == "available"
+        a1 = Actor(p.agents["a1"].user_id or 0, "a1", Role.AGENT, "a1", frozenset({"red"}))
+
+        async def offer_and_accept() -> None:
+            row, _ = contacts.create_contact(
+                p, ADMIN, queue_id="plans", channel=None, priority=0, customer_ref="c1"
+            )
+            assert row.agent_id == "a1"
+            contacts.accept(p, a1, row.id)
+            with p.sessions() as session:  # not written yet
+                assert session.get(AgentRow, "a1").state == "available"  # type: ignore[union-attr]
+            await p.durable()
+
+        portal = live.client.portal
+        assert portal is not None
+        portal.call(offer_and_accept)
+        with p.sessions() as session:
+            agent = session.get(AgentRow, "a1")
+            assert agent is not None
+            assert agent.state == "busy"
+        assert live.get("a1", "/api/agents/a1").json()["state"] == "busy"
 
 
 def test_failed_group_commit_undoes_every_use_case(

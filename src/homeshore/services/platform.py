@@ -75,6 +75,8 @@ class Tx:
     events: list[dict[str, Any]] = field(default_factory=list)
     #: contact rows as the last INSERT/UPDATE ... RETURNING of this transaction left them
     contact_rows: dict[int, Any] = field(default_factory=dict)
+    #: in a group commit, agent row changes wait here (merged per agent) for the commit
+    agent_updates: dict[str, dict[str, Any]] | None = None
 
     def emit(
         self,
@@ -114,6 +116,17 @@ def write_events(session: Session, events: list[dict[str, Any]]) -> list[Event]:
     return [Event(id=i, **values) for i, values in zip(ids, events, strict=True)]
 
 
+def write_agent_updates(session: Session, updates: dict[str, dict[str, Any]]) -> None:
+    """The agent rows a batch changed: one executemany per set of columns (pipelined by
+    the driver), each agent's values merged in the order the use cases set them."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for agent_id, values in updates.items():
+        by_columns.setdefault(tuple(sorted(values)), []).append({"_id": agent_id, **values})
+    conn = session.connection()
+    for rows in by_columns.values():
+        conn.execute(_UPDATE_AGENT, rows)
+
+
 @dataclass(slots=True)
 class _Batch:
     """Use cases sharing one transaction (group commit): their events, and the outcome
@@ -122,6 +135,7 @@ class _Batch:
     session: Session
     done: asyncio.Future[None]
     events: list[dict[str, Any]] = field(default_factory=list)
+    agent_updates: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def event_from_row(row: EventRow) -> Event:
@@ -215,7 +229,7 @@ class Platform:
 
     @contextmanager
     def _in_batch(self, batch: _Batch) -> Iterator[Tx]:
-        tx = Tx(batch.session, self.clock.now())
+        tx = Tx(batch.session, self.clock.now(), agent_updates=batch.agent_updates)
         try:
             yield tx
         except BaseException:
@@ -239,6 +253,7 @@ class Platform:
         self._batch = None
         try:
             batch.session.flush()
+            write_agent_updates(batch.session, batch.agent_updates)
             events = write_events(batch.session, batch.events)
             batch.session.commit()
         except Exception as exc:  # every caller learns its change was undone
@@ -511,6 +526,10 @@ class Platform:
         tx.contact_rows[contact.id] = row.one()
 
     def agent_values(self, tx: Tx, agent: LiveAgent, **values: Any) -> None:
+        """UPDATE one agent row now, or at the group commit (nothing reads it before)."""
+        if tx.agent_updates is not None:
+            tx.agent_updates.setdefault(agent.id, {}).update(values)
+            return
         tx.session.connection().execute(_UPDATE_AGENT, {"_id": agent.id, **values})
 
     def release(self, agent: LiveAgent, contact: LiveContact) -> None:
