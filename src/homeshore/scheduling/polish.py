@@ -1,13 +1,15 @@
 """Cheap whole-schedule improvement: move each agent's shifts to where coverage is missing.
 
-One move frees one agent, then re-places each of its shifts (same paid length, training
-and split shape; 11 h of rest around it; seats free) at the allowed template whose calls
-fall on the most still-missing agent-slots, or moves a shift to an off day of the same week
-when that covers more. The agent's new weeks are re-checked by the independent auditor; if
+One move frees one agent, then re-places each of its shifts (same training and split
+shape, a paid length keeping the week within contract and legal limits; 11 h of rest
+around it; seats free) at the allowed template scoring best under the soft-goal weights
+(each call slot on a still-missing agent-slot gains the under-coverage weight, any other
+costs the over-coverage weight), or moves a shift to an off day of the same week when that
+scores more. The agent's new weeks are re-checked by the independent auditor; if
 anything breaks, the agent keeps its old weeks. Everything is arrays: allowed templates of
 an agent-day become tables (call and seat slots as boolean rows) built once and shared by
 agents alike, so a pass over 500 agents takes seconds where a CP-SAT neighbourhood of 30
-agents takes several. Passes repeat while they improve (or until the deadline).
+agents takes several. Passes repeat while each covers enough more (or until the deadline).
 """
 
 from __future__ import annotations
@@ -329,8 +331,11 @@ def polish(
                 [(lo, min(hi, weekly_max_min(p, a, w))) for w, (lo, hi) in enumerate(limits)],
             )
         )
+    # a pass that covers fewer missing agent-slots than this ends the passes
+    min_gain = p.settings.polish_min_gain * float(p.required.sum())
+    min_gain *= p.settings.weights.under_coverage * _SCALE
     for _ in range(max_passes):
-        moved = 0
+        gained = 0.0
         for who in people:
             if stop():
                 return plan
@@ -343,17 +348,18 @@ def polish(
             _remove(st, who, plan, week)
             old_value = _value(st, who, week)
             new = _best_week(st, who, week, rest_min)
-            if new != week and _value(st, who, new) > old_value + 1e-9 and valid(p, who.a, new):
+            new_value = _value(st, who, new) if new != week else old_value
+            if new_value > old_value + 1e-9 and valid(p, who.a, new):
                 for d in week:
                     del plan.chosen[who.a.id, d]
                 week = new
-                moved += 1
+                gained += new_value - old_value
             for d in sorted(week):
                 plan.chosen[who.a.id, d] = week[d]
                 _place(st, who, d, week[d], plan)
         if report is not None:
             report(plan)
-        if not moved:
+        if gained <= min_gain:
             break
     return plan
 

@@ -46,15 +46,20 @@ class SchedulingSettings:
     batch_agents: int = 30  # above this, build batch by batch then improve by LNS
     construction_share: float = 0.4  # time budget share of the first pass over the batches
     lns_step_s: float = 5.0  # time limit of one neighbourhood re-solve
+    lns_agents: int = 30  # agents freed in one neighbourhood
+    #: half of each neighbourhood: agents able to cover a missing slot, drawn by what misses
+    lns_focus_under: bool = True
     #: above batch_agents, start from a greedy schedule (checked by the auditor) instead of
     #: solving batch after batch
     greedy_construction: bool = True
     #: after the greedy, passes of cheap per-agent moves (polish.py) until they stop
     #: improving, at most this many, within this share of the time limit
     polish_passes: int = 30
-    polish_share: float = 0.7
+    polish_share: float = 0.85
     #: polish may change a shift's paid length while the week stays within its limits
     polish_lengths: bool = True
+    #: passes stop when one covers less than this share of the required agent-slots more
+    polish_min_gain: float = 0.0002
     max_core_checks: int = 40  # solves spent shrinking the set of conflicting rules
     workers: int = 2
     seed: int = 1

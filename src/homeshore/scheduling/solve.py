@@ -378,8 +378,9 @@ def _neighbourhood(
     problem: Problem, agents: list[Agent], rng: np.random.Generator, plan: Plan
 ) -> list[Agent]:
     """A random group of agents; while some site is over its seats, half of the group are
-    agents present there at such a time."""
-    size = min(len(agents), problem.settings.batch_agents)
+    agents present there at such a time; otherwise half are agents with the skill of a
+    missing slot (drawn in proportion to what is missing) who work or rest that day."""
+    size = min(len(agents), problem.settings.lns_agents)
     picked: list[int] = []
     seats = seat_counts(problem, plan)
     spd, slot_min = problem.slots_per_day, problem.slot_min
@@ -402,10 +403,36 @@ def _neighbourhood(
         if there:
             take = min(len(there), size // 2)
             picked = [there[int(i)] for i in rng.choice(len(there), size=take, replace=False)]
+    elif problem.settings.lns_focus_under:
+        picked = _short_of(problem, agents, rng, plan, size // 2)
     rest = [i for i in range(len(agents)) if i not in set(picked)]
     more = rng.choice(len(rest), size=size - len(picked), replace=False)
     picked += [rest[int(i)] for i in more]
     return [agents[i] for i in sorted(picked)]
+
+
+def _short_of(
+    problem: Problem, agents: list[Agent], rng: np.random.Generator, plan: Plan, take: int
+) -> list[int]:
+    from homeshore.scheduling.constraints.skills import skill_queue_indices
+
+    under = np.maximum(problem.required - coverage_counts(problem, plan), 0)
+    total = int(under.sum())
+    if not total:
+        return []
+    flat = int(rng.choice(under.size, p=(under.reshape(-1) / total)))
+    queue, slot = divmod(flat, problem.n_slots)
+    day = slot // problem.slots_per_day
+    able = [
+        i
+        for i, a in enumerate(agents)
+        if queue in skill_queue_indices(problem, a)
+        and any((a.id, d) in plan.chosen for d in (day - 1, day, day + 1))
+    ]
+    if not able:
+        return []
+    chosen = rng.choice(len(able), size=min(take, len(able)), replace=False)
+    return sorted(able[int(i)] for i in chosen)
 
 
 def _report(progress: ProgressFn | None, problem: Problem, plan: Plan, started: float) -> None:
