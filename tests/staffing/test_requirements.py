@@ -76,6 +76,15 @@ def test_closed_intervals_and_missing_handle_time() -> None:
     assert out["required_agents"].iloc[1] > 0
 
 
+def test_zero_handle_time_from_history_takes_the_default() -> None:
+    # call logs have answered calls of 0 s: such an interval has no usable handle time
+    out = staff_requirements(forecast([("technical", 1, 0.0)]), SCENARIO, shrinkage=0.0)
+    assert out["aht_s"].iloc[0] == SCENARIO.queue("technical").default_aht_s
+    without_default = forecast([("q", 1, 0.0)])
+    with pytest.raises(InputError, match="row 1, column aht_s"):
+        requirements_table(without_default, QueueStaffing(StaffingTargets()))
+
+
 def test_offered_column_is_accepted() -> None:
     f = forecast([("q", 100, 180)]).rename(columns={"volume": "offered"})
     out = requirements_table(f, QueueStaffing(StaffingTargets()))
@@ -89,7 +98,7 @@ def test_offered_column_is_accepted() -> None:
         (lambda f: f.assign(queue="nowhere"), "unknown queue 'nowhere'"),
         (lambda f: f.assign(volume=["x", 3]), "row 1, column volume"),
         (lambda f: f.assign(volume=[1, -3]), "row 2, column volume"),
-        (lambda f: f.assign(aht_s=[100, 0]), "row 2, column aht_s"),
+        (lambda f: f.assign(aht_s=[100, -5]), "row 2, column aht_s"),
         (lambda f: f.assign(interval_min=[30, 0]), "row 2, column interval_min"),
     ],
 )

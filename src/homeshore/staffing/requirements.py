@@ -194,7 +194,9 @@ def _validated(
     if np.all(minutes == np.round(minutes)):
         table["interval_min"] = minutes.astype(np.int64)
     busy = table["volume"] > 0
-    no_aht = busy & table["aht_s"].isna()
+    # a history interval whose only answered contacts lasted 0 s (call logs do have them)
+    # carries no usable handle time: like a missing one, it takes the queue's default
+    no_aht = busy & (table["aht_s"].isna() | (table["aht_s"] == 0))
     if no_aht.any():
         fill = _default_aht(table.loc[no_aht, "queue"], settings)
         table.loc[no_aht, "aht_s"] = fill
