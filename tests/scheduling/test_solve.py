@@ -45,6 +45,10 @@ def test_solver_output_passes_the_audit(
             assert result.conflicts
         return
     assert audit(result.schedule, sc, weeks=1, settings=p.settings) == []
+    # both lower bounds hold for any rule-abiding schedule, the template one is tighter
+    loose, tight = under_coverage_bound(p), template_bound(p)
+    assert loose.under_agent_slots <= tight.under_agent_slots + 1e-6
+    assert tight.under_agent_slots <= result.penalty_units["under_coverage"] + 1e-6
 
 
 def test_same_seed_same_schedule() -> None:
@@ -80,7 +84,9 @@ def test_exact_under_coverage_penalty() -> None:
 def test_batches_and_neighbourhood_search_give_a_clean_schedule() -> None:
     agents = [agent(f"a{i}", contract_h=16, home=i % 2 == 0) for i in range(6)]
     sc = scenario(agents, seats=3)
-    s = dataclasses.replace(SETTINGS, batch_agents=2, time_limit_s=3.0, lns_step_s=0.5)
+    s = dataclasses.replace(
+        SETTINGS, batch_agents=2, lns_agents=2, time_limit_s=3.0, lns_step_s=0.5
+    )
     p = build_problem(sc, requirements(2), s)
     result = solve(p)
     assert result.schedule is not None
