@@ -204,8 +204,9 @@ def workforce_figure(
             bottom += pivot[loc].to_numpy()
     ax_hours.set_title("paid hours per day, by location", loc="left", fontsize=10)
     ax_hours.tick_params(axis="x", labelrotation=45, labelsize=8)
-    ax_hours.margins(y=0.2)
-    ax_hours.legend(fontsize=8, ncols=3, loc="upper center")
+    ax_hours.set_ylim(0, max(1.0, float(bottom.max(initial=0.0))) * 1.25)  # room for the legend
+    if not pivot.empty:
+        ax_hours.legend(fontsize=8, ncols=3, loc="upper center")
     for i, site in enumerate(seats["site"]):
         occ = occupancy[occupancy["site"] == site]
         colour = f"C{i}"
@@ -236,7 +237,7 @@ def workforce_figure(
         ax_cover.bar(names, hours, bottom=bottom, color=colour, label=loc)
         bottom += np.array(hours)
     ax_cover.set_title("contact hours on evenings / Saturdays", loc="left", fontsize=10)
-    ax_cover.margins(y=0.25)
+    ax_cover.set_ylim(0, max(1.0, float(bottom.max())) * 1.3)  # room for the legend
     ax_cover.legend(fontsize=8, ncols=3, loc="upper center")
     return _png(fig)
 
