@@ -12,6 +12,7 @@ from homeshore.scheduling.lower_bound import Bound, under_coverage_bound
 from homeshore.scheduling.problem import Problem, build_problem
 from homeshore.scheduling.settings import PenaltyWeights, SchedulingSettings
 from homeshore.scheduling.solve import Progress, RosterResult, solve
+from homeshore.scheduling.template_bound import template_bound
 
 __all__ = [
     "LABELS",
@@ -30,5 +31,6 @@ __all__ = [
     "coverage_table",
     "explanation",
     "solve",
+    "template_bound",
     "under_coverage_bound",
 ]
