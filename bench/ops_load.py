@@ -201,12 +201,14 @@ async def run_agent(
 async def _post_retry(
     client: httpx.AsyncClient, url: str, headers: dict[str, str], json: object
 ) -> httpx.Response:
-    """POST, retried once when the server closed a kept-alive connection under us (the
-    external id makes the retry safe: it never creates a second contact)."""
-    try:
-        return await client.post(url, headers=headers, json=json)
-    except (httpx.ReadError, httpx.RemoteProtocolError):
-        return await client.post(url, headers=headers, json=json)
+    """POST, retried (up to 3 times) when the server closed a kept-alive connection under
+    us (the external id makes a retry safe: it never creates a second contact)."""
+    for _ in range(3):
+        try:
+            return await client.post(url, headers=headers, json=json)
+        except (httpx.ReadError, httpx.RemoteProtocolError):
+            continue
+    return await client.post(url, headers=headers, json=json)
 
 
 async def customers(
@@ -491,6 +493,8 @@ def report(args: argparse.Namespace, stats: Stats, rows: list) -> None:  # type:
     for r in rows:
         states[r[2]] = states.get(r[2], 0) + 1
     print(f"final states in the database: {dict(sorted(states.items()))}")
+    if errors:
+        print(f"{len(errors)} errors, first: {errors[:3]}")
     if errors:
         kinds: dict[str, int] = {}
         for e in errors:
