@@ -9,9 +9,10 @@ from homeshore.domain import WorkMode
 from homeshore.services.dispatch import fill_agent, route_contact, route_waiting
 from homeshore.services.errors import Conflict, Forbidden, Invalid, NotFound
 from homeshore.services.live import LiveAgent
-from homeshore.services.platform import Platform, Tx
+from homeshore.services.platform import Platform
 from homeshore.services.scope import Actor, Role
 from homeshore.services.states import SELF_SERVICE, AgentState
+from homeshore.services.tx import Tx
 
 
 def agent_for(p: Platform, actor: Actor, agent_id: str) -> LiveAgent:

@@ -7,8 +7,9 @@ from sqlalchemy import select
 from homeshore.db.tables import ContactRow, ConversationRow, MessageRow
 from homeshore.services.errors import Conflict, Invalid, NotFound
 from homeshore.services.live import LiveAgent, LiveContact
-from homeshore.services.platform import Platform, Tx
+from homeshore.services.platform import Platform
 from homeshore.services.scope import Actor, Role
+from homeshore.services.tx import Tx
 
 MAX_MESSAGE_CHARS = 2000
 

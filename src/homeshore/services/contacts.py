@@ -11,9 +11,10 @@ from homeshore.domain import Channel
 from homeshore.services.dispatch import fill_agent, offer, route_contact
 from homeshore.services.errors import Conflict, Forbidden, Invalid, NotFound
 from homeshore.services.live import LiveAgent, LiveContact
-from homeshore.services.platform import Platform, Tx
+from homeshore.services.platform import Platform
 from homeshore.services.scope import Actor, Role
 from homeshore.services.states import AgentState
+from homeshore.services.tx import Tx
 
 
 def create_contact(

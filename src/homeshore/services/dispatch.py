@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 
 from homeshore.services.live import LiveAgent, LiveContact
-from homeshore.services.platform import Platform, Tx
+from homeshore.services.platform import Platform
 from homeshore.services.states import AgentState
+from homeshore.services.tx import Tx
 
 
 def offer(p: Platform, tx: Tx, contact: LiveContact, agent: LiveAgent) -> None:

@@ -14,11 +14,11 @@ import datetime as dt
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any, cast
+from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, Table, bindparam, insert, select, update
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from homeshore.config import Settings
@@ -41,19 +41,17 @@ from homeshore.services.clock import Clock
 from homeshore.services.errors import Unavailable
 from homeshore.services.live import LiveAgent, LiveContact, WaitingLine
 from homeshore.services.states import ROUTABLE, AgentState
+from homeshore.services.tx import (
+    UPDATE_AGENT,
+    UPDATE_CONTACT,
+    Batch,
+    Tx,
+    write_agent_updates,
+    write_events,
+)
 
 log = logging.getLogger(__name__)
 OPEN_CONTACT_STATES = ("queued", "offered", "active", "wrap_up")
-_contacts = cast(Table, ContactRow.__table__)
-_agents = cast(Table, AgentRow.__table__)
-# Core statements built once: the hot path spends no time constructing SQL
-# the UPDATE returns the whole row: a use case answers with it, no SELECT after the write
-_UPDATE_CONTACT = (
-    update(_contacts).where(_contacts.c.id == bindparam("_id")).returning(*_contacts.c)
-)
-_UPDATE_AGENT = update(_agents).where(_agents.c.id == bindparam("_id"))
-_events = cast(Table, EventRow.__table__)
-_INSERT_EVENTS = insert(_events).returning(_events.c.id, sort_by_parameter_order=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,79 +61,6 @@ class PlannedSegment:
     activity: Activity
     location: WorkMode
     queue: str | None
-
-
-@dataclass(slots=True)
-class Tx:
-    """One transaction of a use case: the session, its time, and the events it emits.
-    Events are written in one statement at commit time (their ids come from the log)."""
-
-    session: Session
-    now: dt.datetime
-    events: list[dict[str, Any]] = field(default_factory=list)
-    #: contact rows as the last INSERT/UPDATE ... RETURNING of this transaction left them
-    contact_rows: dict[int, Any] = field(default_factory=dict)
-    #: in a group commit, agent row changes wait here (merged per agent) for the commit
-    agent_updates: dict[str, dict[str, Any]] | None = None
-
-    def emit(
-        self,
-        type_: str,
-        data: dict[str, Any] | None = None,
-        *,
-        agent_id: str | None = None,
-        team_id: str | None = None,
-        queue_id: str | None = None,
-        contact_id: int | None = None,
-        user_id: int | None = None,
-        actor_user_id: int | None = None,
-    ) -> None:
-        self.events.append(
-            {
-                "at": self.now,
-                "type": type_,
-                "data": data or {},
-                "agent_id": agent_id,
-                "team_id": team_id,
-                "queue_id": queue_id,
-                "contact_id": contact_id,
-                "user_id": user_id,
-                "actor_user_id": actor_user_id,
-            }
-        )
-
-    def write_events(self) -> list[Event]:
-        return write_events(self.session, self.events)
-
-
-def write_events(session: Session, events: list[dict[str, Any]]) -> list[Event]:
-    """INSERT the events in one statement; their ids come from the log, in order."""
-    if not events:
-        return []
-    ids = session.connection().scalars(_INSERT_EVENTS, events).all()
-    return [Event(id=i, **values) for i, values in zip(ids, events, strict=True)]
-
-
-def write_agent_updates(session: Session, updates: dict[str, dict[str, Any]]) -> None:
-    """The agent rows a batch changed: one executemany per set of columns (pipelined by
-    the driver), each agent's values merged in the order the use cases set them."""
-    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for agent_id, values in updates.items():
-        by_columns.setdefault(tuple(sorted(values)), []).append({"_id": agent_id, **values})
-    conn = session.connection()
-    for rows in by_columns.values():
-        conn.execute(_UPDATE_AGENT, rows)
-
-
-@dataclass(slots=True)
-class _Batch:
-    """Use cases sharing one transaction (group commit): their events, and the outcome
-    their callers wait for before they answer."""
-
-    session: Session
-    done: asyncio.Future[None]
-    events: list[dict[str, Any]] = field(default_factory=list)
-    agent_updates: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def event_from_row(row: EventRow) -> Event:
@@ -182,8 +107,8 @@ class Platform:
         self.schedule: dict[str, list[PlannedSegment]] = {}
         self.supervisors_of_team: dict[str, set[int]] = {}
         self.last_kpis: list[dict[str, object]] = []
-        self._batch: _Batch | None = None  # open, not yet committed
-        self._last_batch: _Batch | None = None  # the latest opened, committed or not
+        self._batch: Batch | None = None  # open, not yet committed
+        self._last_batch: Batch | None = None  # the latest opened, committed or not
 
     # -- transactions ------------------------------------------------------------------
 
@@ -217,18 +142,18 @@ class Platform:
         if events:
             self.hub.publish(events)
 
-    def _join_batch(self) -> _Batch | None:
+    def _join_batch(self) -> Batch | None:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # called outside the server (scripts, tests): commit alone
             return None
         if self._batch is None:
-            self._batch = self._last_batch = _Batch(self.sessions(), loop.create_future())
+            self._batch = self._last_batch = Batch(self.sessions(), loop.create_future())
             loop.call_soon(self.flush_batch)
         return self._batch
 
     @contextmanager
-    def _in_batch(self, batch: _Batch) -> Iterator[Tx]:
+    def _in_batch(self, batch: Batch) -> Iterator[Tx]:
         tx = Tx(batch.session, self.clock.now(), agent_updates=batch.agent_updates)
         try:
             yield tx
@@ -267,7 +192,7 @@ class Platform:
         if not batch.done.done():
             batch.done.set_result(None)
 
-    def _abort_batch(self, batch: _Batch, reason: str) -> None:
+    def _abort_batch(self, batch: Batch, reason: str) -> None:
         if self._batch is batch:
             self._batch = None
         batch.session.rollback()
@@ -522,7 +447,7 @@ class Platform:
     def contact_values(self, tx: Tx, contact: LiveContact, **values: Any) -> None:
         """UPDATE one contact row (a cached statement; the SET clause follows the keys).
         The row it returns is kept in ``tx.contact_rows`` for the use case's answer."""
-        row = tx.session.connection().execute(_UPDATE_CONTACT, {"_id": contact.id, **values})
+        row = tx.session.connection().execute(UPDATE_CONTACT, {"_id": contact.id, **values})
         tx.contact_rows[contact.id] = row.one()
 
     def agent_values(self, tx: Tx, agent: LiveAgent, **values: Any) -> None:
@@ -530,7 +455,7 @@ class Platform:
         if tx.agent_updates is not None:
             tx.agent_updates.setdefault(agent.id, {}).update(values)
             return
-        tx.session.connection().execute(_UPDATE_AGENT, {"_id": agent.id, **values})
+        tx.session.connection().execute(UPDATE_AGENT, {"_id": agent.id, **values})
 
     def release(self, agent: LiveAgent, contact: LiveContact) -> None:
         """Forget that the agent holds this contact (memory only)."""
