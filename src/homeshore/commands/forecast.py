@@ -9,9 +9,6 @@ to a temporary file, then renamed: never half-written.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from homeshore.data.atomic import write_atomic
 from homeshore.data.scenario_file import load_scenario
 from homeshore.errors import InputError
 from homeshore.forecasting import (
@@ -113,19 +111,6 @@ def build_settings(
         else:
             raise InputError("the service's timezone is unknown: pass --timezone or --scenario")
     return ForecastSettings(timezone=timezone, **overrides)  # type: ignore[arg-type]
-
-
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file in the same directory, then rename over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:

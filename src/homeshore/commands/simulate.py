@@ -9,9 +9,6 @@ replication).
 from __future__ import annotations
 
 import enum
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +19,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from homeshore.data.atomic import write_atomic
 from homeshore.data.scenario_file import load_scenario
 from homeshore.domain.scenario import Scenario
 from homeshore.errors import InputError
@@ -69,17 +67,6 @@ def read_table(path: Path, what: str) -> pd.DataFrame:
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise InputError(f"cannot read {what} ({exc})", path=path) from exc
     raise InputError(f"{what} must be a .csv or .parquet file", path=path)
-
-
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def handle_laws(

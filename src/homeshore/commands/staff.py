@@ -8,8 +8,6 @@ Single mode: homeshore staff --calls 100 --interval-min 30 --aht-s 180 [--patien
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +18,8 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from homeshore.data.atomic import write_atomic
+from homeshore.data.intervals import write_csv
 from homeshore.data.scenario_file import load_scenario
 from homeshore.errors import InputError
 from homeshore.staffing.erlang import queue_metrics
@@ -301,19 +301,7 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
     """Write .csv (ISO 8601 starts) or .parquet atomically: a temp file renamed into place."""
     if path.suffix not in (".csv", ".parquet"):
         raise InputError("the output is a .csv or .parquet file", path=path, where="--output")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        if path.suffix == ".parquet":
-            frame.to_parquet(tmp, index=False)
-        else:
-            out = frame.copy()
-            out["start"] = out["start"].map(lambda t: t.isoformat())
-            out.to_csv(tmp, index=False, float_format="%.10g")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    if path.suffix == ".parquet":
+        write_atomic(path, lambda p: frame.to_parquet(p, index=False))
+    else:
+        write_csv(frame, path)

@@ -20,9 +20,7 @@ change, and the grid follows the clock (intervals are always interval_min long).
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -30,6 +28,7 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
+from homeshore.data.atomic import write_atomic
 from homeshore.domain.tables import INTERVAL_COLUMNS, WAIT_COLUMNS
 from homeshore.errors import InputError
 
@@ -192,9 +191,9 @@ def write_tables(tables: IntervalTables, out_dir: Path) -> list[Path]:
     """Write intervals.parquet, intervals.csv and waits.parquet atomically into out_dir."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [
-        _atomic(out_dir / "intervals.parquet", lambda p: _to_parquet(tables.intervals, p)),
-        _atomic(out_dir / "intervals.csv", lambda p: _to_csv(tables.intervals, p)),
-        _atomic(out_dir / "waits.parquet", lambda p: _to_parquet(tables.waits, p)),
+        write_atomic(out_dir / "intervals.parquet", lambda p: _to_parquet(tables.intervals, p)),
+        write_atomic(out_dir / "intervals.csv", lambda p: _to_csv(tables.intervals, p)),
+        write_atomic(out_dir / "waits.parquet", lambda p: _to_parquet(tables.waits, p)),
     ]
     return written
 
@@ -202,15 +201,15 @@ def write_tables(tables: IntervalTables, out_dir: Path) -> list[Path]:
 def write_intervals(intervals: pd.DataFrame, path: Path) -> Path:
     """Write one interval table as .parquet or .csv (by suffix), atomically."""
     if path.suffix == ".parquet":
-        return _atomic(path, lambda p: _to_parquet(intervals, p))
+        return write_atomic(path, lambda p: _to_parquet(intervals, p))
     if path.suffix == ".csv":
-        return _atomic(path, lambda p: _to_csv(intervals, p))
+        return write_atomic(path, lambda p: _to_csv(intervals, p))
     raise InputError("interval tables are .parquet or .csv files", path=path)
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     """Write any table with a `start` column as CSV (ISO 8601 times), atomically."""
-    return _atomic(path, lambda p: _to_csv(frame, p))
+    return write_atomic(path, lambda p: _to_csv(frame, p))
 
 
 def _to_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -221,21 +220,6 @@ def _to_csv(frame: pd.DataFrame, path: Path) -> None:
     out = frame.copy()
     out["start"] = out["start"].map(lambda t: t.isoformat())
     out.to_csv(path, index=False, float_format="%.10g")
-
-
-def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
 
 
 def read_intervals(path: Path | str, timezone: str | None = None) -> pd.DataFrame:

@@ -14,8 +14,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
+from homeshore.data.atomic import write_text_atomic
 from homeshore.domain import Activity, Schedule, ScheduleSegment, WorkMode
 from homeshore.domain.tables import REQUIREMENT_COLUMNS, SCHEDULE_COLUMNS
 from homeshore.errors import InputError
@@ -42,20 +41,6 @@ __all__ = [
 
 #: columns a requirement CSV must have; the others of REQUIREMENT_COLUMNS are optional
 REQUIRED_REQUIREMENT_COLUMNS = ("queue", "start", "interval_min", "scheduled_agents")
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def schedule_to_records(schedule: Schedule) -> list[dict[str, str]]:
