@@ -58,6 +58,8 @@ def construct(problem: Problem, patterns: Patterns) -> Plan | None:
     cap = {s.id: s.seats for s in p.scenario.sites}
     rest = p.scenario.rules.daily_rest_h * 60
     plan = Plan()
+    weights = p.settings.weights
+    slot_value = max(1, weights.under_coverage)
     for a in agents:
         queues = skill_queue_indices(p, a)
         primary = [q for q in queues if p.scenario.queues[q].skill == a.primary_skill]
@@ -73,18 +75,21 @@ def construct(problem: Problem, patterns: Patterns) -> Plan | None:
             if pattern is None:
                 previous_end = None
                 continue
-            best, best_gain = pattern, -(10**9)
+            best, best_gain = pattern, -(10**18)
             for t in allowed.get((index[a.id], d), []):
                 if not _same_shape(t, pattern, teleworker):
                     continue
                 if previous_end is not None and d * 1440 + t.start_min - previous_end < rest:
                     continue
-                gain = _gain(p, need, order, d, t)
+                # in soft-goal cost units: a covered agent-slot is worth under_coverage
+                gain = _gain(p, need, order, d, t) * slot_value
                 if t.location is WorkMode.HOME:
-                    gain += 1  # at equal coverage, leave the seat to someone who needs it
+                    # at equal coverage, leave the seat to someone who needs it, and prefer
+                    # home as the home_preference goal does
+                    gain += slot_value + weights.home_preference
                 if t.site is not None:
                     lo, hi = d * spd + t.start_min // p.slot_min, d * spd + t.end_min // p.slot_min
-                    gain -= 1000 * int((seats[t.site][lo:hi] >= cap[t.site]).sum())
+                    gain -= 1000 * slot_value * int((seats[t.site][lo:hi] >= cap[t.site]).sum())
                 if gain > best_gain:
                     best, best_gain = t, gain
             week[d] = best

@@ -21,6 +21,7 @@ PENALTY_LABELS = {
     "off_primary_queue": "agent-slots on a queue other than the agent's primary one",
     "evening_saturday_spread": "evening/Saturday shifts: most loaded minus least loaded volunteer",
     "start_time_change": "slots of start-time change between consecutive working days",
+    "home_preference": "shifts on site of agents who may work from home",
 }
 
 COVERAGE_COLUMNS = ("queue", "start", "interval_min", "required", "scheduled", "under", "over")

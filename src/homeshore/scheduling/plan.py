@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from homeshore.domain import Activity, Agent
+from homeshore.domain import Activity, Agent, WorkMode
 from homeshore.domain.time import DAYS_PER_WEEK
 from homeshore.scheduling.problem import Problem
 from homeshore.scheduling.templates import ShiftTemplate
@@ -107,12 +107,18 @@ def evaluate(problem: Problem, plan: Plan) -> tuple[dict[str, int], dict[str, in
             if (d + 1) % DAYS_PER_WEEK and d + 1 in by_day:
                 change += abs(by_day[d + 1] - s)
     units["start_time_change"] = change
+    units["home_preference"] = sum(
+        1
+        for (agent, _d), t in plan.chosen.items()
+        if agent in agents and agents[agent].may_work_from_home and t.location is not WorkMode.HOME
+    )
     weights = {
         "under_coverage": w.under_coverage,
         "over_coverage": w.over_coverage,
         "off_primary_queue": w.off_primary_queue,
         "evening_saturday_spread": w.evening_saturday_spread,
         "start_time_change": w.start_time_change,
+        "home_preference": w.home_preference,
     }
     costs = {}
     for name, value in units.items():

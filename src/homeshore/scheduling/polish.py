@@ -194,8 +194,15 @@ def _scores(
         rows = np.array([s == site for s in tab.site])
         clash = (tab.seat.astype(np.float64) @ full) > 0
         ok &= ~(rows & clash)
-    score = tab.work @ st.missing(who.order, d) + tab.home  # home leaves a seat free
+    # home leaves a seat free (+1) and is preferred by the home_preference weight
+    score = tab.work @ st.missing(who.order, d) + tab.home * _home_bonus(st.p)
     return tab, np.where(ok, score, -np.inf)
+
+
+def _home_bonus(p: Problem) -> float:
+    """Score of a home shift over a site one, in the units of `missing` (only agents who may
+    work from home are offered home templates)."""
+    return 1.0 + p.settings.weights.home_preference * _SCALE
 
 
 def _place(st: _State, who: _Agent, d: int, t: ShiftTemplate, plan: Plan) -> None:
@@ -234,7 +241,8 @@ def _value(st: _State, who: _Agent, week: dict[int, ShiftTemplate]) -> float:
         miss = st.missing(who.order, d)
         tab = st.table(who.ai, d)
         if tab is not None and t in tab.index:
-            total += float(tab.work[tab.index[t]] @ miss) + float(tab.home[tab.index[t]])
+            home = float(tab.home[tab.index[t]]) * _home_bonus(st.p)
+            total += float(tab.work[tab.index[t]] @ miss) + home
         _place(st, who, d, t, scratch)
         placed.append((d, t))
     _remove(st, who, scratch, dict(placed))

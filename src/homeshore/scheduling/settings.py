@@ -19,6 +19,8 @@ class PenaltyWeights:
     evening_saturday_spread: int = 20  # per shift of difference between the most and least
     #                                    loaded volunteer (evening and Saturday shifts)
     start_time_change: int = 1  # per slot of start-time change between consecutive work days
+    home_preference: int = 2  # per shift on site of an agent who may work from home (volunteer,
+    #                           home mode, readiness passed): home where seats are not short
 
     def __post_init__(self) -> None:
         for name in self.__dataclass_fields__:

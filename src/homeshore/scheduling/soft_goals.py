@@ -2,7 +2,9 @@
 
 under_coverage (the main cost) and over_coverage per queue and slot, off_primary_queue (an
 agent's preference for its primary skill), evening_saturday_spread (fair share of evening and
-Saturday shifts among telework volunteers) and start_time_change (stable start times)."""
+Saturday shifts among telework volunteers), start_time_change (stable start times) and
+home_preference (shifts on site of agents who may work from home; the agreement's on-site
+days make part of it a constant)."""
 
 from __future__ import annotations
 
@@ -124,12 +126,28 @@ def start_time_change(rm: RosterModel) -> Penalty | None:
     )
 
 
+def home_preference(rm: RosterModel) -> Penalty | None:
+    p = rm.problem
+    if p.settings.weights.home_preference == 0:
+        return None
+    terms = [
+        rm.onsite_day(a, d) for a in rm.agents if a.may_work_from_home for d in range(p.n_days)
+    ]
+    return Penalty(
+        "home_preference",
+        "shifts on site of agents who may work from home",
+        p.settings.weights.home_preference,
+        terms,
+    )
+
+
 SOFT_GOALS: tuple[Callable[[RosterModel], Penalty | None], ...] = (
     under_coverage,
     over_coverage,
     off_primary_queue,
     evening_saturday_spread,
     start_time_change,
+    home_preference,
 )
 
 __all__ = ["SOFT_GOALS", "cp_model"]
