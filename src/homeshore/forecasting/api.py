@@ -16,6 +16,7 @@ from homeshore.forecasting.aht import forecast_aht
 from homeshore.forecasting.calendar import DayCalendar, opening_mask
 from homeshore.forecasting.history import FloatArray, QueueHistory, histories_from_table
 from homeshore.forecasting.intervals import quantiles
+from homeshore.forecasting.national_days import national_days
 from homeshore.forecasting.pipeline import METHODS, QueueSetup
 from homeshore.forecasting.settings import ForecastSettings
 from homeshore.forecasting.timegrid import interval_starts
@@ -48,9 +49,11 @@ def setups(
     first = min(h.first_date for h in histories.values())
     last = max(h.last_date for h in histories.values())
     end = max(last, settings.start_date or last)
+    country = settings.resolved_country()
+    national = national_days(country, settings.special_days_files)
     try:
         calendar = DayCalendar.build(
-            settings.resolved_country(), range(first.year, end.year + 2), settings.events
+            country, range(first.year, end.year + 2), settings.events, national
         )
     except ValueError as exc:
         raise InputError(str(exc), where="country") from None

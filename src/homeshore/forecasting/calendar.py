@@ -2,8 +2,10 @@
 
 Day kinds: a public holiday, the eve of one (many services close early), an optional or
 reduced-activity day (the `holidays` package's "optional" category: Israel's intermediate days of
-Pesach and Sukkot, Remembrance Day...), and user-declared events (a campaign, an outage), each
-event name a kind of its own. Holidays come from the `holidays` package by ISO country code.
+Pesach and Sukkot, Remembrance Day...), a statutory day off that is no holiday (an Israeli
+election day: no eve, no backlog after), and user-declared events (a campaign, an outage), each
+event name a kind of its own. Holidays come from the `holidays` package by ISO country code,
+completed by the special-days files of national_days.py.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import holidays
 import numpy as np
@@ -18,22 +21,28 @@ import numpy.typing as npt
 
 from homeshore.domain.time import DAYS_PER_WEEK, MINUTES_PER_DAY, WeeklyHours
 
+if TYPE_CHECKING:
+    from homeshore.forecasting.national_days import NationalDay
+
 NORMAL = "normal"
 HOLIDAY = "holiday"
 EVE = "holiday_eve"
 REDUCED = "reduced"
 AFTER = "after_holiday"
 MONTH_START = "month_start"
-BUILT_IN_KINDS = (NORMAL, HOLIDAY, EVE, REDUCED, AFTER, MONTH_START)
+DAY_OFF = "day_off"
+BUILT_IN_KINDS = (NORMAL, HOLIDAY, EVE, REDUCED, AFTER, MONTH_START, DAY_OFF)
 #: Kinds that change the volume of a day but not its intraday shape (every other special
 #: kind, events included, gets its own shape).
 SAME_SHAPE_KINDS = frozenset({NORMAL, REDUCED, AFTER, MONTH_START})
 
 #: Multiplier of a day's expected volume when the history holds no day of the kind: most
 #: services are closed or quiet on public holidays, and get a backlog on the first working
-#: day after one.
+#: day after one. A statutory day off on which businesses may open (an election day) is
+#: rare enough never to be in the history: half an ordinary day, between closed and open.
 DEFAULT_EFFECTS: dict[str, float] = {
     HOLIDAY: 0.25,
+    DAY_OFF: 0.5,
     EVE: 0.9,
     REDUCED: 0.9,
     AFTER: 1.15,
@@ -99,13 +108,20 @@ class DayCalendar:
     events: tuple[Event, ...] = ()
     holiday_names: dict[dt.date, str] = field(default_factory=dict)
     reduced_names: dict[dt.date, str] = field(default_factory=dict)
+    day_off_names: dict[dt.date, str] = field(default_factory=dict)
     default_effects: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_EFFECTS))
     month_start_days: int = 2
 
     @classmethod
     def build(
-        cls, country: str | None, years: Iterable[int], events: Sequence[Event] = ()
+        cls,
+        country: str | None,
+        years: Iterable[int],
+        events: Sequence[Event] = (),
+        national: Sequence[NationalDay] = (),
     ) -> DayCalendar:
+        """The calendar of `country`: the `holidays` package's public and optional days, and
+        the `national` days (national_days.py) of the country, which take precedence."""
         years = sorted(set(years))
         public: dict[dt.date, str] = {}
         optional: dict[dt.date, str] = {}
@@ -121,9 +137,16 @@ class DayCalendar:
             if "optional" in cats:
                 extra = holidays.country_holidays(country, years=years, categories=("optional",))
                 optional = {d: str(n) for d, n in extra.items() if d not in public}
+        day_off: dict[dt.date, str] = {}
+        by_kind = {HOLIDAY: public, REDUCED: optional, DAY_OFF: day_off}
+        for day in national:
+            if country and day.country == country.upper():
+                for names in by_kind.values():
+                    names.pop(day.date, None)
+                by_kind[day.kind][day.date] = day.name
         defaults = dict(DEFAULT_EFFECTS)
         defaults.update(DEFAULT_EFFECTS_BY_COUNTRY.get((country or "").upper(), {}))
-        return cls(country, tuple(events), public, optional, defaults)
+        return cls(country, tuple(events), public, optional, day_off, defaults)
 
     def kinds(
         self,
@@ -131,8 +154,8 @@ class DayCalendar:
         dates: Sequence[dt.date],
         main_weekdays: Collection[int] = range(DAYS_PER_WEEK),
     ) -> list[str]:
-        """The kind of each date for `queue`; an event beats a holiday beats an eve beats the
-        first day after a holiday beats a reduced day.
+        """The kind of each date for `queue`; an event beats a holiday beats a day off beats an
+        eve beats the first day after a holiday beats a reduced day.
 
         The first day after a holiday is the first date after it, within three days, that is
         neither a holiday nor outside `main_weekdays` (the weekdays of full activity).
@@ -148,6 +171,8 @@ class DayCalendar:
                 kind = AFTER
             if (day + dt.timedelta(days=1)) in self.holiday_names:
                 kind = EVE
+            if day in self.day_off_names:
+                kind = DAY_OFF
             if day in self.holiday_names:
                 kind = HOLIDAY
             for event in self.events:

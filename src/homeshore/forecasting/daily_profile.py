@@ -34,6 +34,7 @@ from homeshore.domain.time import DAYS_PER_WEEK
 from homeshore.forecasting.history import FloatArray
 from homeshore.forecasting.method import Context, decay
 from homeshore.forecasting.special_days import context_effects, interval_effects
+from homeshore.forecasting.unusual_days import mark_unusual
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +262,7 @@ class DailyProfile:
     profile_pool_days: float = 2.0
     profile_bandwidths_slots: tuple[float, ...] = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
     special_prior_days: float = 1.0
+    unusual_ratio: float = 2.0  # 0: keep every ordinary day (unusual_days.py)
 
     @property
     def name(self) -> str:
@@ -274,7 +276,16 @@ class DailyProfile:
             prior_days=self.special_prior_days,
         )
 
+    def without_unusual_days(self, context: Context) -> Context:
+        """The context with its unusual ordinary days marked (left out of every fit)."""
+        if self.unusual_ratio <= 0:
+            return context
+        first = self.fit(context)
+        expected = first.week_level * first.weekday_factor[context.history.weekdays()]
+        return mark_unusual(context, expected, ratio=self.unusual_ratio)
+
     def predict(self, context: Context) -> FloatArray:
+        context = self.without_unusual_days(context)
         fit = self.fit(context)
         profiles = weekday_profiles(
             context,

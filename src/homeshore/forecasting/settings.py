@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from homeshore.domain.scenario import Scenario
 from homeshore.domain.time import WeeklyHours
@@ -17,6 +18,8 @@ class ForecastSettings:
     opening_hours: per queue id; a queue without entry gets closed intervals inferred from
     its history (a weekday's interval that was zero on every day of history is closed).
     country: ISO code for public holidays (None: guessed from the timezone, "" for none).
+    special_days_files: CSV files of national special days added to the bundled one
+    (national_days.py: country, date, kind, name).
     """
 
     timezone: str
@@ -26,6 +29,7 @@ class ForecastSettings:
     default_aht_s: dict[str, float] = field(default_factory=dict)
     fallback_aht_s: float = 300.0
     events: tuple[Event, ...] = ()
+    special_days_files: tuple[Path, ...] = ()
     start_date: dt.date | None = None  # first forecast day; None: the day after the history
     queue_map: dict[str, str] = field(default_factory=dict)  # history id -> scenario id
 
