@@ -7,6 +7,11 @@ default. Peers: seasonal naive, the 4-week average of seasonal naive, statsforec
 and the ratios the goal is stated in.
 
     .venv/bin/python bench/forecast_backtest.py [--horizon-weeks 1] [--no-mstl] [--no-intervals]
+        [--min-train-weeks 8] [--until YYYY-MM-DD]
+
+`--until` ends the history on that date (exclusive) and `--min-train-weeks` moves the first
+origin: together they split the origins into halves, a check that what helps on one half of
+the months also helps on the other.
 
 `--no-mstl` and `--no-intervals` (no prediction-interval scoring, which refits every method on
 inner origins) make a run take about 20 s instead of about 10 minutes, to iterate; the figures
@@ -41,14 +46,14 @@ DATA = ROOT.parent / "shared" / "data" / "anonymous_bank_1999"
 TIMEZONE = "Asia/Jerusalem"
 
 
-def load_intervals(interval_min: int = 30) -> pd.DataFrame:
+def load_intervals(interval_min: int = 30, until: str = "1999-07-01") -> pd.DataFrame:
     files = sorted(DATA.glob("*.txt"))
     if not files:
         sys.exit(f"no call logs in {DATA}")
     calls, _ = read_acd(files, timezone=TIMEZONE)
     table = aggregate(calls, interval_min=interval_min, threshold_s=20, timezone=TIMEZONE)
     intervals = table.intervals
-    end = pd.Timestamp("1999-07-01", tz=TIMEZONE)
+    end = pd.Timestamp(until, tz=TIMEZONE)
     return intervals[intervals["start"] < end].reset_index(drop=True)
 
 
@@ -87,10 +92,13 @@ def main() -> None:
     parser.add_argument(
         "--no-intervals", action="store_true", help="skip scoring the prediction intervals"
     )
+    parser.add_argument(
+        "--until", default="1999-07-01", help="end of the history (exclusive), YYYY-MM-DD"
+    )
     args = parser.parse_args()
 
     t0 = time.perf_counter()
-    intervals = load_intervals()
+    intervals = load_intervals(until=args.until)
     prepared = setups(intervals, ForecastSettings(timezone=TIMEZONE, country="IL"))
     print(
         f"history: {len(intervals)} rows, {len(prepared)} queues, "

@@ -38,13 +38,38 @@ def test_israeli_holidays_1999_with_reduced_days_and_country_defaults() -> None:
         HOLIDAY,  # 1 April: Pesach
         REDUCED,  # intermediate days (Friday, Saturday)
         REDUCED,
-        AFTER,  # Sunday 4 April: first working day after the holiday
+        REDUCED,  # Sunday 4 April: an intermediate day, not the backlog day after a holiday
         REDUCED,
         EVE,  # 6 April: eve of the seventh day
         HOLIDAY,
         AFTER,  # 8 April: first working day after
     ]
     assert cal.default_effects[EVE] < 0.5
+
+
+def test_israeli_autumn_holiday_season_1999() -> None:
+    # Rosh Hashana, Yom Kippur, Sukkot with its intermediate days, Simchat Torah: three weeks
+    cal = DayCalendar.build("IL", [1999])
+    sun_thu = (6, 0, 1, 2, 3)
+    expected = {
+        dt.date(1999, 9, 10): EVE,  # Friday, eve of Rosh Hashana
+        dt.date(1999, 9, 11): HOLIDAY,
+        dt.date(1999, 9, 12): HOLIDAY,
+        dt.date(1999, 9, 13): AFTER,
+        dt.date(1999, 9, 14): NORMAL,
+        dt.date(1999, 9, 19): EVE,  # eve of Yom Kippur
+        dt.date(1999, 9, 20): HOLIDAY,
+        dt.date(1999, 9, 21): AFTER,
+        dt.date(1999, 9, 24): EVE,
+        dt.date(1999, 9, 25): HOLIDAY,  # Sukkot
+        dt.date(1999, 9, 26): REDUCED,  # intermediate days: reduced, not a backlog day
+        dt.date(1999, 9, 30): REDUCED,
+        dt.date(1999, 10, 1): EVE,  # eve of Simchat Torah
+        dt.date(1999, 10, 2): HOLIDAY,
+        dt.date(1999, 10, 3): AFTER,
+        dt.date(1999, 10, 4): MONTH_START,  # second working day of October
+    }
+    assert cal.kinds("q", list(expected), sun_thu) == list(expected.values())
 
 
 def test_first_working_days_of_a_month() -> None:

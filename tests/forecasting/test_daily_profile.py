@@ -196,3 +196,26 @@ def test_special_day_keeps_its_own_shape() -> None:
     assert out[monday + 7, 24:].sum() > 0.45 * out[monday + 7].sum()
     assert out[monday].sum() < 0.65 * out[monday + 7].sum()
     assert out[saturday].sum() > 0.65 * out[saturday - 7].sum()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_holiday_season_does_not_read_as_a_level_shift(seed: int) -> None:
+    # Israel, autumn 1999: Rosh Hashana, Yom Kippur and Sukkot within three weeks, their eves,
+    # intermediate days and days after; the ordinary days keep one level throughout, so the
+    # week after the season is forecast at that level (holiday weeks leave the level alone)
+    rng = np.random.default_rng(seed)
+    first, days = dt.date(1999, 6, 6), 18 * 7  # to Saturday 9 October
+    settings = ForecastSettings(timezone="Asia/Jerusalem", country="IL")
+    lam = rates(first, days)
+    kinds = setups(table_from_grid(lam, first, timezone="Asia/Jerusalem"), settings)["q1"].day_kinds
+    effect = {"holiday": 0.1, "holiday_eve": 0.5, "reduced": 0.8, "after_holiday": 1.3}
+    assert sum(k == "holiday" for k in kinds[-5 * 7 :]) == 5
+    for i, kind in enumerate(kinds):
+        lam[i] *= effect.get(kind, 1.0)
+    table = table_from_grid(rng.poisson(lam).astype(float), first, timezone="Asia/Jerusalem")
+    setup = setups(table, settings)["q1"]
+    start = first + dt.timedelta(days=days)
+    context = setup.context(days, start, 7)
+    assert set(context.horizon_kinds) == {"normal"}
+    out = setup.predict(DailyProfile(), context).sum()
+    assert abs(out / rates(start, 7).sum() - 1) < 0.04

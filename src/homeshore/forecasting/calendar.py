@@ -155,7 +155,9 @@ class DayCalendar:
         main_weekdays: Collection[int] = range(DAYS_PER_WEEK),
     ) -> list[str]:
         """The kind of each date for `queue`; an event beats a holiday beats a day off beats an
-        eve beats the first day after a holiday beats a reduced day.
+        eve beats a reduced day beats the first day after a holiday. (The intermediate days
+        of Pesach and Sukkot are quiet, many being on leave: the backlog of the holiday comes
+        after the whole season, not on the intermediate day that follows its first day.)
 
         The first day after a holiday is the first date after it, within three days, that is
         neither a holiday nor outside `main_weekdays` (the weekdays of full activity).
@@ -165,10 +167,10 @@ class DayCalendar:
             kind = NORMAL
             if self._month_start(day, main_weekdays):
                 kind = MONTH_START
-            if day in self.reduced_names:
-                kind = REDUCED
             if self._after_holiday(day, main_weekdays):
                 kind = AFTER
+            if day in self.reduced_names:
+                kind = REDUCED
             if (day + dt.timedelta(days=1)) in self.holiday_names:
                 kind = EVE
             if day in self.day_off_names:
