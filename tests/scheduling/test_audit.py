@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 
 import pytest
 
@@ -113,3 +115,37 @@ def test_auditor_names_agent_time_and_rule() -> None:
     assert hit.who == "a1"
     assert hit.when == at(5, 8)
     assert hit.when.tzinfo is not None and isinstance(hit.when, dt.datetime)
+
+
+HOME_LIMITS = TeleworkAgreement(
+    onsite_days_per_month=0, training_share=0.0, max_home_days_per_week=2
+)
+
+
+def _home_weeks(home_days: set[int], days: Iterable[int] = range(5)) -> Schedule:
+    return Schedule.of([s for d in days for s in _day(d, home=d in home_days)])
+
+
+def test_max_home_days_week_audit() -> None:
+    sc = scenario([agent(home=True)], agreement=HOME_LIMITS)
+    found = audit(_home_weeks({0, 1, 2}), sc, weeks=1)
+    assert [(v.rule, v.who, v.when) for v in found] == [("max_home_days_week", "a1", at(0, 0))]
+    assert found[0].detail == "3 home days in week 2026-W45, limit 2"
+    assert audit(_home_weeks({0, 1}), sc, weeks=1) == []
+    # a day whose shift is partly at home is a home day
+    mixed = [*_day(2)[:-1], _day(2, home=True)[-1]]
+    partly = Schedule.of([*_home_weeks({0, 1}, range(2)), *mixed, *_home_weeks(set(), range(3, 5))])
+    assert [v.rule for v in audit(partly, sc, weeks=1)] == ["max_home_days_week"]
+
+
+def test_max_home_days_month_audit() -> None:
+    agreement = dataclasses.replace(HOME_LIMITS, max_home_days_per_week=None)
+    sc = scenario(
+        [agent(home=True)], agreement=dataclasses.replace(agreement, max_home_days_per_month=4)
+    )
+    two_weeks = [*range(5), *range(7, 12)]
+    found = audit(_home_weeks({0, 1, 2, 7, 8}, two_weeks), sc, weeks=2)
+    assert [(v.rule, v.who, v.detail) for v in found] == [
+        ("max_home_days_month", "a1", "5 home days in month 2026-11, limit 4")
+    ]
+    assert audit(_home_weeks({0, 1, 7, 8}, two_weeks), sc, weeks=2) == []

@@ -27,6 +27,7 @@ from homeshore.domain import (
     WorkMode,
 )
 from homeshore.domain.schedule import PAID_ACTIVITIES
+from homeshore.domain.time import DAYS_PER_WEEK
 from homeshore.scheduling.settings import SchedulingSettings
 
 _DAY = dt.timedelta(days=1)
@@ -282,6 +283,7 @@ class _Auditor:
         if agent.night_worker and total > r.night_worker_max_avg_weekly_h * 60 * self.weeks:
             self.flag("night_work_average", aid, self._horizon_start(), f"{total / 60:g} h")
         self._telework(agent, shifts)
+        self._home_days(agent, shifts)
 
     def _horizon_start(self) -> dt.datetime:
         return dt.datetime.combine(self.start_date, dt.time(0), tzinfo=self.zone)
@@ -334,6 +336,38 @@ class _Auditor:
                 when,
                 f"{training / 60:g} h of training for {paid / 60:g} h of work",
             )
+
+    def _home_days(self, agent: Agent, shifts: list[_Shift]) -> None:
+        """Days whose shift has a segment at home, per ISO week and calendar month, counting
+        only the days inside the audited horizon."""
+        ag = self.agreement
+        if ag.max_home_days_per_week is None and ag.max_home_days_per_month is None:
+            return
+        days = [self.start_date + dt.timedelta(days=i) for i in range(self.weeks * DAYS_PER_WEEK)]
+        home = {
+            self.local(sh.start).date()
+            for sh in shifts
+            if any(s.location is WorkMode.HOME for s in sh.segments)
+        }
+        weeks: dict[str, list[dt.date]] = defaultdict(list)
+        months: dict[str, list[dt.date]] = defaultdict(list)
+        for day in days:
+            year, week, _ = day.isocalendar()
+            weeks[f"{year}-W{week:02d}"].append(day)
+            months[f"{day:%Y-%m}"].append(day)
+        for rule, kind, limit, periods in (
+            ("max_home_days_week", "week", ag.max_home_days_per_week, weeks),
+            ("max_home_days_month", "month", ag.max_home_days_per_month, months),
+        ):
+            if limit is None:
+                continue
+            for name, period in periods.items():
+                count = sum(1 for day in period if day in home)
+                if count > limit:
+                    when = dt.datetime.combine(period[0], dt.time(0), tzinfo=self.zone)
+                    self.flag(
+                        rule, agent.id, when, f"{count} home days in {kind} {name}, limit {limit}"
+                    )
 
     def check_seats(self, schedule: Schedule) -> None:
         for site in self.s.sites:

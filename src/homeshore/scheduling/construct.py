@@ -3,8 +3,9 @@
 Each agent starts from its kind's rule-abiding week (`patterns`, found by CP-SAT once per
 kind of agent). Agent by agent, each shift slides to the start time and place (same paid
 length, same training, same split shape) that covers the most still-missing requirement,
-keeping 11 h of rest after the previous day and seats free. The agent's new week is then
-re-checked by the independent auditor; if anything breaks, the agent keeps its pattern.
+keeping 11 h of rest after the previous day, seats free and the agreement's home days per
+week and month. The agent's new week is then re-checked by the independent auditor; if
+anything breaks, the agent keeps its pattern.
 Queues are given per slot to the open queue with the largest remaining need.
 """
 
@@ -19,6 +20,7 @@ import numpy.typing as npt
 
 from homeshore.domain import Activity, Agent, Schedule, WorkMode
 from homeshore.scheduling.audit import audit
+from homeshore.scheduling.constraints.home_days import home_days_fit
 from homeshore.scheduling.constraints.skills import skill_queue_indices
 from homeshore.scheduling.model import offered
 from homeshore.scheduling.plan import Plan
@@ -70,14 +72,18 @@ def construct(problem: Problem, patterns: Patterns) -> Plan | None:
         )
         week: dict[int, ShiftTemplate] = {}
         previous_end: float | None = None
+        home: set[int] = set()  # days placed at home so far (the agreement limits them)
         for d in range(p.n_days):
             pattern = base.get((a.id, d))
             if pattern is None:
                 previous_end = None
                 continue
+            home_ok = home_days_fit(p, home | {d})
             best, best_gain = pattern, -(10**18)
             for t in allowed.get((index[a.id], d), []):
                 if not _same_shape(t, pattern, teleworker):
+                    continue
+                if t.location is WorkMode.HOME and not home_ok:
                     continue
                 if previous_end is not None and d * 1440 + t.start_min - previous_end < rest:
                     continue
@@ -93,6 +99,8 @@ def construct(problem: Problem, patterns: Patterns) -> Plan | None:
                 if gain > best_gain:
                     best, best_gain = t, gain
             week[d] = best
+            if best.location is WorkMode.HOME:
+                home.add(d)
             previous_end = d * 1440 + best.end_min
         if not valid_week(p, a, week):
             week = {d: t for (aid, d), t in base.items() if aid == a.id}

@@ -2,12 +2,13 @@
 
 One move frees one agent, then re-places each of its shifts (same training and split
 shape, a paid length keeping the week within contract and legal limits; 11 h of rest
-around it; seats free) at the allowed template scoring best under the soft-goal weights
-(each call slot on a still-missing agent-slot gains the under-coverage weight, any other
-costs the over-coverage weight), or moves a shift to an off day of the same week when that
-scores more. The agent's new weeks are re-checked by the independent auditor; if
-anything breaks, the agent keeps its old weeks. Everything is arrays: allowed templates of
-an agent-day become tables (call and seat slots as boolean rows) built once and shared by
+around it; seats free; home only within the agreement's home days per week and month) at
+the allowed template scoring best under the soft-goal weights (each call slot on a
+still-missing agent-slot gains the under-coverage weight, any other costs the
+over-coverage weight), or moves a shift to an off day of the same week when that scores
+more. The agent's new weeks are re-checked by the independent auditor; if anything
+breaks, the agent keeps its old weeks. Everything is arrays: allowed templates of an
+agent-day become tables (call and seat slots as boolean rows) built once and shared by
 agents alike, so a pass over 500 agents takes seconds where a CP-SAT neighbourhood of 30
 agents takes several. Passes repeat while each covers enough more (or until the deadline).
 """
@@ -22,6 +23,7 @@ import numpy.typing as npt
 
 from homeshore.domain import Activity, Agent, WorkMode
 from homeshore.domain.time import DAYS_PER_WEEK, MINUTES_PER_DAY
+from homeshore.scheduling.constraints.home_days import home_days, home_days_fit
 from homeshore.scheduling.constraints.skills import skill_queue_indices
 from homeshore.scheduling.constraints.working_time import week_bounds_min, weekly_max_min
 from homeshore.scheduling.model import offered
@@ -165,11 +167,14 @@ def _scores(
     lo_min: float,
     hi_min: float,
     paid: tuple[int, int] | None = None,
+    *,
+    home_ok: bool = True,
 ) -> tuple[Table, npt.NDArray[np.float64]] | None:
     """Score of each allowed template of day d with t_old's shape fitting between lo_min and
     hi_min (minutes of the day); -inf where not allowed. The shape is t_old's training and
     split, and its paid length, or any paid length within `paid`. Home templates only for
-    agents who already telework (their training and on-site days are planned)."""
+    agents who already telework (their training and on-site days are planned) and only when
+    `home_ok` (a home day there keeps the agreement's week and month limits)."""
     tab = st.table(who.ai, d)
     if tab is None or not tab.templates:
         return None
@@ -187,6 +192,8 @@ def _scores(
     if t_old.training_min:
         ok &= tab.home == (t_old.location is WorkMode.HOME)
     elif not who.teleworker:
+        ok &= ~tab.home
+    if not home_ok:
         ok &= ~tab.home
     lo = d * st.spd
     for site in {s for s in tab.site if s is not None}:
@@ -269,7 +276,8 @@ def _best_week(
         low, high = who.week_min[w]
         others = totals[w] - out[d].paid_min
         paid = (low - others, high - others) if p.settings.polish_lengths else None
-        found = _scores(st, who, d, out[d], lo, hi, paid)
+        home_ok = home_days_fit(p, home_days({e: t for e, t in out.items() if e != d}) | {d})
+        found = _scores(st, who, d, out[d], lo, hi, paid, home_ok=home_ok)
         if found is not None:
             tab, score = found
             i = int(np.argmax(score))
@@ -294,11 +302,12 @@ def _best_week(
             base = dict(out)
             del base[d]
             loss = _value(st, who, {d: t_old})
+            home = home_days(base)
             for e in off:
                 prev, nxt = base.get(e - 1), base.get(e + 1)
                 lo = prev.end_min - MINUTES_PER_DAY + rest_min if prev is not None else -np.inf
                 hi = nxt.start_min + MINUTES_PER_DAY - rest_min if nxt is not None else np.inf
-                found = _scores(st, who, e, t_old, lo, hi)
+                found = _scores(st, who, e, t_old, lo, hi, home_ok=home_days_fit(p, home | {e}))
                 if found is None:
                     continue
                 tab_e, score = found

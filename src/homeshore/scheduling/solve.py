@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
-from homeshore.domain import Activity, Agent, Schedule, ScheduleSegment
+from homeshore.domain import Activity, Agent, Schedule, ScheduleSegment, WorkMode
+from homeshore.scheduling.constraints.home_days import home_days_fit
 from homeshore.scheduling.construct import construct, valid_week
 from homeshore.scheduling.model import FixedLoad, RosterModel
 from homeshore.scheduling.plan import (
@@ -303,8 +304,9 @@ def _patterns(problem: Problem, batch: list[Agent]) -> dict[tuple[str, int], Shi
 def _greedy(
     rm: RosterModel, patterns: dict[tuple[str, int], ShiftTemplate]
 ) -> dict[tuple[str, int], ShiftTemplate]:
-    """Move each pattern shift to the start time (same length and place) that covers the
-    most still-missing requirement, keeping 11 h of rest after the previous day."""
+    """Move each pattern shift to the start time (same length) and place that covers the
+    most still-missing requirement, keeping 11 h of rest after the previous day and the
+    agreement's home days per week and month."""
     p = rm.problem
     spd = p.slots_per_day
     need = p.required - (rm.fixed.cover if rm.fixed is not None else 0)
@@ -325,17 +327,20 @@ def _greedy(
         cls = rm.class_of[rm.idx(a)]
         order = [*cls.primary, *[q for q in cls.queues if q not in cls.primary]]
         previous_end: float | None = None
+        home: set[int] = set()
         for d in range(p.n_days):
             base = patterns.get((a.id, d))
             if base is None:
                 previous_end = None
                 continue
+            home_ok = home_days_fit(p, home | {d})
             best, best_gain = base, -(10**9)
             for t, _x in rm.options(a, d):
                 if (
                     t.paid_min != base.paid_min
                     or t.is_split != base.is_split
                     or t.training_min != base.training_min
+                    or (t.location is WorkMode.HOME and not home_ok)
                 ):
                     continue
                 if previous_end is not None and d * 1440 + t.start_min - previous_end < rest:
@@ -351,6 +356,8 @@ def _greedy(
                 if gain > best_gain:
                     best, best_gain = t, gain
             out[a.id, d] = best
+            if best.location is WorkMode.HOME:
+                home.add(d)
             previous_end = d * 1440 + best.end_min
             if best.site is not None:
                 lo = d * spd + best.start_min // p.slot_min

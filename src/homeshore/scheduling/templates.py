@@ -241,7 +241,7 @@ def candidate_templates(
     """Every template the grid offers this agent on any day, before rules filter them.
 
     Splits are offered to agents with the home mode and training days to agents who may be
-    teleworkers; the rule filters decide which remain."""
+    teleworkers and work on site; the rule filters decide which remain."""
     out: list[ShiftTemplate] = []
     step = settings.start_step_min
     for mode, site in locations(agent, agent_site):
@@ -275,6 +275,7 @@ def candidate_templates(
         pieces = lay_out(
             settings.training_start_min, paid, rules, settings, activity=Activity.TRAINING
         )
-        if pieces is not None:
+        # training is on site: not for an agent whose modes exclude the site
+        if pieces is not None and WorkMode.SITE in agent.work_modes:
             out.append(ShiftTemplate(pieces, WorkMode.SITE, agent_site))
     return out

@@ -11,6 +11,7 @@ from homeshore.scheduling.constraints.availability import AVAILABILITY, DAYS_OFF
 from homeshore.scheduling.constraints.base import ModelRule, TemplateRule
 from homeshore.scheduling.constraints.breaks import BREAK_AFTER_WORK, LUNCH_WINDOW, PAID_BREAKS
 from homeshore.scheduling.constraints.daily_work import DAILY_SPAN, MAX_DAILY_WORK
+from homeshore.scheduling.constraints.home_days import MAX_HOME_DAYS_MONTH, MAX_HOME_DAYS_WEEK
 from homeshore.scheduling.constraints.night_work import NIGHT_WORK_AVERAGE, NIGHT_WORK_DAILY
 from homeshore.scheduling.constraints.rest import DAILY_REST, MAX_WORKING_DAYS, WEEKLY_REST
 from homeshore.scheduling.constraints.seats import SEATS
@@ -54,6 +55,8 @@ MODEL_RULES: tuple[ModelRule, ...] = (
     SEATS,
     ONSITE_DAYS,
     TRAINING_SHARE,
+    MAX_HOME_DAYS_WEEK,
+    MAX_HOME_DAYS_MONTH,
 )
 
 LABELS: dict[str, str] = {
