@@ -10,6 +10,7 @@ from homeshore.forecasting.calendar import (
     AFTER,
     EVE,
     HOLIDAY,
+    INTERMEDIATE,
     MONTH_START,
     NORMAL,
     REDUCED,
@@ -36,15 +37,17 @@ def test_israeli_holidays_1999_with_reduced_days_and_country_defaults() -> None:
     assert cal.kinds("q", days, sun_thu) == [
         EVE,  # 31 March: eve of Pesach
         HOLIDAY,  # 1 April: Pesach
-        REDUCED,  # intermediate days (Friday, Saturday)
-        REDUCED,
-        REDUCED,  # Sunday 4 April: an intermediate day, not the backlog day after a holiday
-        REDUCED,
+        INTERMEDIATE,  # intermediate days of Pesach (Friday, Saturday)
+        INTERMEDIATE,
+        INTERMEDIATE,  # Sunday 4 April: an intermediate day, not the backlog day after
+        INTERMEDIATE,
         EVE,  # 6 April: eve of the seventh day
         HOLIDAY,
         AFTER,  # 8 April: first working day after
     ]
     assert cal.default_effects[EVE] < 0.5
+    # a lone reduced day (Purim, Jerusalem Day) is no festival's intermediate day
+    assert cal.kinds("q", [dt.date(1999, 3, 2), dt.date(1999, 5, 14)], sun_thu) == [REDUCED] * 2
 
 
 def test_israeli_autumn_holiday_season_1999() -> None:
@@ -62,8 +65,8 @@ def test_israeli_autumn_holiday_season_1999() -> None:
         dt.date(1999, 9, 21): AFTER,
         dt.date(1999, 9, 24): EVE,
         dt.date(1999, 9, 25): HOLIDAY,  # Sukkot
-        dt.date(1999, 9, 26): REDUCED,  # intermediate days: reduced, not a backlog day
-        dt.date(1999, 9, 30): REDUCED,
+        dt.date(1999, 9, 26): INTERMEDIATE,  # intermediate days of Sukkot, not a backlog day
+        dt.date(1999, 9, 30): INTERMEDIATE,
         dt.date(1999, 10, 1): EVE,  # eve of Simchat Torah
         dt.date(1999, 10, 2): HOLIDAY,
         dt.date(1999, 10, 3): AFTER,

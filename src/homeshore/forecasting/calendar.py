@@ -1,8 +1,9 @@
 """Special days and opening hours: what makes a date or an interval unlike its weekday.
 
 Day kinds: a public holiday, the eve of one (many services close early), an optional or
-reduced-activity day (the `holidays` package's "optional" category: Israel's intermediate days of
-Pesach and Sukkot, Remembrance Day...), a statutory day off that is no holiday (an Israeli
+reduced-activity day (the `holidays` package's "optional" category: Purim, Remembrance Day...),
+the intermediate days of a festival (an optional day between two holidays a week apart at most:
+Pesach, Sukkot), a statutory day off that is no holiday (an Israeli
 election day: no eve, no backlog after), and user-declared events (a campaign, an outage), each
 event name a kind of its own. Holidays come from the `holidays` package by ISO country code,
 completed by the special-days files of national_days.py.
@@ -31,10 +32,14 @@ REDUCED = "reduced"
 AFTER = "after_holiday"
 MONTH_START = "month_start"
 DAY_OFF = "day_off"
-BUILT_IN_KINDS = (NORMAL, HOLIDAY, EVE, REDUCED, AFTER, MONTH_START, DAY_OFF)
+INTERMEDIATE = "intermediate"
+BUILT_IN_KINDS = (NORMAL, HOLIDAY, EVE, REDUCED, AFTER, MONTH_START, DAY_OFF, INTERMEDIATE)
+#: A reduced day between two public holidays at most this many days apart is an intermediate
+#: day of a festival (Pesach, Sukkot), unlike a lone memorial or minor day (Purim).
+FESTIVAL_MAX_DAYS = 8
 #: Kinds that change the volume of a day but not its intraday shape (every other special
 #: kind, events included, gets its own shape).
-SAME_SHAPE_KINDS = frozenset({NORMAL, REDUCED, AFTER, MONTH_START})
+SAME_SHAPE_KINDS = frozenset({NORMAL, REDUCED, INTERMEDIATE, AFTER, MONTH_START})
 
 #: Multiplier of a day's expected volume when the history holds no day of the kind: most
 #: services are closed or quiet on public holidays, and get a backlog on the first working
@@ -45,6 +50,7 @@ DEFAULT_EFFECTS: dict[str, float] = {
     DAY_OFF: 0.5,
     EVE: 0.9,
     REDUCED: 0.9,
+    INTERMEDIATE: 0.9,
     AFTER: 1.15,
     MONTH_START: 1.0,
 }
@@ -155,9 +161,10 @@ class DayCalendar:
         main_weekdays: Collection[int] = range(DAYS_PER_WEEK),
     ) -> list[str]:
         """The kind of each date for `queue`; an event beats a holiday beats a day off beats an
-        eve beats a reduced day beats the first day after a holiday. (The intermediate days
-        of Pesach and Sukkot are quiet, many being on leave: the backlog of the holiday comes
-        after the whole season, not on the intermediate day that follows its first day.)
+        eve beats a reduced or intermediate day beats the first day after a holiday. (The
+        intermediate days of Pesach and Sukkot are quiet, many being on leave: the backlog of
+        the holiday comes after the whole festival, not on the intermediate day that follows
+        its first day.)
 
         The first day after a holiday is the first date after it, within three days, that is
         neither a holiday nor outside `main_weekdays` (the weekdays of full activity).
@@ -170,7 +177,7 @@ class DayCalendar:
             if self._after_holiday(day, main_weekdays):
                 kind = AFTER
             if day in self.reduced_names:
-                kind = REDUCED
+                kind = INTERMEDIATE if self._within_festival(day) else REDUCED
             if (day + dt.timedelta(days=1)) in self.holiday_names:
                 kind = EVE
             if day in self.day_off_names:
@@ -193,6 +200,13 @@ class DayCalendar:
             if other.weekday() in main_weekdays and other not in self.holiday_names:
                 rank += 1
         return day not in self.holiday_names and rank <= self.month_start_days
+
+    def _within_festival(self, day: dt.date) -> bool:
+        """Between two public holidays at most FESTIVAL_MAX_DAYS apart."""
+        reach = range(1, FESTIVAL_MAX_DAYS)
+        back = next((k for k in reach if day - dt.timedelta(days=k) in self.holiday_names), None)
+        ahead = next((k for k in reach if day + dt.timedelta(days=k) in self.holiday_names), None)
+        return back is not None and ahead is not None and back + ahead <= FESTIVAL_MAX_DAYS
 
     def _after_holiday(self, day: dt.date, main_weekdays: Collection[int]) -> bool:
         if day in self.holiday_names or day.weekday() not in main_weekdays:
