@@ -4,7 +4,7 @@ under_coverage (the main cost) and over_coverage per queue and slot, off_primary
 agent's preference for its primary skill), evening_saturday_spread (fair share of evening and
 Saturday shifts among telework volunteers), start_time_change (stable start times) and
 home_preference (shifts on site of agents who may work from home; the agreement's on-site
-days make part of it a constant)."""
+days and home-day limits make part of it a constant)."""
 
 from __future__ import annotations
 

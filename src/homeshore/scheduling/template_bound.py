@@ -7,7 +7,8 @@ weekly paid-minute maximum and the working-day maximum per agent (summed over th
 seats per site and slot, and skills as a flow (the call slots of a skill class split among
 its open queues, each agent-slot on one queue). Every rule-abiding schedule, counted this
 way, is a solution of the relaxation, so its least under-coverage is a valid lower bound;
-rules across days (rest, training share, on-site days) are left out, which only weakens it.
+rules across days (rest, training share, on-site and home days) are left out, which only
+weakens it.
 """
 
 from __future__ import annotations
