@@ -225,6 +225,14 @@ async def customers(
     queue: asyncio.Queue[int] = asyncio.Queue()
 
     async def worker() -> None:
+        # one client (one kept-alive connection) per worker: a shared pool of many
+        # connections costs the load generator a scan of the pool per request
+        async with httpx.AsyncClient(
+            timeout=60, limits=httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        ) as own:
+            await work(own)
+
+    async def work(client: httpx.AsyncClient) -> None:
         while True:
             i = await queue.get()
             ext = f"c{i}"

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     tick_s: float = Field(0.5, gt=0)
     # use cases arriving together share one commit (answers wait for it)
     group_commit: bool = True
+    # a contact announced again with the same external id within this many hours is
+    # recognised from memory; an older one from the database, at the cost of a retry
+    contact_retry_window_h: float = Field(24.0, gt=0)
     # an agent with no published schedule: may it take contacts at any time?
     unscheduled_agents: Literal["allow", "deny"] = "allow"
     # keep a contact waiting at most this long before it counts as abandoned (None: never)

@@ -4,14 +4,18 @@ after it, and a failed commit undoes all of them (memory follows the database)."
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from homeshore.db.tables import AgentRow, ContactRow, EventRow
 from homeshore.services import contacts
+from homeshore.services import platform as platform_module
 from homeshore.services.errors import Unavailable
 from homeshore.services.scope import Actor, Role
+from homeshore.services.tx import FrozenWrites
 from tests.services.support import Live
 
 ADMIN = Actor(1, "admin", Role.ADMIN, None, frozenset())
@@ -110,3 +114,130 @@ def test_failed_group_commit_undoes_every_use_case(
     assert len(p.waiting) == 0
     # the platform keeps working afterwards
     assert live.new_contact("plans")["state"] == "queued"
+
+
+def test_next_batch_forms_while_a_commit_is_in_flight(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The commit runs off the event loop: use cases that arrive meanwhile form the next
+    batch, committed right after it, in order."""
+    p = live.platform
+    release = threading.Event()
+    started = threading.Event()
+    real_commit = p._commit
+
+    def slow_commit(session: Session, writes: FrozenWrites) -> list[int]:
+        started.set()
+        assert release.wait(10)
+        return real_commit(session, writes)
+
+    monkeypatch.setattr(p, "_commit", slow_commit)
+
+    async def two_batches() -> tuple[int, int, bool]:
+        first, _ = contacts.create_contact(
+            p, ADMIN, queue_id="plans", channel=None, priority=0, customer_ref="c1"
+        )
+        first_done = asyncio.ensure_future(p.durable())
+        await asyncio.to_thread(started.wait, 10)  # the first batch is in the thread
+        second, _ = contacts.create_contact(
+            p, ADMIN, queue_id="plans", channel=None, priority=0, customer_ref="c2"
+        )
+        second_done = asyncio.ensure_future(p.durable())
+        await asyncio.sleep(0.05)
+        waited = not first_done.done() and not second_done.done()
+        release.set()
+        await asyncio.gather(first_done, second_done)
+        return first.id, second.id, waited
+
+    portal = live.client.portal
+    assert portal is not None
+    first, second, waited = portal.call(two_batches)
+    assert waited  # neither caller answered before its commit
+    with p.sessions() as session:
+        created = session.execute(
+            select(EventRow.id, EventRow.contact_id)
+            .where(EventRow.type == "contact.created")
+            .order_by(EventRow.id)
+        ).all()
+    assert [cid for _id, cid in created] == [first, second]
+
+
+def test_failed_commit_also_undoes_the_batch_built_on_it(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = live.platform
+    before = _count(live, ContactRow)
+    started = threading.Event()
+    release = threading.Event()
+
+    def failing_commit(session: Session, writes: FrozenWrites) -> list[int]:
+        started.set()
+        assert release.wait(10)
+        raise RuntimeError("connection lost")
+
+    async def scenario() -> list[object]:
+        monkeypatch.setattr(p, "_commit", failing_commit)
+        contacts.create_contact(
+            p, ADMIN, queue_id="plans", channel=None, priority=0, customer_ref="c1"
+        )
+        first = asyncio.ensure_future(p.durable())
+        await asyncio.to_thread(started.wait, 10)
+        contacts.create_contact(
+            p, ADMIN, queue_id="plans", channel=None, priority=0, customer_ref="c2"
+        )
+        second = asyncio.ensure_future(p.durable())
+        await asyncio.sleep(0)
+        release.set()
+        return list(await asyncio.gather(first, second, return_exceptions=True))
+
+    portal = live.client.portal
+    assert portal is not None
+    results = portal.call(scenario)
+    monkeypatch.undo()
+    assert all(isinstance(r, Unavailable) for r in results)
+    assert _count(live, ContactRow) == before
+    assert p.contacts == {}
+    assert live.new_contact("plans")["state"] == "queued"
+
+
+def test_a_retry_the_memory_forgot_finds_the_stored_contact(live: Live) -> None:
+    """An external id older than the retry window is checked at commit time: the batch is
+    refused (try again) and the retry answers with the stored contact, never a second one."""
+    p = live.platform
+    first = live.new_contact("plans", external_id="call-77")
+    p.external_ids.clear()  # as if the first announce were older than the window
+
+    async def announce() -> tuple[int, bool]:
+        row, created = contacts.create_contact(
+            p,
+            ADMIN,
+            queue_id="plans",
+            channel=None,
+            priority=0,
+            customer_ref="c",
+            external_id="call-77",
+        )
+        await p.durable()
+        return row.id, created
+
+    portal = live.client.portal
+    assert portal is not None
+    with pytest.raises(Unavailable):
+        portal.call(announce)
+    assert portal.call(announce) == (first["id"], False)
+    with p.sessions() as session:
+        stored = session.scalar(
+            select(func.count()).select_from(ContactRow).where(ContactRow.external_id == "call-77")
+        )
+    assert stored == 1
+
+
+def test_contact_ids_are_reserved_in_blocks(live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(platform_module, "ID_BLOCK", 3)
+    p = live.platform
+    p._free_ids = []
+    ids = [live.new_contact("plans")["id"] for _ in range(7)]
+    assert ids == sorted(set(ids))
+    with p.sessions() as session:
+        stored = session.scalars(select(ContactRow.id).where(ContactRow.id.in_(ids))).all()
+    assert sorted(stored) == ids

@@ -132,3 +132,18 @@ def test_queue_metrics_follow_the_day(live: Live) -> None:
         assert plans["abandon_rate"] == 1 / 3
         assert plans["waiting"] == 0
         assert next_event(ws, "contact.offered")
+
+
+def test_contacts_waiting_past_the_threshold_count_as_offered(live: Live) -> None:
+    """Nobody is available: a contact waiting longer than its queue's threshold is offered
+    and not answered in time; one still under the threshold is undecided."""
+    live.new_contact("plans")  # threshold 20 s
+    live.tick(25)
+    live.new_contact("plans")
+    live.tick(5)
+    plans = {k["queue_id"]: k for k in live.get("m.red", "/api/metrics/queues").json()}["plans"]
+    assert plans["waiting"] == 2
+    assert plans["offered_today"] == 1
+    assert plans["answered_today"] == 0
+    assert plans["service_level"] == 0.0
+    assert plans["oldest_wait_s"] == 30

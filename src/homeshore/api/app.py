@@ -109,6 +109,8 @@ def create_app(
         description="Routing of calls and chats to site, telecentre and home advisors, with "
         "supervision, help chat and readiness checks. See docs/api.md.",
         lifespan=lifespan,
+        # no OpenTelemetry: it would look up its providers on every request
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.platform = platform
     app.state.auth = Auth(platform)

@@ -162,6 +162,7 @@ def tick(p: Platform) -> int:
     contacts waiting past ``abandon_after_s``.
     Returns how many things it changed."""
     now = p.clock.now()
+    p.forget_old_external_ids(now)
     expired = [
         c
         for c in p.contacts.values()

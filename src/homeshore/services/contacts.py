@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
@@ -9,12 +10,12 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from homeshore.db.tables import ContactRow, ConversationRow
 from homeshore.domain import Channel
 from homeshore.services.dispatch import fill_agent, offer, route_contact
-from homeshore.services.errors import Conflict, Forbidden, Invalid, NotFound
+from homeshore.services.errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
 from homeshore.services.live import LiveAgent, LiveContact
 from homeshore.services.platform import Platform
 from homeshore.services.scope import Actor, Role
 from homeshore.services.states import AgentState
-from homeshore.services.tx import Tx
+from homeshore.services.tx import CONTACT_COLUMNS, INSERT_CONTACT, Tx
 
 
 def create_contact(
@@ -39,15 +40,26 @@ def create_contact(
             field="channel",
         )
     with p.transaction(group=True) as tx:
-        conn = tx.session.connection()
         if external_id is not None:
-            existing = conn.execute(_BY_EXTERNAL_ID, {"external_id": external_id}).first()
-            if existing is not None:
-                return cast(ContactRow, existing), False
+            known = p.external_ids.get(external_id)
+            if known is None and tx.writes is None:  # outside a group commit: ask now
+                known = tx.session.scalar(_ID_BY_EXTERNAL_ID, {"external_id": external_id})
+            if known is not None:
+                return _stored(p, tx, known), False
+        contact_id = p.new_contact_id()
         key = tx.now.timestamp()
-        inserted = conn.execute(
-            _INSERT_CONTACT,
-            {
+        contact = LiveContact(
+            id=contact_id,
+            queue_id=queue_id,
+            channel=queue.channel,
+            priority=priority,
+            state="queued",
+            enqueued_at=tx.now,
+            queue_key=key,
+            created_at=tx.now,
+            row=dict.fromkeys(CONTACT_COLUMNS)
+            | {
+                "id": contact_id,
                 "external_id": external_id,
                 "queue_id": queue_id,
                 "channel": queue.channel.value,
@@ -61,25 +73,21 @@ def create_contact(
                 "transfers": 0,
                 "escalated": False,
             },
-        ).one()
-        contact_id = inserted.id
-        tx.contact_rows[contact_id] = inserted
-        contact = LiveContact(
-            id=contact_id,
-            queue_id=queue_id,
-            channel=queue.channel,
-            priority=priority,
-            state="queued",
-            enqueued_at=tx.now,
-            queue_key=key,
-            created_at=tx.now,
         )
+        if tx.writes is not None:
+            tx.writes.new_contacts[contact_id] = contact.row
+            if external_id is not None:
+                tx.writes.external_ids[external_id] = contact_id
+        else:
+            tx.session.connection().execute(INSERT_CONTACT, contact.row)
+        if external_id is not None:
+            p.remember_external_id(external_id, contact_id, key)
+        tx.contact_rows[contact_id] = contact.row
         p.contacts[contact_id] = contact
         if queue.channel is Channel.CHAT:
-            tx.session.add(
-                ConversationRow(
-                    kind="customer", contact_id=contact_id, team_id=None, created_at=tx.now
-                )
+            tx.execute(
+                _INSERT_CONVERSATION,
+                {"kind": "customer", "contact_id": contact_id, "created_at": tx.now},
             )
         tx.emit(
             "contact.created",
@@ -93,20 +101,36 @@ def create_contact(
 
 
 _contacts = cast(Table, ContactRow.__table__)
-_BY_EXTERNAL_ID = select(_contacts).where(_contacts.c.external_id == bindparam("external_id"))
-_BY_ID = select(_contacts).where(_contacts.c.id == bindparam("contact_id"))
-_INSERT_CONTACT = insert(_contacts).returning(*_contacts.c)
+_conversations = cast(Table, ConversationRow.__table__)
+_ID_BY_EXTERNAL_ID = select(_contacts.c.id).where(
+    _contacts.c.external_id == bindparam("external_id")
+)
+_INSERT_CONVERSATION = insert(_conversations)
+_CLAIM_CUSTOMER_CHAT = (
+    update(_conversations)
+    .where(
+        _conversations.c.contact_id == bindparam("_contact_id"),
+        _conversations.c.kind == "customer",
+    )
+    .values(agent_id=bindparam("agent_id"), team_id=bindparam("team_id"))
+)
 
 
 def _row(tx: Tx, contact_id: int) -> ContactRow:
-    """The contact as stored now (a row with the same attributes as ContactRow): the row
-    its last write in this transaction returned, else read back."""
-    written = tx.contact_rows.get(contact_id)
-    if written is not None:
-        return cast(ContactRow, written)
-    tx.session.flush()
-    row = tx.session.connection().execute(_BY_ID, {"contact_id": contact_id}).one()
-    return cast(ContactRow, row)
+    """The contact as this transaction left it (a copy of the router's image of its row,
+    with the same attributes as ContactRow)."""
+    return cast(ContactRow, SimpleNamespace(**tx.contact_rows[contact_id]))
+
+
+def _stored(p: Platform, tx: Tx, contact_id: int) -> ContactRow:
+    """A contact announced before: from memory while it is open, else as stored."""
+    live = p.contacts.get(contact_id)
+    if live is not None:
+        return cast(ContactRow, SimpleNamespace(**live.row))
+    row = tx.session.get(ContactRow, contact_id)
+    if row is None:  # created moments ago, closed since, its commit still on its way
+        raise Unavailable("that contact is being saved: try again")
+    return row
 
 
 def _visible(p: Platform, actor: Actor, row: ContactRow) -> bool:
@@ -194,10 +218,9 @@ def accept(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
             actor_user_id=actor.user_id,
         )
         if contact.channel is Channel.CHAT:
-            tx.session.execute(
-                update(ConversationRow)
-                .where(ConversationRow.contact_id == contact.id, ConversationRow.kind == "customer")
-                .values(agent_id=agent.id, team_id=agent.team_id)
+            tx.execute(
+                _CLAIM_CUSTOMER_CHAT,
+                {"_contact_id": contact.id, "agent_id": agent.id, "team_id": agent.team_id},
             )
         p.settle_work_state(tx, agent, actor=actor.user_id)
         fill_agent(p, tx, agent)

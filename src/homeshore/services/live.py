@@ -11,6 +11,7 @@ import datetime as dt
 import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from homeshore.domain import Channel, WorkMode
 from homeshore.routing import AgentView, WaitingContact, recheck_at_s
@@ -57,6 +58,8 @@ class LiveContact:
     handler_user_id: int | None = None
     offers: int = 0
     transfers: int = 0
+    #: the router's image of the contact's row (column -> value), kept in step with it
+    row: dict[str, Any] = field(default_factory=dict)
 
     def waiting(self) -> WaitingContact:
         return WaitingContact(self.id, self.queue_id, self.enqueued_at.timestamp(), self.priority)

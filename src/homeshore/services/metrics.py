@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, and_, case, func, select
 
 from homeshore.db.tables import ContactRow, EventRow
 from homeshore.domain import Activity
@@ -83,35 +84,18 @@ def publish_queue_kpis(p: Platform) -> bool:
 
 
 def compute_queue_kpis(p: Platform) -> list[QueueKpis]:
+    """Today's figures per queue, aggregated by the database (one row per queue, whatever
+    the day's volume), plus the waiting line from the router's memory."""
     now = p.clock.now()
     since = day_start(p, now)
-    with p.sessions() as session:
-        rows = session.execute(
-            select(
-                ContactRow.queue_id,
-                ContactRow.state,
-                ContactRow.answered_at,
-                ContactRow.wait_s,
-                ContactRow.created_at,
-            ).where(ContactRow.created_at >= since)
-        ).all()
+    totals: dict[str, tuple[Any, ...]] = {
+        row[0]: tuple(row[1:]) for row in _today_by_queue(p, now, since)
+    }
     out = []
     for queue in p.queues.values():
-        threshold = queue.targets.threshold_s
-        answered = abandoned = within = late_waiting = 0
-        wait_sum = 0.0
-        for queue_id, state, answered_at, wait_s, created_at in rows:
-            if queue_id != queue.id:
-                continue
-            if answered_at is not None:
-                answered += 1
-                wait_sum += wait_s or 0.0
-                within += (wait_s or 0.0) <= threshold
-            elif state == "abandoned":
-                abandoned += 1
-            elif (now - created_at).total_seconds() > threshold:
-                late_waiting += 1
-        offered = answered + abandoned + late_waiting
+        answered, abandoned, within, late_waiting, wait_sum = totals.get(queue.id, (0,) * 5)
+        answered, abandoned = int(answered or 0), int(abandoned or 0)
+        offered = answered + abandoned + int(late_waiting or 0)
         waiting_ids = p.waiting.ids(queue.id)
         oldest = min((p.contacts[c].created_at for c in waiting_ids), default=None)
         out.append(
@@ -122,13 +106,62 @@ def compute_queue_kpis(p: Platform) -> list[QueueKpis]:
                 offered_today=offered,
                 answered_today=answered,
                 abandoned_today=abandoned,
-                service_level=within / offered if offered else None,
-                threshold_s=threshold,
-                asa_s=wait_sum / answered if answered else None,
+                service_level=int(within or 0) / offered if offered else None,
+                threshold_s=queue.targets.threshold_s,
+                asa_s=float(wait_sum or 0.0) / answered if answered else None,
                 abandon_rate=abandoned / (answered + abandoned) if answered + abandoned else None,
             )
         )
     return out
+
+
+def _today_by_queue(p: Platform, now: dt.datetime, since: dt.datetime) -> Sequence[Row[Any]]:
+    """Per queue: answered, abandoned, answered within the threshold, still undecided past
+    the threshold, and the sum of the answered waits, over the contacts created today."""
+    c = ContactRow
+    threshold_s = case(
+        {q.id: q.targets.threshold_s for q in p.queues.values()}, value=c.queue_id, else_=0.0
+    )
+    wait_s = func.coalesce(c.wait_s, 0.0)
+    answered = c.answered_at.is_not(None)
+    # "past the threshold": created before now - threshold, compared in seconds since the
+    # start of the day (the same arithmetic on SQLite and PostgreSQL)
+    late_before_s = (now - since).total_seconds() - threshold_s
+    created_s = _seconds_since(c.created_at, since, p)
+    query = (
+        select(
+            c.queue_id,
+            func.count(c.answered_at),
+            func.sum(case((and_(c.answered_at.is_(None), c.state == "abandoned"), 1), else_=0)),
+            func.sum(case((and_(answered, wait_s <= threshold_s), 1), else_=0)),
+            func.sum(
+                case(
+                    (
+                        and_(
+                            c.answered_at.is_(None),
+                            c.state != "abandoned",
+                            created_s < late_before_s,
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ),
+            func.sum(case((answered, wait_s), else_=0.0)),
+        )
+        .where(c.created_at >= since)
+        .group_by(c.queue_id)
+    )
+    with p.sessions() as session:
+        return session.execute(query).all()
+
+
+def _seconds_since(column: Any, since: dt.datetime, p: Platform) -> Any:
+    if p.engine.dialect.name == "postgresql":
+        return func.extract("epoch", column) - since.timestamp()
+    # SQLite stores UTC without offset: julianday counts days
+    utc = since.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
+    return (func.julianday(column) - func.julianday(utc)) * 86400.0
 
 
 Timeline = list[tuple[dt.datetime, AgentState]]

@@ -12,13 +12,15 @@ import asyncio
 import bisect
 import datetime as dt
 import logging
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from homeshore.config import Settings
@@ -42,16 +44,40 @@ from homeshore.services.errors import Unavailable
 from homeshore.services.live import LiveAgent, LiveContact, WaitingLine
 from homeshore.services.states import ROUTABLE, AgentState
 from homeshore.services.tx import (
+    CONTACT_COLUMNS,
     UPDATE_AGENT,
     UPDATE_CONTACT,
     Batch,
+    FrozenWrites,
     Tx,
-    write_agent_updates,
-    write_events,
+    apply,
 )
 
 log = logging.getLogger(__name__)
 OPEN_CONTACT_STATES = ("queued", "offered", "active", "wrap_up")
+_BY_EXTERNAL_IDS = select(ContactRow.id, ContactRow.external_id).where(
+    ContactRow.external_id.in_(bindparam("ids", expanding=True))
+)
+#: contact ids taken from the PostgreSQL sequence in one round trip
+ID_BLOCK = 1000
+_RESERVE_IDS = text(
+    "SELECT nextval(pg_get_serial_sequence('contacts', 'id')) FROM generate_series(1, :n)"
+)
+_MAX_ID = select(func.max(ContactRow.id))
+
+
+class _KnownExternalIds(Exception):
+    def __init__(self, known: dict[str, int]) -> None:
+        super().__init__(f"{len(known)} external id(s) already stored")
+        self.known = known
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +133,16 @@ class Platform:
         self.schedule: dict[str, list[PlannedSegment]] = {}
         self.supervisors_of_team: dict[str, set[int]] = {}
         self.last_kpis: list[dict[str, object]] = []
-        self._batch: Batch | None = None  # open, not yet committed
+        #: external id -> contact id, for the contacts created within the retry window
+        self.external_ids: dict[str, int] = {}
+        self._external_id_times: deque[tuple[float, str]] = deque()
+        self._free_ids: list[int] = []  # contact ids reserved, not yet used (reversed)
+        self._last_id = 0
+        self._batch: Batch | None = None  # open: use cases join it
+        self._inflight: tuple[Batch, Future[list[int]], FrozenWrites] | None = None
         self._last_batch: Batch | None = None  # the latest opened, committed or not
+        # one commit at a time, in order, off the event loop
+        self._committer = ThreadPoolExecutor(1, thread_name_prefix="homeshore-commit")
 
     # -- transactions ------------------------------------------------------------------
 
@@ -116,9 +150,10 @@ class Platform:
     def transaction(self, *, group: bool = False) -> Iterator[Tx]:
         """One use case's transaction. With ``group`` (and a running event loop, and
         ``settings.group_commit``) it joins the open batch: the use cases run on one event
-        loop turn share one commit, made as soon as the loop is free; the caller must
-        ``await durable()`` before it answers. Otherwise the pending batch is committed
-        first, then this transaction commits on its own."""
+        loop turn share one commit; their row changes wait in memory and are written by a
+        commit thread while the loop goes on (one commit at a time, in order); the caller
+        must ``await durable()`` before it answers. Otherwise every commit started before
+        is finished first, then this transaction runs and commits on its own."""
         if group and self.settings.group_commit:
             batch = self._join_batch()
             if batch is not None:
@@ -149,19 +184,19 @@ class Platform:
             return None
         if self._batch is None:
             self._batch = self._last_batch = Batch(self.sessions(), loop.create_future())
-            loop.call_soon(self.flush_batch)
+            loop.call_soon(self._start_commit)
         return self._batch
 
     @contextmanager
     def _in_batch(self, batch: Batch) -> Iterator[Tx]:
-        tx = Tx(batch.session, self.clock.now(), agent_updates=batch.agent_updates)
+        tx = Tx(batch.session, self.clock.now(), writes=batch.writes)
         try:
             yield tx
         except BaseException:
             # the batch shares one transaction: undo all of it, memory follows the database
-            self._abort_batch(batch, "a use case of the same commit failed")
+            self._abort(batch, "a use case of the same commit failed")
             raise
-        batch.events.extend(tx.events)
+        batch.writes.events.extend(tx.events)
 
     async def durable(self) -> None:
         """Wait until the latest group commit is done; raises Unavailable if it failed.
@@ -170,34 +205,94 @@ class Platform:
         if batch is not None:
             await asyncio.shield(batch.done)
 
-    def flush_batch(self) -> None:
-        """Commit the open batch, publish its events and release its callers."""
+    def _start_commit(self) -> None:
+        """Hand the open batch to the commit thread, unless a commit is in flight (its end
+        starts the next one: under load, batches grow while the disk works)."""
+        if self._batch is None or self._inflight is not None:
+            return
         batch = self._batch
-        if batch is None:
-            return
-        self._batch = None
-        try:
-            batch.session.flush()
-            write_agent_updates(batch.session, batch.agent_updates)
-            events = write_events(batch.session, batch.events)
-            batch.session.commit()
-        except Exception as exc:  # every caller learns its change was undone
-            log.warning("group commit failed: %s", exc)
-            self._batch = batch
-            self._abort_batch(batch, "the commit failed")
-            return
-        batch.session.close()
-        if events:
-            self.hub.publish(events)
-        if not batch.done.done():
-            batch.done.set_result(None)
+        future = self._submit()
+        loop = asyncio.get_running_loop()
+        future.add_done_callback(lambda _f: loop.call_soon_threadsafe(self._finish_commit, batch))
 
-    def _abort_batch(self, batch: Batch, reason: str) -> None:
+    def _submit(self) -> Future[list[int]]:
+        batch = self._batch
+        assert batch is not None and self._inflight is None
+        self._batch = None
+        writes = batch.writes.freeze()
+        future = self._committer.submit(self._commit, batch.session, writes)
+        self._inflight = (batch, future, writes)
+        return future
+
+    def _commit(self, session: Session, writes: FrozenWrites) -> list[int]:
+        """In the commit thread: write a batch and commit it; the event ids it got."""
+        known = self._stored_external_ids(session, writes.external_ids)
+        if known:
+            raise _KnownExternalIds(known)
+        ids = apply(session, writes)
+        session.commit()
+        return ids
+
+    def _stored_external_ids(self, session: Session, new: dict[str, int]) -> dict[str, int]:
+        """New contacts whose external id is already stored (a retry the router's memory
+        no longer knows about): {external id: stored contact id}."""
+        if not new:
+            return {}
+        rows = session.connection().execute(_BY_EXTERNAL_IDS, {"ids": list(new)}).all()
+        return {ext: cid for cid, ext in rows if ext is not None}
+
+    def _finish_commit(self, expected: Batch | None = None) -> None:
+        """On the event loop: publish the batch's events and release its callers, or undo
+        it (and the open batch, which was built on it) if the commit failed."""
+        if self._inflight is None or (expected is not None and self._inflight[0] is not expected):
+            return  # already finished by flush_batch
+        batch, future, writes = self._inflight
+        self._inflight = None
+        error = future.exception()
+        if error is not None:
+            log.warning("group commit failed: %s", error)
+            batch.session.rollback()
+            self._fail(batch, "the commit failed")
+            if self._batch is not None:
+                open_batch, self._batch = self._batch, None
+                open_batch.session.close()
+                self._fail(open_batch, "an earlier commit failed")
+            self.reload()
+            if isinstance(error, _KnownExternalIds):  # a retry now finds its contact
+                for ext, cid in error.known.items():
+                    self.remember_external_id(ext, cid, self.clock.now().timestamp())
+        else:
+            batch.session.close()
+            ids = future.result()
+            events = [Event(id=i, **v) for i, v in zip(ids, writes.events, strict=True)]
+            if events:
+                self.hub.publish(events)
+            if not batch.done.done():
+                batch.done.set_result(None)
+        if self._batch is not None and _loop_running():
+            self._start_commit()
+
+    def flush_batch(self) -> None:
+        """Finish the commit in flight, then commit the open batch now (before a
+        transaction of its own, and at shutdown). Blocks the caller meanwhile."""
+        for _ in range(2):
+            if self._inflight is None and self._batch is not None:
+                self._submit()
+            if self._inflight is None:
+                return
+            wait([self._inflight[1]])
+            self._finish_commit()
+
+    def _abort(self, batch: Batch, reason: str) -> None:
         if self._batch is batch:
             self._batch = None
         batch.session.rollback()
         batch.session.close()
+        self._fail(batch, reason)
         self.reload()
+
+    @staticmethod
+    def _fail(batch: Batch, reason: str) -> None:
         if not batch.done.done():
             batch.done.set_exception(Unavailable(f"not saved ({reason}): try again"))
             batch.done.exception()  # retrieved here: callers may or may not be waiting
@@ -211,7 +306,18 @@ class Platform:
         self.waiting = WaitingLine(self.recheck_delays_s)
         self.agents = {}
         self.contacts = {}
+        self._free_ids = []  # SQLite: reserved from the largest stored id, so ask again
         with self.sessions() as session:
+            since = self.clock.now() - dt.timedelta(hours=self.settings.contact_retry_window_h)
+            self.external_ids = {}
+            self._external_id_times = deque()
+            for cid, ext, created_at in session.execute(
+                select(ContactRow.id, ContactRow.external_id, ContactRow.created_at)
+                .where(ContactRow.created_at >= since, ContactRow.external_id.is_not(None))
+                .order_by(ContactRow.created_at)
+            ):
+                if ext is not None:
+                    self.remember_external_id(ext, cid, created_at.timestamp())
             users = {
                 u.agent_id: u.id
                 for u in session.scalars(select(UserRow).where(UserRow.agent_id.is_not(None)))
@@ -241,6 +347,7 @@ class Platform:
                     handler_user_id=c.handler_user_id,
                     offers=c.offers,
                     transfers=c.transfers,
+                    row={column: getattr(c, column) for column in CONTACT_COLUMNS},
                 )
                 self.contacts[c.id] = live
                 if c.state == "queued":
@@ -444,16 +551,48 @@ class Platform:
         else:
             self.refresh(agent, tx.now)
 
+    def remember_external_id(self, external_id: str, contact_id: int, created_s: float) -> None:
+        self.external_ids[external_id] = contact_id
+        self._external_id_times.append((created_s, external_id))
+
+    def forget_old_external_ids(self, now: dt.datetime) -> None:
+        """Keep the external ids of the retry window only (older ones are checked against
+        the database at commit time)."""
+        cutoff = now.timestamp() - self.settings.contact_retry_window_h * 3600
+        times = self._external_id_times
+        while times and times[0][0] < cutoff:
+            self.external_ids.pop(times.popleft()[1], None)
+
+    def new_contact_id(self) -> int:
+        """An id for a new contact, before its row is written (the router is the only
+        writer of new contacts). PostgreSQL: from the table's sequence, a block at a time;
+        SQLite: above the largest id stored or given."""
+        if not self._free_ids:
+            with self.engine.connect() as conn:
+                if self.engine.dialect.name == "postgresql":
+                    ids = list(conn.execute(_RESERVE_IDS, {"n": ID_BLOCK}).scalars())
+                else:
+                    top = max(conn.execute(_MAX_ID).scalar() or 0, self._last_id)
+                    ids = list(range(top + 1, top + 1 + ID_BLOCK))
+            self._free_ids = sorted(ids, reverse=True)
+        self._last_id = self._free_ids.pop()
+        return self._last_id
+
     def contact_values(self, tx: Tx, contact: LiveContact, **values: Any) -> None:
-        """UPDATE one contact row (a cached statement; the SET clause follows the keys).
-        The row it returns is kept in ``tx.contact_rows`` for the use case's answer."""
-        row = tx.session.connection().execute(UPDATE_CONTACT, {"_id": contact.id, **values})
-        tx.contact_rows[contact.id] = row.one()
+        """Change columns of one contact row: the router's image of the row at once, the
+        row itself at the group commit, or now outside one."""
+        contact.row.update(values)
+        tx.contact_rows[contact.id] = contact.row
+        if tx.writes is not None:
+            if contact.id not in tx.writes.new_contacts:
+                tx.writes.contact_updates.setdefault(contact.id, {}).update(values)
+            return
+        tx.session.connection().execute(UPDATE_CONTACT, {"_id": contact.id, **values})
 
     def agent_values(self, tx: Tx, agent: LiveAgent, **values: Any) -> None:
         """UPDATE one agent row now, or at the group commit (nothing reads it before)."""
-        if tx.agent_updates is not None:
-            tx.agent_updates.setdefault(agent.id, {}).update(values)
+        if tx.writes is not None:
+            tx.writes.agent_updates.setdefault(agent.id, {}).update(values)
             return
         tx.session.connection().execute(UPDATE_AGENT, {"_id": agent.id, **values})
 

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Executable, Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from homeshore.db.tables import AgentRow, ContactRow, EventRow
@@ -17,24 +17,93 @@ from homeshore.realtime.types import Event
 _contacts = cast(Table, ContactRow.__table__)
 _agents = cast(Table, AgentRow.__table__)
 _events = cast(Table, EventRow.__table__)
-#: returns the whole row: a use case answers with it, no SELECT after the write
-UPDATE_CONTACT = update(_contacts).where(_contacts.c.id == bindparam("_id")).returning(*_contacts.c)
+CONTACT_COLUMNS = tuple(c.name for c in _contacts.c)
+INSERT_CONTACT = insert(_contacts)
+UPDATE_CONTACT = update(_contacts).where(_contacts.c.id == bindparam("_id"))
 UPDATE_AGENT = update(_agents).where(_agents.c.id == bindparam("_id"))
 INSERT_EVENTS = insert(_events).returning(_events.c.id, sort_by_parameter_order=True)
 
 
 @dataclass(slots=True)
+class Writes:
+    """The row changes of a group commit, kept in memory until it: merged per row, then
+    written in a few executemany statements (:meth:`freeze`, :func:`apply`)."""
+
+    #: contacts created in this commit: the router's image of the row (inserted as it is
+    #: when the commit starts, so later changes in the same commit need no UPDATE)
+    new_contacts: dict[int, dict[str, Any]] = field(default_factory=dict)
+    #: changed columns per contact and per agent, merged in the order the use cases set them
+    contact_updates: dict[int, dict[str, Any]] = field(default_factory=dict)
+    agent_updates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: other statements, run in order after the ORM objects of the session are flushed
+    statements: list[tuple[Executable, dict[str, Any]]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    #: external ids of the new contacts: the commit checks that none is already stored
+    external_ids: dict[str, int] = field(default_factory=dict)
+
+    def freeze(self) -> FrozenWrites:
+        """The parameters of every statement, copied now (the router's memory moves on
+        while another thread writes them)."""
+        inserts = [dict(row) for row in self.new_contacts.values()]
+        updates = [
+            {"_id": cid, **values}
+            for cid, values in self.contact_updates.items()
+            if cid not in self.new_contacts
+        ]
+        agents = [{"_id": aid, **values} for aid, values in self.agent_updates.items()]
+        return FrozenWrites(
+            inserts, updates, agents, list(self.statements), self.events, dict(self.external_ids)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FrozenWrites:
+    contact_inserts: list[dict[str, Any]]
+    contact_updates: list[dict[str, Any]]
+    agent_updates: list[dict[str, Any]]
+    statements: list[tuple[Executable, dict[str, Any]]]
+    events: list[dict[str, Any]]
+    external_ids: dict[str, int]
+
+
+def _grouped(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Rows with the same set of columns, together: one executemany each."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        by_columns.setdefault(tuple(sorted(row)), []).append(row)
+    return list(by_columns.values())
+
+
+def apply(session: Session, writes: FrozenWrites) -> list[int]:
+    """Write a commit's changes; returns the ids the event log gave its events, in order.
+    New contacts first (other rows refer to them), then the session's ORM objects, the
+    other statements, the updates and the events."""
+    conn = session.connection()
+    if writes.contact_inserts:
+        conn.execute(INSERT_CONTACT, writes.contact_inserts)
+    session.flush()
+    for statement, params in writes.statements:
+        conn.execute(statement, params)
+    for rows in _grouped(writes.contact_updates):
+        conn.execute(UPDATE_CONTACT, rows)
+    for rows in _grouped(writes.agent_updates):
+        conn.execute(UPDATE_AGENT, rows)
+    return write_event_ids(session, writes.events)
+
+
+@dataclass(slots=True)
 class Tx:
     """One transaction of a use case: the session, its time, and the events it emits.
-    Events are written in one statement at commit time (their ids come from the log)."""
+    In a group commit (``writes`` set) row changes wait in ``writes`` for the commit;
+    otherwise they are executed at once. Events are written at commit time (their ids
+    come from the log)."""
 
     session: Session
     now: dt.datetime
     events: list[dict[str, Any]] = field(default_factory=list)
-    #: contact rows as the last INSERT/UPDATE ... RETURNING of this transaction left them
-    contact_rows: dict[int, Any] = field(default_factory=dict)
-    #: in a group commit, agent row changes wait here (merged per agent) for the commit
-    agent_updates: dict[str, dict[str, Any]] | None = None
+    writes: Writes | None = None
+    #: the contacts this transaction changed, as the router's image of their row
+    contact_rows: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def emit(
         self,
@@ -62,35 +131,31 @@ class Tx:
             }
         )
 
+    def execute(self, statement: Executable, params: dict[str, Any] | None = None) -> None:
+        """A write that nothing in this transaction reads back: deferred in a group
+        commit, run now otherwise."""
+        if self.writes is not None:
+            self.writes.statements.append((statement, params or {}))
+        else:
+            self.session.connection().execute(statement, params or {})
+
     def write_events(self) -> list[Event]:
-        return write_events(self.session, self.events)
+        ids = write_event_ids(self.session, self.events)
+        return [Event(id=i, **values) for i, values in zip(ids, self.events, strict=True)]
 
 
-def write_events(session: Session, events: list[dict[str, Any]]) -> list[Event]:
+def write_event_ids(session: Session, events: list[dict[str, Any]]) -> list[int]:
     """INSERT the events in one statement; their ids come from the log, in order."""
     if not events:
         return []
-    ids = session.connection().scalars(INSERT_EVENTS, events).all()
-    return [Event(id=i, **values) for i, values in zip(ids, events, strict=True)]
-
-
-def write_agent_updates(session: Session, updates: dict[str, dict[str, Any]]) -> None:
-    """The agent rows a batch changed: one executemany per set of columns (pipelined by
-    the driver), each agent's values merged in the order the use cases set them."""
-    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for agent_id, values in updates.items():
-        by_columns.setdefault(tuple(sorted(values)), []).append({"_id": agent_id, **values})
-    conn = session.connection()
-    for rows in by_columns.values():
-        conn.execute(UPDATE_AGENT, rows)
+    return list(session.connection().scalars(INSERT_EVENTS, events).all())
 
 
 @dataclass(slots=True)
 class Batch:
-    """Use cases sharing one transaction (group commit): their events, and the outcome
+    """Use cases sharing one transaction (group commit): their writes, and the outcome
     their callers wait for before they answer."""
 
     session: Session
     done: asyncio.Future[None]
-    events: list[dict[str, Any]] = field(default_factory=list)
-    agent_updates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    writes: Writes = field(default_factory=Writes)
