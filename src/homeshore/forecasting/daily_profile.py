@@ -7,6 +7,11 @@ levels are a clean, holiday-free level series. The forecast level is the mean of
 weighted means of the week levels with half-lives `level_half_lives_weeks` (0.5, 1, 2 weeks):
 a combination that follows level shifts and smooths noise.
 
+Before fitting, ordinary days that no calendar explains and whose total is off by more than a
+factor two beyond the queue's usual day-to-day spread (an outage, a strike) are marked unusual
+and left out of every fit (unusual_days.py), so one such day drags neither the level of its week
+nor its weekday's profile.
+
 Special days that keep their weekday's shape (first working days of a month, the day after a
 holiday, reduced days) multiply the day by their effect; holidays, eves and events estimated
 from the history multiply each interval by their own curve (special_days.interval_effects):
