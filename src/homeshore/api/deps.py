@@ -23,6 +23,14 @@ async def get_platform(request: Request) -> Platform:
     return platform
 
 
+async def get_committed_platform(request: Request) -> Platform:
+    """The platform once every change made before this request is committed (changes are
+    committed in groups, off the event loop): a read from the database sees them."""
+    platform: Platform = request.app.state.platform
+    await platform.caught_up()
+    return platform
+
+
 async def get_auth(request: Request) -> Auth:
     auth: Auth = request.app.state.auth
     return auth
@@ -45,6 +53,8 @@ async def current_actor(
 
 
 PlatformDep = Annotated[Platform, Depends(get_platform)]
+#: for the routes that read rows the group commit writes (contacts, conversations, events)
+CommittedPlatformDep = Annotated[Platform, Depends(get_committed_platform)]
 AuthDep = Annotated[Auth, Depends(get_auth)]
 TokenDep = Annotated[str | None, Depends(session_token)]
 ActorDep = Annotated[Actor, Depends(current_actor)]

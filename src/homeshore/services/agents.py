@@ -69,7 +69,7 @@ def change_state(
             raise Conflict("outside your scheduled working time (right to disconnect)")
     elif target is not AgentState.OFFLINE and agent.holds():
         raise Conflict("finish the contacts in hand first")
-    with p.transaction() as tx:
+    with p.transaction(group=True) as tx:
         if location is not None:
             agent.location = location
         if target is AgentState.OFFLINE:
@@ -109,7 +109,7 @@ def connected(p: Platform, agent_id: str) -> None:
     if agent.state is not AgentState.DISCONNECTED:
         p.refresh(agent)
         return
-    with p.transaction() as tx:
+    with p.transaction(group=True) as tx:
         if agent.active:
             target = AgentState.BUSY
         elif agent.wrapping:
@@ -138,7 +138,7 @@ def disconnected(p: Platform, agent_id: str) -> None:
     agent.connections = max(0, agent.connections - 1)
     if agent.connections > 0:
         return
-    with p.transaction() as tx:
+    with p.transaction(group=True) as tx:
         _mark_disconnected(p, tx, agent)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import contextlib
 import datetime as dt
 import logging
 from collections import deque
@@ -204,6 +205,13 @@ class Platform:
         batch = self._last_batch
         if batch is not None:
             await asyncio.shield(batch.done)
+
+    async def caught_up(self) -> None:
+        """Wait until every change made so far is committed (or undone): for reads."""
+        batch = self._last_batch
+        if batch is not None and not batch.done.done():
+            with contextlib.suppress(Unavailable):
+                await asyncio.shield(batch.done)
 
     def _start_commit(self) -> None:
         """Hand the open batch to the commit thread, unless a commit is in flight (its end

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from homeshore.api.deps import ActorDep, PlatformDep
+from homeshore.api.deps import ActorDep, CommittedPlatformDep, PlatformDep
 from homeshore.api.schemas import AgentOut, ReadinessOut, StateIn
 from homeshore.services import agents, readiness
 from homeshore.services.live import LiveAgent
@@ -59,11 +59,12 @@ async def change_state(
         location=body.location,
         reason=body.reason,
     )
+    await platform.durable()  # answer once committed (group commit)
     return agent_out(platform, agent)
 
 
 @router.get("/{agent_id}/readiness", response_model=list[ReadinessOut])
 async def readiness_checks(
-    agent_id: AgentId, actor: ActorDep, platform: PlatformDep
+    agent_id: AgentId, actor: ActorDep, platform: CommittedPlatformDep
 ) -> list[ReadinessOut]:
     return [ReadinessOut.model_validate(r) for r in readiness.checks(platform, actor, agent_id)]

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 
-from homeshore.api.deps import ActorDep, PlatformDep
+from homeshore.api.deps import ActorDep, CommittedPlatformDep, PlatformDep
 from homeshore.api.schemas import (
     ContactIn,
     ContactOut,
@@ -48,7 +48,7 @@ async def create_contact(
 @router.get("", response_model=list[ContactOut])
 async def list_contacts(
     actor: ActorDep,
-    platform: PlatformDep,
+    platform: CommittedPlatformDep,
     state: Literal["queued", "offered", "active", "wrap_up", "completed", "abandoned"]
     | None = None,
     queue_id: Name | None = None,
@@ -60,7 +60,9 @@ async def list_contacts(
 
 
 @router.get("/{contact_id}", response_model=ContactOut)
-async def get_contact(contact_id: ContactId, actor: ActorDep, platform: PlatformDep) -> ContactOut:
+async def get_contact(
+    contact_id: ContactId, actor: ActorDep, platform: CommittedPlatformDep
+) -> ContactOut:
     return ContactOut.model_validate(contacts.get_contact(platform, actor, contact_id))
 
 

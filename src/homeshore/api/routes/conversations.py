@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from homeshore.api.deps import ActorDep, PlatformDep
+from homeshore.api.deps import ActorDep, CommittedPlatformDep, PlatformDep
 from homeshore.api.schemas import ConversationOut, MessageIn, MessageOut
 from homeshore.services import chat
 
@@ -17,7 +17,7 @@ ConversationId = Annotated[int, Path(ge=1, le=2**62)]
 @router.get("", response_model=list[ConversationOut])
 async def list_conversations(
     actor: ActorDep,
-    platform: PlatformDep,
+    platform: CommittedPlatformDep,
     contact_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
 ) -> list[ConversationOut]:
     rows = chat.conversations(platform, actor, contact_id=contact_id)
@@ -26,7 +26,7 @@ async def list_conversations(
 
 @router.get("/{conversation_id}/messages", response_model=list[MessageOut])
 async def list_messages(
-    conversation_id: ConversationId, actor: ActorDep, platform: PlatformDep
+    conversation_id: ConversationId, actor: ActorDep, platform: CommittedPlatformDep
 ) -> list[MessageOut]:
     rows = chat.messages(platform, actor, conversation_id)
     return [MessageOut.model_validate(r) for r in rows]

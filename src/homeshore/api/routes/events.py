@@ -18,7 +18,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 
 from homeshore.api import commands
-from homeshore.api.deps import SESSION_COOKIE, ActorDep, PlatformDep
+from homeshore.api.deps import SESSION_COOKIE, ActorDep, CommittedPlatformDep
 from homeshore.api.schemas import EventOut
 from homeshore.realtime import SubscriberLagged
 from homeshore.realtime.types import Event
@@ -38,7 +38,7 @@ CLOSE_SILENT = 4408
 @router.get("/api/events", response_model=list[EventOut])
 async def list_events(
     actor: ActorDep,
-    platform: PlatformDep,
+    platform: CommittedPlatformDep,
     after: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> list[EventOut]:

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from homeshore.api.deps import SESSION_COOKIE, AuthDep, PlatformDep, TokenDep
+from homeshore.api.deps import SESSION_COOKIE, AuthDep, CommittedPlatformDep, PlatformDep, TokenDep
 from homeshore.services.auth import Auth
 from homeshore.services.errors import NotFound, RateLimited, ServiceError, Unauthorized
 from homeshore.services.platform import Platform
@@ -241,7 +241,7 @@ async def agent_page(
 
 @router.get("/api/pages/agent")
 async def agent_desk(
-    request: Request, platform: PlatformDep, auth: AuthDep, token: TokenDep
+    request: Request, platform: CommittedPlatformDep, auth: AuthDep, token: TokenDep
 ) -> Response:
     """The agent desktop's snapshot (what /agent renders), for a refresh without reload."""
     actor = auth.resolve(token)
