@@ -5,12 +5,18 @@ import datetime as dt
 from collections import Counter
 
 import pandas as pd
+from pytest import MonkeyPatch
 
-from homeshore.domain import Schedule, TeleworkAgreement, WorkMode
+import homeshore.scheduling.construct as construct_module
+from homeshore.domain import Agent, Schedule, TeleworkAgreement, WorkMode
 from homeshore.scheduling import audit, explanation, solve
 from homeshore.scheduling.constraints.home_days import home_day_periods, home_days_fit
+from homeshore.scheduling.plan import Plan
+from homeshore.scheduling.polish import polish
 from homeshore.scheduling.problem import Problem, build_problem
 from homeshore.scheduling.settings import SchedulingSettings
+from homeshore.scheduling.solve import _patterns
+from homeshore.scheduling.templates import ShiftTemplate
 from tests.scheduling.tiny import SETTINGS, agent, requirements, scenario
 
 # no training or on-site days due: home days are limited by the rule under test only
@@ -117,3 +123,45 @@ def test_greedy_polish_and_neighbourhoods_keep_the_limit_end_to_end() -> None:
     assert exact.schedule is not None
     assert audit(exact.schedule, sc, weeks=1, settings=whole) == []
     assert all(len(days) <= 1 for days in _home_days(exact.schedule, p.zone).values())
+
+
+def _most_home_days(p: Problem, plan: Plan) -> int:
+    per_agent: Counter[str] = Counter(
+        aid for (aid, _d), t in plan.chosen.items() if t.location is WorkMode.HOME
+    )
+    return max(per_agent.values(), default=0)
+
+
+def _volunteers(week: int | None) -> Problem:
+    agents = [agent(f"h{i}", contract_h=24, home=True) for i in range(3)]
+    sc = scenario(agents, seats=1, agreement=_agreement(week=week))
+    return build_problem(sc, requirements(2), SETTINGS)
+
+
+def test_polish_moves_no_shift_home_past_the_limit() -> None:
+    """With the auditor's second check switched off, polish alone keeps the limit; on the
+    same start without a limit it does move site shifts home (seats are short)."""
+    limited, free = _volunteers(1), _volunteers(None)
+    start = _patterns(limited, list(limited.agents))
+    assert _most_home_days(limited, Plan(dict(start), {})) == 1
+
+    def polished(p: Problem) -> Plan:
+        return polish(p, Plan(dict(start), {}), lambda *_: True, max_passes=5, stop=lambda: False)
+
+    assert _most_home_days(limited, polished(limited)) == 1
+    assert _most_home_days(free, polished(free)) > 1
+
+
+def test_greedy_start_moves_no_shift_home_past_the_limit(monkeypatch: MonkeyPatch) -> None:
+    """The same for the greedy construction, its auditor check switched off."""
+    monkeypatch.setattr(construct_module, "valid_week", lambda *_: True)
+    limited, free = _volunteers(1), _volunteers(None)
+    start = _patterns(limited, list(limited.agents))
+
+    def limited_patterns(p: Problem, agents: list[Agent]) -> dict[tuple[str, int], ShiftTemplate]:
+        return {k: t for k, t in start.items() if k[0] in {a.id for a in agents}}
+
+    built = construct_module.construct(limited, limited_patterns)
+    assert built is not None and _most_home_days(limited, built) == 1
+    unlimited = construct_module.construct(free, limited_patterns)
+    assert unlimited is not None and _most_home_days(free, unlimited) > 1

@@ -14,7 +14,7 @@ from homeshore.scheduling.audit import audit
 from homeshore.scheduling.constraints.training import training_site
 from homeshore.scheduling.problem import Problem, build_problem
 from homeshore.scheduling.solve import solve
-from homeshore.scheduling.templates import ShiftTemplate, lay_out
+from homeshore.scheduling.templates import ShiftTemplate, candidate_templates, lay_out
 from tests.scheduling.tiny import SETTINGS, agent, requirements, scenario, seg
 
 AGREEMENT = TeleworkAgreement(onsite_days_per_month=1, training_share=0.10)
@@ -78,3 +78,13 @@ def test_training_share() -> None:
     result2 = solve(p2)
     assert result2.schedule is not None
     assert all(s.location is WorkMode.SITE for s in result2.schedule)
+
+
+def test_training_site_is_not_offered_to_an_agent_without_the_site_mode() -> None:
+    """Training is on site: an agent working only from home is never given a training day
+    (the auditor would flag its site segments as `location`)."""
+    home_only = agent("h", home=True, work_modes=frozenset({WorkMode.HOME}))
+    both = agent("b", home=True)
+    for a, trains in ((home_only, False), (both, True)):
+        templates = candidate_templates(a, "s1", RULES, AGREEMENT, SETTINGS)
+        assert any(t.training_min for t in templates) is trains
