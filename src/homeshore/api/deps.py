@@ -46,10 +46,15 @@ async def session_token(
 
 
 async def current_actor(
-    auth: Annotated[Auth, Depends(get_auth)],
-    token: Annotated[str | None, Depends(session_token)],
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
-    return auth.resolve(token)
+    """The user behind the bearer token or the session cookie. One dependency (not built
+    from get_auth and session_token): each level costs every request a resolution step."""
+    auth: Auth = request.app.state.auth
+    if credentials is not None:
+        return auth.resolve(credentials.credentials)
+    return auth.resolve(request.cookies.get(SESSION_COOKIE))
 
 
 PlatformDep = Annotated[Platform, Depends(get_platform)]

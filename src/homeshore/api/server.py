@@ -46,4 +46,5 @@ def run(
         log_level=log_level,
         ws_ping_interval=None,
         ws_per_message_deflate=False,
+        access_log=False,
     )
