@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 import psycopg
-from psycopg.types.json import Json
 from sqlalchemy import Executable, Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from homeshore.db.tables import AgentRow, ContactRow, EventRow
 from homeshore.realtime.types import Event
+from homeshore.services import pg_writes
 
 _contacts = cast(Table, ContactRow.__table__)
 _agents = cast(Table, AgentRow.__table__)
@@ -47,12 +47,12 @@ class Writes:
         """The parameters of every statement, copied now (the router's memory moves on
         while another thread writes them)."""
         inserts = [dict(row) for row in self.new_contacts.values()]
-        updates = [
-            {"_id": cid, **values}
+        updates = {
+            cid: dict(values)
             for cid, values in self.contact_updates.items()
             if cid not in self.new_contacts
-        ]
-        agents = [{"_id": aid, **values} for aid, values in self.agent_updates.items()]
+        }
+        agents = {aid: dict(values) for aid, values in self.agent_updates.items()}
         return FrozenWrites(
             inserts, updates, agents, list(self.statements), self.events, dict(self.external_ids)
         )
@@ -61,18 +61,18 @@ class Writes:
 @dataclass(frozen=True, slots=True)
 class FrozenWrites:
     contact_inserts: list[dict[str, Any]]
-    contact_updates: list[dict[str, Any]]
-    agent_updates: list[dict[str, Any]]
+    contact_updates: dict[int, dict[str, Any]]  # contact id -> changed columns
+    agent_updates: dict[str, dict[str, Any]]  # agent id -> changed columns
     statements: list[tuple[Executable, dict[str, Any]]]
     events: list[dict[str, Any]]
     external_ids: dict[str, int]
 
 
-def _grouped(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Rows with the same set of columns, together: one executemany each."""
+def _grouped(changes: dict[Any, dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Rows with the same set of changed columns, together: one executemany each."""
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row in rows:
-        by_columns.setdefault(tuple(sorted(row)), []).append(row)
+    for key, values in changes.items():
+        by_columns.setdefault(tuple(sorted(values)), []).append({"_id": key, **values})
     return list(by_columns.values())
 
 
@@ -81,6 +81,17 @@ def apply(session: Session, writes: FrozenWrites) -> list[int]:
     New contacts first (other rows refer to them), then the session's ORM objects, the
     other statements, the updates and the events."""
     conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        driver = cast("psycopg.Connection[Any]", conn.connection.driver_connection)
+        with driver.cursor() as cursor:
+            pg_writes.copy_rows(cursor, _contacts, writes.contact_inserts)
+        session.flush()
+        for statement, params in writes.statements:
+            conn.execute(statement, params)
+        with driver.cursor() as cursor:
+            pg_writes.update_rows(cursor, _contacts, writes.contact_updates)
+            pg_writes.update_rows(cursor, _agents, writes.agent_updates)
+            return pg_writes.insert_events(cursor, _events, writes.events)
     if writes.contact_inserts:
         conn.execute(INSERT_CONTACT, writes.contact_inserts)
     session.flush()
@@ -153,40 +164,9 @@ def write_event_ids(session: Session, events: list[dict[str, Any]]) -> list[int]
     conn = session.connection()
     if conn.dialect.name != "postgresql":
         return list(conn.scalars(INSERT_EVENTS, events).all())
-    # PostgreSQL: one prepared INSERT ... RETURNING, pipelined once per event. (A single
-    # multi-row INSERT has a different text for every batch size, and the driver parses
-    # such long statements anew each time: that parsing cost more than the writes.)
     driver = cast("psycopg.Connection[Any]", conn.connection.driver_connection)
-    rows = [
-        (
-            e["at"],
-            e["type"],
-            Json(e["data"]),
-            e["agent_id"],
-            e["team_id"],
-            e["queue_id"],
-            e["contact_id"],
-            e["user_id"],
-            e["actor_user_id"],
-        )
-        for e in events
-    ]
-    ids: list[int] = []
     with driver.cursor() as cursor:
-        cursor.executemany(_PG_INSERT_EVENT, rows, returning=True)
-        while True:
-            row = cursor.fetchone()
-            assert row is not None
-            ids.append(int(row[0]))
-            if not cursor.nextset():
-                break
-    return ids
-
-
-_PG_INSERT_EVENT = (
-    "INSERT INTO events (at, type, data, agent_id, team_id, queue_id, contact_id, user_id, "
-    "actor_user_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
-)
+        return pg_writes.insert_events(cursor, _events, events)
 
 
 @dataclass(slots=True)
