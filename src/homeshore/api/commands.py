@@ -9,6 +9,7 @@ the same services, checks and errors as the HTTP routes.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pydantic import ValidationError
@@ -23,7 +24,8 @@ from homeshore.services.states import AgentState
 ACTIONS = ("accept", "reject", "complete", "wrap_up")
 
 
-async def run(platform: Platform, actor: Actor, message: dict[str, Any]) -> dict[str, Any]:
+async def run(platform: Platform, actor: Actor, message: dict[str, Any]) -> str:
+    """The command's result message, as JSON text (the contact serialised once)."""
     ref = message.get("ref")
     action = message.get("action")
     contact_id = message.get("contact_id")
@@ -62,20 +64,19 @@ async def run(platform: Platform, actor: Actor, message: dict[str, Any]) -> dict
     except ValidationError as exc:
         first = exc.errors()[0]
         return _error(ref, 422, first["msg"], ".".join(str(x) for x in first["loc"]))
-    return {
-        "type": "result",
-        "ref": ref,
-        "ok": True,
-        "contact": ContactOut.model_validate(row).model_dump(mode="json"),
-    }
+    contact = ContactOut.model_validate(row).model_dump_json()
+    # ``ref`` came from the client's JSON message, so it goes back as JSON as it is
+    return f'{{"type":"result","ref":{json.dumps(ref)},"ok":true,"contact":{contact}}}'
 
 
-def _error(ref: object, status: int, detail: str, field: str | None) -> dict[str, Any]:
-    return {
-        "type": "result",
-        "ref": ref,
-        "ok": False,
-        "status": status,
-        "detail": detail,
-        "field": field,
-    }
+def _error(ref: object, status: int, detail: str, field: str | None) -> str:
+    return json.dumps(
+        {
+            "type": "result",
+            "ref": ref,
+            "ok": False,
+            "status": status,
+            "detail": detail,
+            "field": field,
+        }
+    )

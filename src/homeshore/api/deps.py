@@ -45,16 +45,24 @@ async def session_token(
     return request.cookies.get(SESSION_COOKIE)
 
 
-async def current_actor(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Actor:
-    """The user behind the bearer token or the session cookie. One dependency (not built
-    from get_auth and session_token): each level costs every request a resolution step."""
-    auth: Auth = request.app.state.auth
-    if credentials is not None:
-        return auth.resolve(credentials.credentials)
-    return auth.resolve(request.cookies.get(SESSION_COOKIE))
+class SessionAuth(HTTPBearer):
+    """The user behind the bearer token (or the session cookie). A security scheme, so the
+    OpenAPI document says how to authenticate, and a single dependency: every nested
+    dependency costs each request a resolution step."""
+
+    async def __call__(self, request: Request) -> Actor:  # type: ignore[override]
+        auth: Auth = request.app.state.auth
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            return auth.resolve(token.strip())
+        return auth.resolve(request.cookies.get(SESSION_COOKIE))
+
+
+current_actor = SessionAuth(
+    auto_error=False,
+    scheme_name="HTTPBearer",
+    description="session token from POST /api/auth/login",
+)
 
 
 PlatformDep = Annotated[Platform, Depends(get_platform)]

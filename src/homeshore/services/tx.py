@@ -47,14 +47,19 @@ class Writes:
         """The parameters of every statement, copied now (the router's memory moves on
         while another thread writes them)."""
         inserts = [dict(row) for row in self.new_contacts.values()]
+        # the change dicts belong to this batch alone (the next batch has its own): no copy
         updates = {
-            cid: dict(values)
+            cid: values
             for cid, values in self.contact_updates.items()
             if cid not in self.new_contacts
         }
-        agents = {aid: dict(values) for aid, values in self.agent_updates.items()}
         return FrozenWrites(
-            inserts, updates, agents, list(self.statements), self.events, dict(self.external_ids)
+            inserts,
+            updates,
+            self.agent_updates,
+            list(self.statements),
+            self.events,
+            dict(self.external_ids),
         )
 
 

@@ -166,4 +166,4 @@ async def _receive(websocket: WebSocket, platform: Platform, actor: Actor) -> No
         if message.get("type") == "ping":
             await websocket.send_json({"type": "pong"})
         elif message.get("type") == "command":
-            await websocket.send_json(await commands.run(platform, actor, message))
+            await websocket.send_text(await commands.run(platform, actor, message))
