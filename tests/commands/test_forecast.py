@@ -99,3 +99,69 @@ def test_bad_arguments_exit_2_with_a_message(
     monkeypatch.chdir(tmp_path)
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+def _daily(tmp_path: Path, name: str, *options: str) -> pd.DataFrame:
+    out, daily = tmp_path / f"{name}.csv", tmp_path / f"{name}_daily.csv"
+    argv = ["forecast", str(FIXTURE), "-o", str(out), "-w", "1", "--daily-out", str(daily)]
+    assert main([*argv, *options]) == 0
+    return pd.read_csv(daily).set_index(["queue", "date"])
+
+
+def test_special_days_file_lowers_its_day_and_no_other(tmp_path: Path) -> None:
+    days = tmp_path / "strikes.csv"
+    days.write_text(
+        "# a national strike announced after the history ends\n"
+        "country,date,kind,name\nIL,1999-04-19,day_off,General strike\n",
+        encoding="utf-8",
+    )
+    plain = _daily(tmp_path, "plain", *TZ)
+    special = _daily(tmp_path, "special", "--special-days", str(days), *TZ)
+    strike = special.xs("1999-04-19", level="date")
+    assert set(strike["kind"]) == {"day_off"}
+    assert set(plain.xs("1999-04-19", level="date")["kind"]) == {"normal"}
+    ratio = strike["volume"] / plain.xs("1999-04-19", level="date")["volume"]
+    assert (ratio < 0.8).all()
+    others = special.index.get_level_values("date") != "1999-04-19"
+    pd.testing.assert_frame_equal(special[others], plain[others])
+
+
+def test_special_days_in_the_scenario_and_on_the_command_line_add_up(tmp_path: Path) -> None:
+    (tmp_path / "strike.csv").write_text(
+        "country,date,kind,name\nIL,1999-04-19,day_off,Strike\n", encoding="utf-8"
+    )
+    (tmp_path / "bridge.csv").write_text(
+        "country,date,kind,name\nIL,1999-04-23,reduced,Bridge day\n", encoding="utf-8"
+    )
+    scenario = tmp_path / "bank.yaml"
+    scenario.write_text(
+        "name: bank\ntimezone: Asia/Jerusalem\nqueues:\n"
+        + "".join(
+            f"  - {{id: {q}, opening_hours: {{sun: ['07:00-23:00']}}}}\n" for q in ["PS", "NW"]
+        )
+        + "sites: [{id: s1, seats: 5}]\nteams: [{id: t1, manager: m, site: s1}]\n"
+        + "planning: {special_days_files: [strike.csv]}\n",
+        encoding="utf-8",
+    )
+    bridge = str(tmp_path / "bridge.csv")
+    days = _daily(tmp_path, "both", "--scenario", str(scenario), "--special-days", bridge)
+    kinds = days["kind"].groupby(level="date").first()
+    assert kinds["1999-04-19"] == "day_off" and kinds["1999-04-23"] == "reduced"
+
+
+def test_bad_special_days_line_names_file_and_line_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    days = tmp_path / "days.csv"
+    days.write_text(
+        "country,date,kind,name\nIL,1999-04-19,day_off,Strike\nIL,1999-04-20,closed,Oops\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "f.csv"
+    argv = ["forecast", str(FIXTURE), "-o", str(out), "-w", "1", "--special-days", str(days)]
+    assert main([*argv, *TZ]) == 2
+    err = capsys.readouterr().err
+    assert f"{days}, line 3: kind 'closed'" in err and "Traceback" not in err
+    assert not out.exists()
+    assert main(["backtest", str(FIXTURE), "--special-days", str(days), *TZ]) == 2
+    assert f"{days}, line 3" in capsys.readouterr().err

@@ -124,3 +124,22 @@ def test_routing_priority_reaches_the_domain(tmp_path: Path) -> None:
     )
     s = load_scenario(_write(tmp_path, text))
     assert s.queue("q1").routing.priority == 2
+
+
+def test_special_days_files_are_relative_to_the_scenario_file(tmp_path: Path) -> None:
+    (tmp_path / "days").mkdir()
+    days = tmp_path / "days" / "strikes.csv"
+    days.write_text("country,date,kind,name\nFR,2026-03-05,day_off,Strike\n", encoding="utf-8")
+    text = MINIMAL + "planning:\n  special_days_files: [days/strikes.csv]\n"
+    s = load_scenario(_write(tmp_path, text))
+    assert s.planning.special_days_files == (days.resolve(),)
+
+
+def test_missing_special_days_file_names_the_field_and_line(tmp_path: Path) -> None:
+    text = MINIMAL + "planning:\n  special_days_files: [nowhere.csv]\n"
+    path = _write(tmp_path, text)
+    with pytest.raises(InputError) as err:
+        load_scenario(path)
+    message = str(err.value)
+    assert str(path) in message and "line 14" in message
+    assert "planning.special_days_files[0]" in message and "nowhere.csv not found" in message

@@ -28,6 +28,7 @@ from homeshore.forecasting import (
     forecast,
     setups,
 )
+from homeshore.forecasting.national_days import read_special_days
 from homeshore.forecasting.plot import forecast_figure
 
 
@@ -56,6 +57,15 @@ EventOpt = Annotated[
         "--event",
         help="NAME:START[:END][:EFFECT], e.g. campaign:2026-03-02:2026-03-06:1.3 "
         "(EFFECT multiplies the volume; omitted: estimated from past days of NAME).",
+    ),
+]
+SpecialDaysOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--special-days",
+        metavar="FILE",
+        help="CSV of special days (country, date, kind, name; kind holiday, day_off or "
+        "reduced), added to the bundled ones and the scenario's (repeatable).",
     ),
 ]
 
@@ -93,8 +103,11 @@ def build_settings(
     timezone: str | None,
     country: str | None,
     events: list[str] | None,
+    special_days: list[Path] | None = None,
     start: dt.datetime | None = None,
 ) -> ForecastSettings:
+    """The settings of the options; special-days files are read here, so that a bad one is
+    reported before any work (InputError naming the file and the line)."""
     overrides: dict[str, object] = {"events": tuple(parse_event(e) for e in events or ())}
     if country is not None:
         overrides["country"] = country
@@ -103,14 +116,25 @@ def build_settings(
     if scenario is not None:
         if timezone is not None:
             overrides["timezone"] = timezone
-        return ForecastSettings.from_scenario(load_scenario(scenario), **overrides)
-    if timezone is None:
-        column = history["start"] if "start" in history.columns else None
-        if column is not None and isinstance(column.dtype, pd.DatetimeTZDtype):
-            timezone = str(column.dt.tz)
-        else:
-            raise InputError("the service's timezone is unknown: pass --timezone or --scenario")
-    return ForecastSettings(timezone=timezone, **overrides)  # type: ignore[arg-type]
+        loaded = load_scenario(scenario)
+        files = (*loaded.planning.special_days_files, *(special_days or ()))
+        settings = ForecastSettings.from_scenario(loaded, special_days_files=files, **overrides)
+    else:
+        if timezone is None:
+            column = history["start"] if "start" in history.columns else None
+            if column is not None and isinstance(column.dtype, pd.DatetimeTZDtype):
+                timezone = str(column.dt.tz)
+            else:
+                raise InputError("the service's timezone is unknown: pass --timezone or --scenario")
+        overrides["special_days_files"] = tuple(special_days or ())
+        settings = ForecastSettings(timezone=timezone, **overrides)  # type: ignore[arg-type]
+    for path in settings.special_days_files:
+        read_special_days(path)
+    if settings.special_days_files and settings.resolved_country() is None:
+        raise InputError(
+            "special-days files are read for the service's country and none is set: pass --country"
+        )
+    return settings
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:
@@ -139,6 +163,7 @@ def forecast_command(
     timezone: TimezoneOpt = None,
     country: CountryOpt = None,
     event: EventOpt = None,
+    special_days: SpecialDaysOpt = None,
     plot: Annotated[
         Path | None, typer.Option(help="Also draw history against forecast (.png).")
     ] = None,
@@ -152,7 +177,7 @@ def forecast_command(
     if plot is not None and plot.suffix != ".png":
         raise InputError("the plot is a .png file", path=plot)
     history = read_history(history_file)
-    settings = build_settings(history, scenario, timezone, country, event, start)
+    settings = build_settings(history, scenario, timezone, country, event, special_days, start)
     result = forecast(history, settings, weeks, method, source=str(history_file))
     write_table(result.table, out)
     if daily_out is not None:
@@ -189,6 +214,7 @@ def backtest_command(
     timezone: TimezoneOpt = None,
     country: CountryOpt = None,
     event: EventOpt = None,
+    special_days: SpecialDaysOpt = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write every score (.csv).")
     ] = None,
@@ -204,7 +230,7 @@ def backtest_command(
     if horizon_weeks < 1 or min_train_weeks < 1:
         raise InputError("--horizon-weeks and --min-train-weeks must be >= 1")
     history = read_history(history_file)
-    settings = build_settings(history, scenario, timezone, country, event)
+    settings = build_settings(history, scenario, timezone, country, event, special_days)
     prepared = setups(history, settings, source=str(history_file))
     result = backtest(
         prepared,

@@ -207,6 +207,7 @@ class PlanningModel(_Model):
     start_date: dt.date | None = None
     shrinkage: float = Field(0.30, ge=0, lt=1)
     seed: int = 20260101
+    special_days_files: list[str] = []
 
 
 class HistoryModel(_Model):
@@ -389,7 +390,15 @@ def build_scenario(
             h.kind, hist_path, h.interval_min, dict(h.queue_map), h.seed, h.weeks
         )
     p = model.planning
-    planning = PlanningSettings(p.interval_min, p.horizon_weeks, p.start_date, p.shrinkage, p.seed)
+    special_days = tuple((path.parent / f).resolve() for f in p.special_days_files)
+    for i, day_file in enumerate(special_days):
+        if not day_file.is_file():
+            raise fail(
+                f"special-days file {day_file} not found", ("planning", "special_days_files", i)
+            )
+    planning = PlanningSettings(
+        p.interval_min, p.horizon_weeks, p.start_date, p.shrinkage, p.seed, special_days
+    )
     return Scenario(
         name=model.name,
         timezone=model.timezone,

@@ -32,6 +32,8 @@ class PlanningSettings:
     start_date: dt.date | None = None  # first planned day (a Monday); None: after history
     shrinkage: float = 0.30
     seed: int = 20260101
+    # special-days files of the forecast (forecasting/national_days.py), resolved paths
+    special_days_files: tuple[Path, ...] = ()
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.shrinkage < 1.0:

@@ -19,7 +19,7 @@ class ForecastSettings:
     its history (a weekday's interval that was zero on every day of history is closed).
     country: ISO code for public holidays (None: guessed from the timezone, "" for none).
     special_days_files: CSV files of national special days added to the bundled one
-    (national_days.py: country, date, kind, name).
+    (national_days.py: country, date, kind, name); from a scenario, its planning's.
     """
 
     timezone: str
@@ -40,6 +40,7 @@ class ForecastSettings:
             "opening_hours": {q.id: q.opening_hours for q in scenario.queues},
             "default_aht_s": {q.id: q.default_aht_s for q in scenario.queues},
             "start_date": scenario.planning.start_date,
+            "special_days_files": scenario.planning.special_days_files,
         }
         if scenario.history is not None:
             values["queue_map"] = dict(scenario.history.queue_map)
