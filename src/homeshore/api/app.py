@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -59,8 +59,10 @@ def create_app(
     hub: EventHub | None = None,
     thresholds: ReadinessThresholds | None = None,
     run_tick: bool = True,
+    after_start: Callable[[], None] | None = None,
 ) -> FastAPI:
-    """An app serving ``scenario``; ``schedule`` (optional) replaces the published one."""
+    """An app serving ``scenario``; ``schedule`` (optional) replaces the published one;
+    ``after_start`` runs once start-up (migrations, import, recovery) is done."""
     engine = make_engine(
         settings.database_url,
         sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
@@ -89,6 +91,8 @@ def create_app(
         if start is not None:
             await start()
         platform.recover()
+        if after_start is not None:
+            after_start()
         ticker = asyncio.create_task(_tick_forever(platform)) if run_tick else None
         try:
             yield

@@ -1,10 +1,13 @@
-"""The writes of a group commit on PostgreSQL, in a few statements whatever the batch size.
+"""The writes of a group commit on PostgreSQL, in a few pipelined statements whatever the
+batch size.
 
-New rows go in with COPY; the changed columns of many rows with one ``UPDATE ... FROM
-unnest(arrays)`` per set of columns; events get their ids from the log's sequence in one
-query, then are copied. Each statement's text depends only on the set of columns, so the
-driver prepares it once. (Row-by-row statements cost the commit thread more Python time
-than the event loop spent on the requests themselves.)
+New rows go in with one ``INSERT ... SELECT FROM unnest(arrays)`` per table; the changed
+columns of many rows with one ``UPDATE ... FROM unnest(arrays)`` per set of columns;
+events get their ids from the log's sequence first (so the ids follow the order of the
+events). Each statement's text depends only on the set of columns, so the driver prepares
+it once; the statements of a commit are sent in a pipeline, in two or three round trips.
+(Row-by-row statements cost the commit thread more Python time than the event loop spent
+on the requests themselves, and each round trip waits for the interpreter lock.)
 """
 
 from __future__ import annotations
@@ -14,38 +17,47 @@ from typing import Any
 
 import psycopg
 from psycopg.types.json import Json
-from sqlalchemy import JSON, Column, Table
+from sqlalchemy import JSON, Table
 from sqlalchemy.dialects import postgresql
 
 _DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
 
 
-def _value(column: Column[Any], value: Any) -> Any:
-    return Json(value) if isinstance(column.type, JSON) and value is not None else value
+def _array_type(table: Table, name: str) -> str:
+    return f"{table.c[name].type.compile(dialect=_DIALECT)}[]"
 
 
-def copy_rows(cursor: psycopg.Cursor[Any], table: Table, rows: list[dict[str, Any]]) -> None:
-    """INSERT rows (every column given) with COPY."""
-    if not rows:
-        return
-    columns = [table.c[name] for name in rows[0]]
-    names = ", ".join(c.name for c in columns)
-    with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([_value(c, row[c.name]) for c in columns])
+def _column(table: Table, name: str, values: list[Any]) -> list[Any]:
+    if isinstance(table.c[name].type, JSON):
+        return [None if v is None else Json(v) for v in values]
+    return values
+
+
+@cache
+def _insert_sql(table: Table, names: tuple[str, ...]) -> str:
+    arrays = ", ".join(f"%s::{_array_type(table, n)}" for n in names)
+    columns = ", ".join(names)
+    return f"INSERT INTO {table.name} ({columns}) SELECT * FROM unnest({arrays})"
 
 
 @cache
 def _update_sql(table: Table, names: tuple[str, ...]) -> str:
     key = table.primary_key.columns.values()[0]
-    arrays = ", ".join(
-        f"%s::{table.c[n].type.compile(dialect=_DIALECT)}[]" for n in (key.name, *names)
-    )
+    arrays = ", ".join(f"%s::{_array_type(table, n)}" for n in (key.name, *names))
     sets = ", ".join(f"{n} = v.{n}" for n in names)
     return (
         f"UPDATE {table.name} AS t SET {sets} FROM unnest({arrays}) "
         f"AS v(_key, {', '.join(names)}) WHERE t.{key.name} = v._key"
     )
+
+
+def insert_rows(cursor: psycopg.Cursor[Any], table: Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT rows that all give the same columns, in one statement."""
+    if not rows:
+        return
+    names = tuple(rows[0])
+    params = [_column(table, n, [row[n] for row in rows]) for n in names]
+    cursor.execute(_insert_sql(table, names), params)
 
 
 def update_rows(
@@ -58,21 +70,25 @@ def update_rows(
         groups.setdefault(tuple(sorted(values)), []).append((key, values))
     for names, rows in groups.items():
         params = [[key for key, _v in rows]]
-        params += [[_value(table.c[n], values[n]) for _k, values in rows] for n in names]
+        params += [_column(table, n, [values[n] for _k, values in rows]) for n in names]
         cursor.execute(_update_sql(table, names), params)
 
 
-def insert_events(
-    cursor: psycopg.Cursor[Any], table: Table, events: list[dict[str, Any]]
-) -> list[int]:
-    """Append events to the log; their ids, from the log's sequence, in order."""
-    if not events:
-        return []
+def reserve_ids(cursor: psycopg.Cursor[Any], table: Table, count: int) -> None:
+    """Ask the table's sequence for ``count`` ids (read them with :func:`reserved_ids`)."""
     cursor.execute(
         "SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id "
         "FROM generate_series(1, %s) ORDER BY id",
-        (table.name, len(events)),
+        (table.name, count),
     )
-    ids = [int(row[0]) for row in cursor.fetchall()]
-    copy_rows(cursor, table, [{"id": i, **e} for i, e in zip(ids, events, strict=True)])
-    return ids
+
+
+def reserved_ids(cursor: psycopg.Cursor[Any]) -> list[int]:
+    return [int(row[0]) for row in cursor.fetchall()]
+
+
+def insert_events(
+    cursor: psycopg.Cursor[Any], table: Table, events: list[dict[str, Any]], ids: list[int]
+) -> None:
+    """Append events to the log with the ids the sequence gave them, in order."""
+    insert_rows(cursor, table, [{"id": i, **e} for i, e in zip(ids, events, strict=True)])

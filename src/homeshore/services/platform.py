@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, bindparam, func, select, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from homeshore.config import Settings
@@ -50,27 +50,19 @@ from homeshore.services.tx import (
     UPDATE_CONTACT,
     Batch,
     FrozenWrites,
+    StoredExternalIds,
     Tx,
     apply,
 )
 
 log = logging.getLogger(__name__)
 OPEN_CONTACT_STATES = ("queued", "offered", "active", "wrap_up")
-_BY_EXTERNAL_IDS = select(ContactRow.id, ContactRow.external_id).where(
-    ContactRow.external_id.in_(bindparam("ids", expanding=True))
-)
 #: contact ids taken from the PostgreSQL sequence in one round trip
 ID_BLOCK = 1000
 _RESERVE_IDS = text(
     "SELECT nextval(pg_get_serial_sequence('contacts', 'id')) FROM generate_series(1, :n)"
 )
 _MAX_ID = select(func.max(ContactRow.id))
-
-
-class _KnownExternalIds(Exception):
-    def __init__(self, known: dict[str, int]) -> None:
-        super().__init__(f"{len(known)} external id(s) already stored")
-        self.known = known
 
 
 def _loop_running() -> bool:
@@ -234,20 +226,9 @@ class Platform:
 
     def _commit(self, session: Session, writes: FrozenWrites) -> list[int]:
         """In the commit thread: write a batch and commit it; the event ids it got."""
-        known = self._stored_external_ids(session, writes.external_ids)
-        if known:
-            raise _KnownExternalIds(known)
         ids = apply(session, writes)
         session.commit()
         return ids
-
-    def _stored_external_ids(self, session: Session, new: dict[str, int]) -> dict[str, int]:
-        """New contacts whose external id is already stored (a retry the router's memory
-        no longer knows about): {external id: stored contact id}."""
-        if not new:
-            return {}
-        rows = session.connection().execute(_BY_EXTERNAL_IDS, {"ids": list(new)}).all()
-        return {ext: cid for cid, ext in rows if ext is not None}
 
     def _finish_commit(self, expected: Batch | None = None) -> None:
         """On the event loop: publish the batch's events and release its callers, or undo
@@ -266,7 +247,7 @@ class Platform:
                 open_batch.session.close()
                 self._fail(open_batch, "an earlier commit failed")
             self.reload()
-            if isinstance(error, _KnownExternalIds):  # a retry now finds its contact
+            if isinstance(error, StoredExternalIds):  # a retry now finds its contact
                 for ext, cid in error.known.items():
                     self.remember_external_id(ext, cid, self.clock.now().timestamp())
         else:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 import psycopg
-from sqlalchemy import Executable, Table, bindparam, insert, update
+from sqlalchemy import Executable, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from homeshore.db.tables import AgentRow, ContactRow, EventRow
@@ -81,22 +81,27 @@ def _grouped(changes: dict[Any, dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return list(by_columns.values())
 
 
+class StoredExternalIds(Exception):
+    """New contacts of a batch whose external id is already stored: a retry the router's
+    memory no longer knew about. ``known`` maps each to the stored contact's id."""
+
+    def __init__(self, known: dict[str, int]) -> None:
+        super().__init__(f"{len(known)} external id(s) already stored")
+        self.known = known
+
+
 def apply(session: Session, writes: FrozenWrites) -> list[int]:
-    """Write a commit's changes; returns the ids the event log gave its events, in order.
-    New contacts first (other rows refer to them), then the session's ORM objects, the
-    other statements, the updates and the events."""
+    """Write a commit's changes (the caller commits); returns the ids the event log gave
+    its events, in order. Raises StoredExternalIds before writing anything if a new
+    contact's external id is already stored. New contacts go first (other rows refer to
+    them), then the session's ORM objects, the other statements, the updates, the events."""
     conn = session.connection()
     if conn.dialect.name == "postgresql":
-        driver = cast("psycopg.Connection[Any]", conn.connection.driver_connection)
-        with driver.cursor() as cursor:
-            pg_writes.copy_rows(cursor, _contacts, writes.contact_inserts)
-        session.flush()
-        for statement, params in writes.statements:
-            conn.execute(statement, params)
-        with driver.cursor() as cursor:
-            pg_writes.update_rows(cursor, _contacts, writes.contact_updates)
-            pg_writes.update_rows(cursor, _agents, writes.agent_updates)
-            return pg_writes.insert_events(cursor, _events, writes.events)
+        return _apply_postgresql(session, writes)
+    if writes.external_ids:
+        stored = conn.execute(_BY_EXTERNAL_IDS, {"ids": list(writes.external_ids)}).all()
+        if stored:
+            raise StoredExternalIds({ext: cid for cid, ext in stored})
     if writes.contact_inserts:
         conn.execute(INSERT_CONTACT, writes.contact_inserts)
     session.flush()
@@ -107,6 +112,43 @@ def apply(session: Session, writes: FrozenWrites) -> list[int]:
     for rows in _grouped(writes.agent_updates):
         conn.execute(UPDATE_AGENT, rows)
     return write_event_ids(session, writes.events)
+
+
+def _apply_postgresql(session: Session, writes: FrozenWrites) -> list[int]:
+    """The same writes in pipelines: the checks and the event ids in one round trip, the
+    rows in another (a third when ORM objects or other statements must go in between)."""
+    conn = session.connection()
+    driver = cast("psycopg.Connection[Any]", conn.connection.driver_connection)
+    with driver.cursor() as check, driver.cursor() as sequence, driver.cursor() as cursor:
+        with driver.pipeline():
+            if writes.external_ids:
+                check.execute(_PG_BY_EXTERNAL_IDS, [list(writes.external_ids)])
+            if writes.events:
+                pg_writes.reserve_ids(sequence, _events, len(writes.events))
+        if writes.external_ids:
+            known = {str(ext): int(cid) for cid, ext in check.fetchall()}
+            if known:
+                raise StoredExternalIds(known)
+        ids = pg_writes.reserved_ids(sequence) if writes.events else []
+        between = bool(session.new or session.dirty or session.deleted or writes.statements)
+        if between:
+            pg_writes.insert_rows(cursor, _contacts, writes.contact_inserts)
+            session.flush()
+            for statement, params in writes.statements:
+                conn.execute(statement, params)
+        with driver.pipeline():
+            if not between:
+                pg_writes.insert_rows(cursor, _contacts, writes.contact_inserts)
+            pg_writes.update_rows(cursor, _contacts, writes.contact_updates)
+            pg_writes.update_rows(cursor, _agents, writes.agent_updates)
+            pg_writes.insert_events(cursor, _events, writes.events, ids)
+    return ids
+
+
+_BY_EXTERNAL_IDS = select(_contacts.c.id, _contacts.c.external_id).where(
+    _contacts.c.external_id.in_(bindparam("ids", expanding=True))
+)
+_PG_BY_EXTERNAL_IDS = "SELECT id, external_id FROM contacts WHERE external_id = ANY(%s)"
 
 
 @dataclass(slots=True)
@@ -171,7 +213,10 @@ def write_event_ids(session: Session, events: list[dict[str, Any]]) -> list[int]
         return list(conn.scalars(INSERT_EVENTS, events).all())
     driver = cast("psycopg.Connection[Any]", conn.connection.driver_connection)
     with driver.cursor() as cursor:
-        return pg_writes.insert_events(cursor, _events, events)
+        pg_writes.reserve_ids(cursor, _events, len(events))
+        ids = pg_writes.reserved_ids(cursor)
+        pg_writes.insert_events(cursor, _events, events, ids)
+    return ids
 
 
 @dataclass(slots=True)
