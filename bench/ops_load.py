@@ -413,6 +413,11 @@ def main() -> None:
     parser.add_argument("--setup-concurrency", type=int, default=20)
     parser.add_argument("--sync-commit", choices=("on", "off"), default="on")
     parser.add_argument("--seed", type=int, default=20261124)
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="server on the first core, load generator on the second (PostgreSQL floats)",
+    )
     parser.add_argument("--profile-server", type=Path, help="write the server's cProfile here")
     args = parser.parse_args()
 
@@ -469,6 +474,10 @@ def main() -> None:
         env=env,
         stderr=subprocess.DEVNULL,
     )
+    if args.pin and len(os.sched_getaffinity(0)) >= 2:
+        first, second, *_rest = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(proc.pid, {first})
+        os.sched_setaffinity(0, {second})
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
