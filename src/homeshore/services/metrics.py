@@ -78,7 +78,7 @@ def publish_queue_kpis(p: Platform) -> bool:
     if comparable == p.last_kpis and not any(q["waiting"] for q in kpis):
         return False
     p.last_kpis = comparable
-    with p.transaction() as tx:
+    with p.transaction(group=True) as tx:  # in the server: no wait for the commit in flight
         tx.emit("queue.kpis", {"queues": kpis})
     return True
 
