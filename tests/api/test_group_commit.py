@@ -241,3 +241,44 @@ def test_contact_ids_are_reserved_in_blocks(live: Live, monkeypatch: pytest.Monk
     with p.sessions() as session:
         stored = session.scalars(select(ContactRow.id).where(ContactRow.id.in_(ids))).all()
     assert sorted(stored) == ids
+
+
+def test_a_use_case_failing_while_a_commit_is_in_flight_keeps_that_commit(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory is rebuilt from the database after a failure: the commit in flight (made by
+    other use cases) must land first, or its contact would vanish from memory."""
+    p = live.platform
+    release = threading.Event()
+    started = threading.Event()
+    real_commit = p._commit
+
+    def slow_commit(session: Session, writes: FrozenWrites) -> list[int]:
+        started.set()
+        assert release.wait(10)
+        return real_commit(session, writes)
+
+    monkeypatch.setattr(p, "_commit", slow_commit)
+
+    async def scenario() -> tuple[int, object]:
+        first, _ = contacts.create_contact(
+            p, ADMIN, queue_id="plans", channel=None, priority=0, customer_ref="c1"
+        )
+        first_done = asyncio.ensure_future(p.durable())
+        await asyncio.to_thread(started.wait, 10)
+        threading.Timer(0.1, release.set).start()  # the commit lands while the loop waits
+        try:
+            with p.transaction(group=True):
+                raise RuntimeError("a use case fails")
+        except RuntimeError as exc:
+            failure: object = exc
+        await first_done
+        return first.id, failure
+
+    portal = live.client.portal
+    assert portal is not None
+    first, failure = portal.call(scenario)
+    assert isinstance(failure, RuntimeError)
+    assert first in p.contacts  # memory rebuilt after the commit in flight landed
+    assert p.contacts[first].state == "queued"
+    assert live.get("admin", f"/api/contacts/{first}").json()["state"] == "queued"

@@ -264,11 +264,14 @@ class Platform:
     def flush_batch(self) -> None:
         """Finish the commit in flight, then commit the open batch now (before a
         transaction of its own, and at shutdown). Blocks the caller meanwhile."""
-        for _ in range(2):
-            if self._inflight is None and self._batch is not None:
-                self._submit()
-            if self._inflight is None:
-                return
+        self._finish_inflight()  # (its end may already hand the open batch over)
+        if self._batch is not None and self._inflight is None:
+            self._submit()
+        self._finish_inflight()
+
+    def _finish_inflight(self) -> None:
+        """Wait for the commit in flight, if any, and finish it here."""
+        if self._inflight is not None:
             wait([self._inflight[1]])
             self._finish_commit()
 
@@ -278,6 +281,8 @@ class Platform:
         batch.session.rollback()
         batch.session.close()
         self._fail(batch, reason)
+        # memory is rebuilt from the database: the commit in flight must be in it first
+        self._finish_inflight()
         self.reload()
 
     @staticmethod
