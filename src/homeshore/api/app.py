@@ -101,7 +101,7 @@ def create_app(
                 ticker.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await ticker
-            platform.flush_batch()
+            platform.close()
             stop = getattr(the_hub, "stop", None)
             if stop is not None:
                 await stop()

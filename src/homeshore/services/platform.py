@@ -269,6 +269,11 @@ class Platform:
             self._submit()
         self._finish_inflight()
 
+    def close(self) -> None:
+        """Commit what is pending and stop the commit thread (server shutdown)."""
+        self.flush_batch()
+        self._committer.shutdown(wait=True)
+
     def _finish_inflight(self) -> None:
         """Wait for the commit in flight, if any, and finish it here."""
         if self._inflight is not None:
