@@ -1,22 +1,18 @@
 """The live platform's shared state: database, event hub, clock, scenario and router memory.
 
-Use cases (the other modules of this package) run inside :meth:`Platform.transaction`:
-rows and router memory change together, events are appended to the log in the same
-commit and published to the hub after it. If a commit fails, memory is rebuilt from the
-database, so the database stays the one source of truth (and a restart recovers it).
+Use cases (the other modules of this package) run inside :meth:`Platform.transaction`
+(group commit, ``commit.py``): rows and router memory change together, events are appended
+to the log in the same commit and published to the hub after it. If a commit fails,
+memory is rebuilt from the database, so the database stays the one source of truth (and a
+restart recovers it).
 """
 
 from __future__ import annotations
 
-import asyncio
 import bisect
-import contextlib
 import datetime as dt
 import logging
 from collections import deque
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -41,18 +37,14 @@ from homeshore.realtime.types import Event, EventHub
 from homeshore.routing import AgentState as RouteState
 from homeshore.routing import AgentView, IdleIndex, Router, build_policy, recheck_delays_s
 from homeshore.services.clock import Clock
-from homeshore.services.errors import Unavailable
+from homeshore.services.commit import GroupCommit
 from homeshore.services.live import LiveAgent, LiveContact, WaitingLine
 from homeshore.services.states import ROUTABLE, AgentState
 from homeshore.services.tx import (
     CONTACT_COLUMNS,
     UPDATE_AGENT,
     UPDATE_CONTACT,
-    Batch,
-    FrozenWrites,
-    StoredExternalIds,
     Tx,
-    apply,
 )
 
 log = logging.getLogger(__name__)
@@ -63,14 +55,6 @@ _RESERVE_IDS = text(
     "SELECT nextval(pg_get_serial_sequence('contacts', 'id')) FROM generate_series(1, :n)"
 )
 _MAX_ID = select(func.max(ContactRow.id))
-
-
-def _loop_running() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +81,7 @@ def event_from_row(row: EventRow) -> Event:
     )
 
 
-class Platform:
+class Platform(GroupCommit):
     def __init__(
         self,
         *,
@@ -131,170 +115,7 @@ class Platform:
         self._external_id_times: deque[tuple[float, str]] = deque()
         self._free_ids: list[int] = []  # contact ids reserved, not yet used (reversed)
         self._last_id = 0
-        self._batch: Batch | None = None  # open: use cases join it
-        self._inflight: tuple[Batch, Future[list[int]], FrozenWrites] | None = None
-        self._last_batch: Batch | None = None  # the latest opened, committed or not
-        # one commit at a time, in order, off the event loop
-        self._committer = ThreadPoolExecutor(1, thread_name_prefix="homeshore-commit")
-
-    # -- transactions ------------------------------------------------------------------
-
-    @contextmanager
-    def transaction(self, *, group: bool = False) -> Iterator[Tx]:
-        """One use case's transaction. With ``group`` (and a running event loop, and
-        ``settings.group_commit``) it joins the open batch: the use cases run on one event
-        loop turn share one commit; their row changes wait in memory and are written by a
-        commit thread while the loop goes on (one commit at a time, in order); the caller
-        must ``await durable()`` before it answers. Otherwise every commit started before
-        is finished first, then this transaction runs and commits on its own."""
-        if group and self.settings.group_commit:
-            batch = self._join_batch()
-            if batch is not None:
-                with self._in_batch(batch) as tx:
-                    yield tx
-                return
-        self.flush_batch()
-        session = self.sessions()
-        tx = Tx(session, self.clock.now())
-        try:
-            yield tx
-            session.flush()
-            events = tx.write_events()
-            session.commit()
-        except BaseException:
-            session.rollback()
-            self.reload()
-            raise
-        finally:
-            session.close()
-        if events:
-            self.hub.publish(events)
-
-    def _join_batch(self) -> Batch | None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # called outside the server (scripts, tests): commit alone
-            return None
-        if self._batch is None:
-            self._batch = self._last_batch = Batch(self.sessions(), loop.create_future())
-            loop.call_soon(self._start_commit)
-        return self._batch
-
-    @contextmanager
-    def _in_batch(self, batch: Batch) -> Iterator[Tx]:
-        tx = Tx(batch.session, self.clock.now(), writes=batch.writes)
-        try:
-            yield tx
-        except BaseException:
-            # the batch shares one transaction: undo all of it, memory follows the database
-            self._abort(batch, "a use case of the same commit failed")
-            raise
-        batch.writes.events.extend(tx.events)
-
-    async def durable(self) -> None:
-        """Wait until the latest group commit is done; raises Unavailable if it failed.
-        Call it right after the use case (no await in between), before answering."""
-        batch = self._last_batch
-        if batch is not None:
-            await asyncio.shield(batch.done)
-
-    async def caught_up(self) -> None:
-        """Wait until every change made so far is committed (or undone): for reads."""
-        batch = self._last_batch
-        if batch is not None and not batch.done.done():
-            with contextlib.suppress(Unavailable):
-                await asyncio.shield(batch.done)
-
-    def _start_commit(self) -> None:
-        """Hand the open batch to the commit thread, unless a commit is in flight (its end
-        starts the next one: under load, batches grow while the disk works)."""
-        if self._batch is None or self._inflight is not None:
-            return
-        batch = self._batch
-        future = self._submit()
-        loop = asyncio.get_running_loop()
-        future.add_done_callback(lambda _f: loop.call_soon_threadsafe(self._finish_commit, batch))
-
-    def _submit(self) -> Future[list[int]]:
-        batch = self._batch
-        assert batch is not None and self._inflight is None
-        self._batch = None
-        writes = batch.writes.freeze()
-        future = self._committer.submit(self._commit, batch.session, writes)
-        self._inflight = (batch, future, writes)
-        return future
-
-    def _commit(self, session: Session, writes: FrozenWrites) -> list[int]:
-        """In the commit thread: write a batch and commit it; the event ids it got."""
-        ids = apply(session, writes)
-        session.commit()
-        return ids
-
-    def _finish_commit(self, expected: Batch | None = None) -> None:
-        """On the event loop: publish the batch's events and release its callers, or undo
-        it (and the open batch, which was built on it) if the commit failed."""
-        if self._inflight is None or (expected is not None and self._inflight[0] is not expected):
-            return  # already finished by flush_batch
-        batch, future, writes = self._inflight
-        self._inflight = None
-        error = future.exception()
-        if error is not None:
-            log.warning("group commit failed: %s", error)
-            batch.session.rollback()
-            self._fail(batch, "the commit failed")
-            if self._batch is not None:
-                open_batch, self._batch = self._batch, None
-                open_batch.session.close()
-                self._fail(open_batch, "an earlier commit failed")
-            self.reload()
-            if isinstance(error, StoredExternalIds):  # a retry now finds its contact
-                for ext, cid in error.known.items():
-                    self.remember_external_id(ext, cid, self.clock.now().timestamp())
-        else:
-            batch.session.close()
-            ids = future.result()
-            events = [Event(id=i, **v) for i, v in zip(ids, writes.events, strict=True)]
-            if events:
-                self.hub.publish(events)
-            if not batch.done.done():
-                batch.done.set_result(None)
-        if self._batch is not None and _loop_running():
-            self._start_commit()
-
-    def flush_batch(self) -> None:
-        """Finish the commit in flight, then commit the open batch now (before a
-        transaction of its own, and at shutdown). Blocks the caller meanwhile."""
-        self._finish_inflight()  # (its end may already hand the open batch over)
-        if self._batch is not None and self._inflight is None:
-            self._submit()
-        self._finish_inflight()
-
-    def close(self) -> None:
-        """Commit what is pending and stop the commit thread (server shutdown)."""
-        self.flush_batch()
-        self._committer.shutdown(wait=True)
-
-    def _finish_inflight(self) -> None:
-        """Wait for the commit in flight, if any, and finish it here."""
-        if self._inflight is not None:
-            wait([self._inflight[1]])
-            self._finish_commit()
-
-    def _abort(self, batch: Batch, reason: str) -> None:
-        if self._batch is batch:
-            self._batch = None
-        batch.session.rollback()
-        batch.session.close()
-        self._fail(batch, reason)
-        # memory is rebuilt from the database: the commit in flight must be in it first
-        self._finish_inflight()
-        self.reload()
-
-    @staticmethod
-    def _fail(batch: Batch, reason: str) -> None:
-        if not batch.done.done():
-            batch.done.set_exception(Unavailable(f"not saved ({reason}): try again"))
-            batch.done.exception()  # retrieved here: callers may or may not be waiting
+        self.init_commits()
 
     # -- loading and recovery ----------------------------------------------------------
 
