@@ -419,6 +419,11 @@ def main() -> None:
         help="server on the first core, load generator on the second (PostgreSQL floats)",
     )
     parser.add_argument("--profile-server", type=Path, help="write the server's cProfile here")
+    parser.add_argument(
+        "--timeline",
+        action="store_true",
+        help="also print creation->offer p50/p99/max for each second of intake",
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="ops_load_"))
@@ -560,6 +565,8 @@ def report(args: argparse.Namespace, stats: Stats, rows: list) -> None:  # type:
             f"server CPU per contact (create, offer, accept, complete, wrap-up): {per:.1f} ms "
             f"-> at most {1000 / per:.0f} contacts/s per core for the server alone"
         )
+    if args.timeline:
+        print_timeline(stats)
     states: dict[str, int] = {}
     for r in rows:
         states[r[2]] = states.get(r[2], 0) + 1
@@ -573,6 +580,25 @@ def report(args: argparse.Namespace, stats: Stats, rows: list) -> None:  # type:
             kinds[kind] = kinds.get(kind, 0) + 1
         common = sorted(kinds.items(), key=lambda kv: -kv[1])[:5]
         print(f"{len(errors)} errors; most common: {common}")
+
+
+def print_timeline(stats: Stats) -> None:
+    """creation->offer by second of intake: tells steady queueing from periodic stalls."""
+    if not stats.sent_at:
+        return
+    start = min(stats.sent_at.values())
+    seconds: dict[int, list[float]] = {}
+    for cid, ext in stats.created.items():
+        if cid in stats.offered_at:
+            sent = stats.sent_at[ext]
+            seconds.setdefault(int(sent - start), []).append((stats.offered_at[cid] - sent) * 1000)
+    wall = time.time() - time.perf_counter() + start
+    print(f"second  contacts  p50 ms  p99 ms  max ms   (second 0 began at unix time {wall:.1f})")
+    for second, values in sorted(seconds.items()):
+        values.sort()
+        p50 = values[len(values) // 2]
+        p99 = values[min(len(values) - 1, int(0.99 * len(values)))]
+        print(f"{second:6d}  {len(values):8d}  {p50:6.1f}  {p99:6.1f}  {values[-1]:6.1f}")
 
 
 if __name__ == "__main__":
