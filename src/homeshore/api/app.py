@@ -21,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from homeshore.api import errors
+from homeshore.api.intake import ContactIntake
 from homeshore.api.routes import (
     agents,
     auth,
@@ -119,6 +120,7 @@ def create_app(
     app.state.platform = platform
     app.state.auth = Auth(platform)
     errors.install(app)
+    app.add_middleware(ContactIntake)  # the busiest request, without per-route machinery
     # the busiest routes first: a request is matched against the routes in this order
     for module in (contacts, agents, events, auth, users_routes, conversations, readiness, metrics):
         app.include_router(module.router)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.requests import HTTPConnection
 
 from homeshore.services.auth import Auth
 from homeshore.services.platform import Platform
@@ -45,6 +46,14 @@ async def session_token(
     return request.cookies.get(SESSION_COOKIE)
 
 
+def token_of(conn: HTTPConnection) -> str | None:
+    """The session token of a request: the bearer token, else the session cookie."""
+    scheme, _, token = conn.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return conn.cookies.get(SESSION_COOKIE)
+
+
 class SessionAuth(HTTPBearer):
     """The user behind the bearer token (or the session cookie). A security scheme, so the
     OpenAPI document says how to authenticate, and a single dependency: every nested
@@ -52,10 +61,7 @@ class SessionAuth(HTTPBearer):
 
     async def __call__(self, request: Request) -> Actor:  # type: ignore[override]
         auth: Auth = request.app.state.auth
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and token.strip():
-            return auth.resolve(token.strip())
-        return auth.resolve(request.cookies.get(SESSION_COOKIE))
+        return auth.resolve(token_of(request))
 
 
 current_actor = SessionAuth(

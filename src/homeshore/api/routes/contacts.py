@@ -18,6 +18,8 @@ from homeshore.api.schemas import (
     WrapUpIn,
 )
 from homeshore.services import chat, contacts
+from homeshore.services.platform import Platform
+from homeshore.services.scope import Actor
 from homeshore.services.states import AgentState
 
 router = APIRouter(prefix="/api/contacts", tags=["contacts"])
@@ -27,7 +29,15 @@ ContactId = Annotated[int, Path(ge=1, le=2**62)]
 @router.post("", response_model=ContactOut, status_code=201, responses={200: {"model": ContactOut}})
 async def create_contact(body: ContactIn, actor: ActorDep, platform: PlatformDep) -> Response:
     """Announce a call (telephony side) or open a chat (web widget): admin or supervisor.
-    Answers 201 when created, 200 with the existing contact for a known ``external_id``."""
+    Answers 201 when created, 200 with the existing contact for a known ``external_id``.
+    (Well-formed requests are served by homeshore.api.intake, with this same function.)"""
+    text, status = await take_contact(platform, actor, body)
+    return Response(text, status_code=status, media_type="application/json")
+
+
+async def take_contact(platform: Platform, actor: Actor, body: ContactIn) -> tuple[str, int]:
+    """Create (or find, by external id) the contact; its JSON and the HTTP status, once
+    the change is committed (group commit)."""
     row, created = contacts.create_contact(
         platform,
         actor,
@@ -37,13 +47,9 @@ async def create_contact(body: ContactIn, actor: ActorDep, platform: PlatformDep
         customer_ref=body.customer_ref,
         external_id=body.external_id,
     )
-    await platform.durable()  # answer once committed (group commit)
+    await platform.durable()
     # the busiest route: serialised here, once (FastAPI would validate the model again)
-    return Response(
-        ContactOut.model_validate(row).model_dump_json(),
-        status_code=201 if created else 200,
-        media_type="application/json",
-    )
+    return ContactOut.model_validate(row).model_dump_json(), 201 if created else 200
 
 
 @router.get("", response_model=list[ContactOut])
