@@ -93,3 +93,23 @@ def test_rows_round_trip_and_updates_touch_only_their_columns(pg: Any) -> None:
     assert (stored[10].type, stored[10].team_id) == ("contact.accepted", None)
     assert (stored[11].type, stored[11].team_id) == ("x", "red")
     assert (stored[12].type, stored[12].team_id) == ("contact.offered", None)
+
+
+@pytest.mark.postgres
+def test_updates_look_keys_up_in_the_index_however_big_the_table(pg: Any) -> None:
+    at = dt.datetime(2026, 11, 24, 10, 0, tzinfo=PARIS_WINTER)
+    many = [{"id": i, "at": at, "type": "t", "data": {}} for i in range(1, 20_001)]
+    _cursor_run(pg, lambda c: pg_writes.insert_rows(c, EVENTS, many))
+    few = pg_writes.rows_document([{"id": i, "type": "u"} for i in range(100, 140)])
+    plan: list[str] = []
+
+    def explain(cursor: Any) -> None:
+        cursor.execute("ANALYZE events")
+        sql = pg_writes.update_sql(EVENTS, ("type",))
+        cursor.execute(f"EXPLAIN {sql}", {"rows": few})
+        plan.extend(row[0] for row in cursor.fetchall())
+
+    _cursor_run(pg, explain)
+    text = "\n".join(plan)
+    assert "Index Scan using events_pkey" in text, text
+    assert "Seq Scan on events" not in text, text

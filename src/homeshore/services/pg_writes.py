@@ -22,6 +22,9 @@ from typing import Any
 
 import psycopg
 from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql
+
+_DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
 
 
 def _json_value(value: object) -> object:
@@ -55,13 +58,18 @@ def _insert_sql(table: Table, names: tuple[str, ...]) -> str:
 
 
 @cache
-def _update_sql(table: Table, names: tuple[str, ...]) -> str:
-    key = table.primary_key.columns.values()[0].name
+def update_sql(table: Table, names: tuple[str, ...]) -> str:
+    """The rows to change are also named by key (``= ANY``): the planner cannot see how
+    many rows the document holds and, without it, joins by scanning the whole table
+    (a cost that grows all day long) rather than looking the few keys up in its index."""
+    key_column = table.primary_key.columns.values()[0]
+    key, key_type = key_column.name, key_column.type.compile(dialect=_DIALECT)
     sets = ", ".join(f"{n} = v.{n}" for n in names)
     return (
         f"UPDATE {table.name} AS t SET {sets} "
-        f"FROM json_populate_recordset(NULL::{table.name}, %s::json) AS v "
-        f"WHERE t.{key} = v.{key}"
+        f"FROM json_populate_recordset(NULL::{table.name}, %(rows)s::json) AS v "
+        f"WHERE t.{key} = v.{key} AND t.{key} = ANY(ARRAY("
+        f"SELECT (e->>'{key}')::{key_type} FROM json_array_elements(%(rows)s::json) AS e))"
     )
 
 
@@ -82,7 +90,7 @@ def update_rows(
     for row_key, values in changes.items():
         groups.setdefault(tuple(sorted(values)), []).append({**values, key: row_key})
     for names, rows in groups.items():
-        cursor.execute(_update_sql(table, names), (rows_document(rows),))
+        cursor.execute(update_sql(table, names), {"rows": rows_document(rows)})
 
 
 def reserve_ids(cursor: psycopg.Cursor[Any], table: Table, count: int) -> None:
