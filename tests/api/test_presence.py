@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from homeshore.domain import Activity, Schedule, ScheduleSegment, WorkMode
+from homeshore.services.metrics import publish_queue_kpis
 from tests.services.support import START, Live, live_app, next_event
 
 
@@ -147,3 +148,22 @@ def test_contacts_waiting_past_the_threshold_count_as_offered(live: Live) -> Non
     assert plans["answered_today"] == 0
     assert plans["service_level"] == 0.0
     assert plans["oldest_wait_s"] == 30
+
+
+def test_queue_kpis_are_published_to_supervisors_when_they_change(live: Live) -> None:
+    """The ticker's ``queue.kpis`` event: the day's figures (aggregated off the event loop)
+    and the waiting line; not sent again while nothing changed and nobody waits."""
+    portal = live.client.portal
+    assert portal is not None
+    platform = live.platform
+    with live.ws("m.red") as ws:
+        assert portal.call(publish_queue_kpis, platform) is True
+        first = {q["queue_id"]: q for q in next_event(ws, "queue.kpis")["data"]["queues"]}
+        assert first["plans"]["waiting"] == 0 and first["plans"]["offered_today"] == 0
+        assert portal.call(publish_queue_kpis, platform) is False  # nothing changed
+        live.new_contact("plans")
+        live.tick(25)
+        assert portal.call(publish_queue_kpis, platform) is True
+        event = next_event(ws, "queue.kpis")
+        plans = {q["queue_id"]: q for q in event["data"]["queues"]}["plans"]
+        assert (plans["waiting"], plans["offered_today"], plans["oldest_wait_s"]) == (1, 1, 25)

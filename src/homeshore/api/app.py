@@ -144,6 +144,6 @@ async def _tick_forever(platform: Platform) -> None:
                 next_metrics = loop.time() + platform.settings.metrics_every_s
                 from homeshore.services.metrics import publish_queue_kpis
 
-                publish_queue_kpis(platform)
+                await publish_queue_kpis(platform)
         except Exception:  # keep ticking: one bad tick must not stop offers timing out
             log.exception("tick failed")

@@ -44,13 +44,17 @@ class Event:
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), separators=(",", ":"))
+        return _compact(self.to_dict())
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Event:
         values = dict(raw)
         values["at"] = dt.datetime.fromisoformat(values["at"])
         return cls(**values)
+
+
+#: one encoder for every event (json.dumps with options builds a new one per call)
+_compact = json.JSONEncoder(separators=(",", ":")).encode
 
 
 class EventHub(Protocol):

@@ -8,6 +8,7 @@ it is undecided). ASA is the mean wait of answered contacts.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -71,9 +72,13 @@ def queue_kpis(p: Platform, actor: Actor) -> list[QueueKpis]:
     return compute_queue_kpis(p)
 
 
-def publish_queue_kpis(p: Platform) -> bool:
-    """Emit a ``queue.kpis`` event for the supervisor console when the figures changed."""
-    kpis = [asdict(k) for k in compute_queue_kpis(p)]
+async def publish_queue_kpis(p: Platform) -> bool:
+    """Emit a ``queue.kpis`` event for the supervisor console when the figures changed.
+    The day's aggregate runs in a worker thread: its cost grows with the day's contacts,
+    and the event loop goes on serving meanwhile."""
+    now = p.clock.now()
+    totals = await asyncio.to_thread(_today_by_queue, p, now, day_start(p, now))
+    kpis = [asdict(k) for k in _queue_kpis(p, now, totals)]
     comparable = [{k: v for k, v in q.items() if k != "oldest_wait_s"} for q in kpis]
     if comparable == p.last_kpis and not any(q["waiting"] for q in kpis):
         return False
@@ -87,10 +92,11 @@ def compute_queue_kpis(p: Platform) -> list[QueueKpis]:
     """Today's figures per queue, aggregated by the database (one row per queue, whatever
     the day's volume), plus the waiting line from the router's memory."""
     now = p.clock.now()
-    since = day_start(p, now)
-    totals: dict[str, tuple[Any, ...]] = {
-        row[0]: tuple(row[1:]) for row in _today_by_queue(p, now, since)
-    }
+    return _queue_kpis(p, now, _today_by_queue(p, now, day_start(p, now)))
+
+
+def _queue_kpis(p: Platform, now: dt.datetime, rows: Sequence[Row[Any]]) -> list[QueueKpis]:
+    totals: dict[str, tuple[Any, ...]] = {row[0]: tuple(row[1:]) for row in rows}
     out = []
     for queue in p.queues.values():
         answered, abandoned, within, late_waiting, wait_sum = totals.get(queue.id, (0,) * 5)
