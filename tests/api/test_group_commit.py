@@ -16,7 +16,7 @@ from homeshore.services import platform as platform_module
 from homeshore.services.errors import Unavailable
 from homeshore.services.scope import Actor, Role
 from homeshore.services.tx import FrozenWrites
-from tests.services.support import Live
+from tests.services.support import Live, live_app
 
 ADMIN = Actor(1, "admin", Role.ADMIN, None, frozenset())
 
@@ -282,3 +282,24 @@ def test_a_use_case_failing_while_a_commit_is_in_flight_keeps_that_commit(
     assert first in p.contacts  # memory rebuilt after the commit in flight landed
     assert p.contacts[first].state == "queued"
     assert live.get("admin", f"/api/contacts/{first}").json()["state"] == "queued"
+
+
+def test_the_retry_window_forgets_external_ids_oldest_first(db_url: str) -> None:
+    """External ids are remembered for ``contact_retry_window_h`` after their contact's
+    creation, then left to the check at commit time."""
+    with live_app(db_url, contact_retry_window_h=1.0) as live:
+        p = live.platform
+        old = live.new_contact("plans", external_id="call-old")
+        live.tick(40 * 60)
+        recent = live.new_contact("plans", external_id="call-recent")
+        live.tick(20 * 60)  # the first is an hour old: still in the window
+        assert p.external_ids == {"call-old": old["id"], "call-recent": recent["id"]}
+        live.tick(1)
+        assert p.external_ids == {"call-recent": recent["id"]}
+        live.tick(40 * 60)
+        assert p.external_ids == {}
+        # a retry of a forgotten id: refused once (try again), then answered with it
+        body = {"queue_id": "plans", "customer_ref": "c", "external_id": "call-old"}
+        assert live.post("admin", "/api/contacts", body).status_code == 503
+        again = live.post("admin", "/api/contacts", body)
+        assert (again.status_code, again.json()["id"]) == (200, old["id"])

@@ -112,7 +112,10 @@ class Platform(GroupCommit):
         self.last_kpis: list[dict[str, object]] = []
         #: external id -> contact id, for the contacts created within the retry window
         self.external_ids: dict[str, int] = {}
-        self._external_id_times: deque[tuple[float, str]] = deque()
+        # oldest first, in step: times and ids in two deques of plain values (a deque of
+        # tuples would add one object a contact for the garbage collector to scan all day)
+        self._external_id_times: deque[float] = deque()
+        self._external_id_order: deque[str] = deque()
         self._free_ids: list[int] = []  # contact ids reserved, not yet used (reversed)
         self._last_id = 0
         self.init_commits()
@@ -130,7 +133,7 @@ class Platform(GroupCommit):
         with self.sessions() as session:
             since = self.clock.now() - dt.timedelta(hours=self.settings.contact_retry_window_h)
             self.external_ids = {}
-            self._external_id_times = deque()
+            self._external_id_times, self._external_id_order = deque(), deque()
             for cid, ext, created_at in session.execute(
                 select(ContactRow.id, ContactRow.external_id, ContactRow.created_at)
                 .where(ContactRow.created_at >= since, ContactRow.external_id.is_not(None))
@@ -373,15 +376,17 @@ class Platform(GroupCommit):
 
     def remember_external_id(self, external_id: str, contact_id: int, created_s: float) -> None:
         self.external_ids[external_id] = contact_id
-        self._external_id_times.append((created_s, external_id))
+        self._external_id_times.append(created_s)
+        self._external_id_order.append(external_id)
 
     def forget_old_external_ids(self, now: dt.datetime) -> None:
         """Keep the external ids of the retry window only (older ones are checked against
         the database at commit time)."""
         cutoff = now.timestamp() - self.settings.contact_retry_window_h * 3600
-        times = self._external_id_times
-        while times and times[0][0] < cutoff:
-            self.external_ids.pop(times.popleft()[1], None)
+        times, order = self._external_id_times, self._external_id_order
+        while times and times[0] < cutoff:
+            times.popleft()
+            self.external_ids.pop(order.popleft(), None)
 
     def new_contact_id(self) -> int:
         """An id for a new contact, before its row is written (the router is the only
