@@ -91,6 +91,9 @@ class PlanSettings:
     #: None: four times the time limit
     roster_max_time_s: float | None = None
     roster_workers: int = 2
+    #: stop the roster on a deterministic-time budget (the time limits in solver units):
+    #: the same seed and workers give the same schedule however busy the machine is
+    roster_deterministic: bool = False
     #: the roster's planning grid: None is the planning interval, at most 30 minutes
     roster_slot_min: int | None = None
     #: shifts start on this step (a coarse step keeps the model small enough to solve fast)
@@ -133,6 +136,7 @@ class PlanSettings:
             time_limit_s=self.roster_time_limit_s,
             workers=self.roster_workers,
             seed=seed,
+            deterministic=self.roster_deterministic,
         )
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from homeshore.db.tables import AgentRow, ContactRow, EventRow
 from homeshore.services import contacts
 from homeshore.services import platform as platform_module
-from homeshore.services.errors import Unavailable
+from homeshore.services.errors import Conflict, Unavailable
 from homeshore.services.scope import Actor, Role
 from homeshore.services.tx import FrozenWrites
 from tests.services.support import Live, live_app
@@ -303,3 +303,58 @@ def test_the_retry_window_forgets_external_ids_oldest_first(db_url: str) -> None
         assert live.post("admin", "/api/contacts", body).status_code == 503
         again = live.post("admin", "/api/contacts", body)
         assert (again.status_code, again.json()["id"]) == (200, old["id"])
+
+
+def test_a_use_case_refused_before_any_change_leaves_the_others_of_its_commit(
+    live: Live,
+) -> None:
+    """Each request's outcome is its own: an agent refused a state change in the same
+    event-loop turn as a new contact does not make that contact's commit fail."""
+    p = live.platform
+    before = _count(live, ContactRow)
+
+    async def together() -> tuple[int, object, object]:
+        row, _ = contacts.create_contact(
+            p, ADMIN, queue_id="plans", channel=None, priority=0, customer_ref="c1"
+        )
+        try:
+            with p.transaction(group=True):
+                raise Conflict("refused before changing anything")
+        except Conflict as exc:
+            refused: object = exc
+        outcome = (await asyncio.gather(p.durable(), return_exceptions=True))[0]
+        return row.id, refused, outcome
+
+    portal = live.client.portal
+    assert portal is not None
+    created, refused, outcome = portal.call(together)
+    assert isinstance(refused, Conflict)
+    assert outcome is None, outcome  # the contact's commit went through
+    assert _count(live, ContactRow) == before + 1
+    assert p.contacts[created].state == "queued"
+
+
+def test_a_use_case_refused_after_changing_rows_undoes_its_commit(live: Live) -> None:
+    """A refusal half-way through (rows already changed) cannot be separated from the
+    batch it shares: the whole batch is undone and its callers are told to retry."""
+    p = live.platform
+    before = _count(live, ContactRow)
+
+    async def half_way() -> object:
+        contacts.create_contact(
+            p, ADMIN, queue_id="plans", channel=None, priority=0, customer_ref="c1"
+        )
+        try:
+            with p.transaction(group=True) as tx:
+                tx.emit("note", {"n": 1})
+                raise Conflict("refused after a change")
+        except Conflict:
+            pass
+        return (await asyncio.gather(p.durable(), return_exceptions=True))[0]
+
+    portal = live.client.portal
+    assert portal is not None
+    outcome = portal.call(half_way)
+    assert isinstance(outcome, Unavailable)
+    assert _count(live, ContactRow) == before
+    assert p.contacts == {}

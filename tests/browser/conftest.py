@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from homeshore.api.app import create_app
 from homeshore.domain import Activity, Schedule, ScheduleSegment, WorkMode
@@ -35,6 +36,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+#: how long a browser test waits for a condition before it fails: generous, since a test
+#: waits for the condition, not for the time (a busy machine only makes it later)
+WAIT_S = 60.0
+expect.set_options(timeout=int(WAIT_S * 1000))
 
 
 def _schedule(now: dt.datetime) -> Schedule:
@@ -105,7 +110,7 @@ def server(
     with serve(app) as base:
         platform: Platform = app.state.platform
         make_users(platform)
-        with httpx.Client(base_url=base, timeout=10) as api:
+        with httpx.Client(base_url=base, timeout=WAIT_S) as api:
             token = api.post("/api/auth/login", json={"username": "admin", "password": PASSWORD})
             api.headers["Authorization"] = f"Bearer {token.json()['token']}"
             api.cookies.clear()
@@ -183,6 +188,7 @@ def open_page(browser: Any, server: Server, requests_seen: Requests) -> Iterator
         context = browser.new_context(
             locale=locale, viewport={"width": 1280, "height": 900}, base_url=server.base_url
         )
+        context.set_default_timeout(WAIT_S * 1000)
         contexts.append(context)
         page = context.new_page()
         page.on("request", lambda request: requests_seen.urls.append(request.url))

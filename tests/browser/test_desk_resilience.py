@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Server
+from tests.browser.conftest import WAIT_S, Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -29,7 +30,8 @@ def _give_up(server: Server, agent: Any, contact_id: int) -> None:
     """A chat transferred back to its queue may be offered again to the only advisor of the
     queue: the advisor rejects it, and the customer gives up while it waits, so the next
     test starts from an idle advisor."""
-    for _ in range(50):
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
         state = server.api.get(f"/api/contacts/{contact_id}").json()["state"]
         if state == "abandoned":
             return
@@ -79,7 +81,7 @@ def test_a_network_drop_loses_no_message(server: Server, open_page: Any, artifac
 
     # back online: the stream resumes from its last event id and replays what was missed
     page.context.set_offline(False)
-    expect(page.locator("#connection")).to_have_attribute("data-state", "open", timeout=15_000)
+    expect(page.locator("#connection")).to_have_attribute("data-state", "open")
     expect(log).to_have_count(3)
     expect(log.nth(1)).to_contain_text("toujours là")
     expect(log.nth(2)).to_contain_text("Allô")

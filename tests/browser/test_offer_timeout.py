@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -11,7 +12,9 @@ from tests.browser.conftest import Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SETTINGS = {"offer_timeout_s": 3.0}
+#: long enough that each step of the countdown stays on screen for seconds, even when
+#: a busy machine delivers the offer late
+SETTINGS = {"offer_timeout_s": 10.0}
 
 
 def test_an_unanswered_offer_counts_down_and_times_out(server: Server, open_page: Any) -> None:
@@ -22,9 +25,9 @@ def test_an_unanswered_offer_counts_down_and_times_out(server: Server, open_page
     contact = server.new_chat("CUST-LATE")
     offer = page.locator(f'.offer[data-contact="{contact["id"]}"]')
     countdown = offer.locator('[data-field="countdown"]')
-    expect(countdown).to_have_text("3 s pour répondre")
-    expect(countdown).to_have_text("1 s pour répondre", timeout=4_000)
-    expect(offer).to_have_count(0, timeout=6_000)
+    expect(countdown).to_have_text(re.compile(r"^([6-9]|10) s pour répondre$"))
+    expect(countdown).to_have_text(re.compile(r"^[1-4] s pour répondre$"))
+    expect(offer).to_have_count(0)
     expect(page.locator("#state")).to_have_attribute("data-state", "break")
     expect(page.locator("#announcer")).to_contain_text("expiré")
     assert server.api.get(f"/api/contacts/{contact['id']}").json()["state"] == "queued"

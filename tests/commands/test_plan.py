@@ -30,7 +30,8 @@ def plan_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--out",
             str(out),
             "--time-limit-s",
-            "20",
+            "5",
+            "--deterministic",
             "--replications",
             "3",
         ]

@@ -34,8 +34,25 @@ with warnings.catch_warnings():
 
 DATA = Path(__file__).parent / "data"
 PARIS = ZoneInfo("Europe/Paris")
-#: a Tuesday morning, inside every opening and contact window of mini.yaml
-START = dt.datetime(2026, 11, 24, 10, 0, tzinfo=PARIS)
+
+
+def next_working_tuesday(today: dt.date) -> dt.date:
+    """The first Tuesday after ``today`` that is not a French public holiday."""
+    import holidays
+
+    day = today + dt.timedelta(days=(1 - today.weekday()) % 7 or 7)
+    french = holidays.country_holidays("FR", years=range(day.year, day.year + 2))
+    while day in french:
+        day += dt.timedelta(weeks=1)
+    return day
+
+
+#: a Tuesday morning, inside every opening and contact window of mini.yaml, and always
+#: after the real date: session cookies computed on the manual clock are not yet expired
+#: for the HTTP client, which compares them with the real clock
+START = dt.datetime.combine(
+    next_working_tuesday(dt.datetime.now(PARIS).date()), dt.time(10, 0), tzinfo=PARIS
+)
 PASSWORD = "correct horse battery"
 PG_BASE = os.environ.get(
     "HOMESHORE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

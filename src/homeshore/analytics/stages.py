@@ -96,7 +96,9 @@ def roster_stage(
     problem = build_problem(scenario, requirements, settings)
     result = solve(problem, progress=_shifted(progress, 0.0))
     spent_s = result.wall_s
-    rest_s = max(max_time_s, settings.time_limit_s) - spent_s
+    # a deterministic budget is spent whole, whatever the wall clock says
+    used = settings.time_limit_s if settings.deterministic else spent_s
+    rest_s = max(max_time_s, settings.time_limit_s) - used
     if result.schedule is None and result.status == "unknown" and rest_s >= 1.0:
         longer = dataclasses.replace(settings, time_limit_s=rest_s)
         result = solve(

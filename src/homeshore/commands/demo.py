@@ -24,6 +24,7 @@ from rich.table import Table
 
 import homeshore
 from homeshore.commands.plan import (
+    DeterministicOption,
     ReplicationsOption,
     TimeLimitOption,
     print_summary,
@@ -60,6 +61,7 @@ def demo(
         typer.Option("--scenario", help="Scenario (default: examples/anonymous_bank.yaml)."),
     ] = None,
     time_limit_s: TimeLimitOption = 40.0,
+    deterministic: DeterministicOption = False,
     replications: ReplicationsOption = 10,
     staffing_only: Annotated[
         bool,
@@ -81,6 +83,7 @@ def demo(
         settings = PlanSettings(
             roster_time_limit_s=time_limit_s,
             roster_max_time_s=2 * time_limit_s,
+            roster_deterministic=deterministic,
             replications=replications,
         )
     except ValueError as exc:

@@ -28,6 +28,14 @@ DEFAULT_OUT = Path("out/plan")
 TimeLimitOption = Annotated[
     float, typer.Option("--time-limit-s", help="Roster solver time per variant.")
 ]
+DeterministicOption = Annotated[
+    bool,
+    typer.Option(
+        "--deterministic",
+        help="Roster: read the time limits as a deterministic solver budget; the same seed "
+        "gives the same plan on a quiet or a busy machine (only later on a busy one).",
+    ),
+]
 ReplicationsOption = Annotated[
     int, typer.Option("--replications", help="Simulation replications per variant.")
 ]
@@ -119,6 +127,7 @@ def plan(
         ),
     ] = None,
     workers: Annotated[int, typer.Option("--workers", help="Roster solver threads.")] = 2,
+    deterministic: DeterministicOption = False,
     slot_min: Annotated[
         int | None,
         typer.Option("--slot-min", help="Roster grid in minutes (planning interval, max 30)."),
@@ -147,6 +156,7 @@ def plan(
             roster_time_limit_s=time_limit_s,
             roster_max_time_s=max_time_s,
             roster_workers=workers,
+            roster_deterministic=deterministic,
             roster_slot_min=slot_min,
             roster_start_step_min=start_step_min,
             roster_shift_lengths_h=parse_hours(shift_lengths_h),

@@ -69,6 +69,7 @@ def change_state(
             raise Conflict("outside your scheduled working time (right to disconnect)")
     elif target is not AgentState.OFFLINE and agent.holds():
         raise Conflict("finish the contacts in hand first")
+    p.check_transition(agent, target, reason)
     with p.transaction(group=True) as tx:
         if location is not None:
             agent.location = location

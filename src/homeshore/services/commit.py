@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from homeshore.config import Settings
 from homeshore.realtime.types import Event, EventHub
 from homeshore.services.clock import Clock
-from homeshore.services.errors import Unavailable
+from homeshore.services.errors import ServiceError, Unavailable
 from homeshore.services.tx import Batch, FrozenWrites, StoredExternalIds, Tx, apply
 
 log = logging.getLogger(__name__)
@@ -103,9 +103,13 @@ class GroupCommit:
         tx = Tx(batch.session, self.clock.now(), writes=batch.writes)
         try:
             yield tx
+        except ServiceError:
+            if tx.changed_nothing():
+                raise  # refused before any change: the other use cases of the batch go on
+            self._abort_after(batch, "use case refused after changing rows")
+            raise
         except BaseException:
-            # the batch shares one transaction: undo all of it, memory follows the database
-            self._abort(batch, "a use case of the same commit failed")
+            self._abort_after(batch, "use case failed")
             raise
         batch.writes.events.extend(tx.events)
 
@@ -197,6 +201,12 @@ class GroupCommit:
         if self._inflight is not None:
             wait([self._inflight[1]])
             self._finish_commit()
+
+    def _abort_after(self, batch: Batch, what: str) -> None:
+        """A use case failed half-way: the batch shares one transaction, so all of it is
+        undone and memory follows the database."""
+        log.warning("group commit undone: %s", what, exc_info=True)
+        self._abort(batch, "a use case of the same commit failed")
 
     def _abort(self, batch: Batch, reason: str) -> None:
         if self._batch is batch:

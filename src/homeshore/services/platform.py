@@ -306,6 +306,19 @@ class Platform(GroupCommit):
 
     # -- state changes shared by the use cases -----------------------------------------
 
+    @staticmethod
+    def check_transition(agent: LiveAgent, target: AgentState, reason: str = "") -> None:
+        """Raise Conflict unless the agent may go to ``target`` now (what set_state checks;
+        use cases call it before their transaction, so a refusal changes nothing)."""
+        from homeshore.services.states import allowed
+
+        if agent.state == target and agent.state_reason == reason:
+            return
+        if not allowed(agent.state, target):
+            from homeshore.services.errors import Conflict
+
+            raise Conflict(f"an agent cannot go from {agent.state.value} to {target.value}")
+
     def set_state(
         self,
         tx: Tx,
@@ -315,14 +328,9 @@ class Platform(GroupCommit):
         reason: str = "",
         actor: int | None = None,
     ) -> None:
-        from homeshore.services.states import allowed
-
         if agent.state == target and agent.state_reason == reason:
             return
-        if not allowed(agent.state, target):
-            from homeshore.services.errors import Conflict
-
-            raise Conflict(f"an agent cannot go from {agent.state.value} to {target.value}")
+        self.check_transition(agent, target, reason)
         previous = agent.state
         agent.state = target
         agent.state_since = tx.now
@@ -416,6 +424,7 @@ class Platform(GroupCommit):
 
     def agent_values(self, tx: Tx, agent: LiveAgent, **values: Any) -> None:
         """UPDATE one agent row now, or at the group commit (nothing reads it before)."""
+        tx.wrote = True
         if tx.writes is not None:
             tx.writes.agent_updates.setdefault(agent.id, {}).update(values)
             return

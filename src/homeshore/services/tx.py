@@ -164,6 +164,22 @@ class Tx:
     writes: Writes | None = None
     #: the contacts this transaction changed, as the router's image of their row
     contact_rows: dict[int, dict[str, Any]] = field(default_factory=dict)
+    #: a row change was made or queued (agent rows and other statements; contacts are
+    #: in ``contact_rows``)
+    wrote: bool = False
+
+    def changed_nothing(self) -> bool:
+        """No row change, new row or event yet: a failure now concerns this use case
+        alone (the batch it shares with others is untouched)."""
+        session = self.session
+        return not (
+            self.wrote
+            or self.contact_rows
+            or self.events
+            or session.new
+            or session.dirty
+            or session.deleted
+        )
 
     def emit(
         self,
@@ -194,6 +210,7 @@ class Tx:
     def execute(self, statement: Executable, params: dict[str, Any] | None = None) -> None:
         """A write that nothing in this transaction reads back: deferred in a group
         commit, run now otherwise."""
+        self.wrote = True
         if self.writes is not None:
             self.writes.statements.append((statement, params or {}))
         else:
