@@ -47,3 +47,28 @@ class Settings(BaseSettings):
     # PostgreSQL: "off" acknowledges commits before the disk flush (see docs/live.md)
     pg_synchronous_commit: Literal["on", "off", "local"] = "on"
     sqlite_busy_timeout_ms: int = Field(5000, ge=0)
+    # voice (docs/voice.md): off unless `homeshore serve --voice` or HOMESHORE_VOICE=true.
+    # The secret signs the advisors' SIP credentials (Kamailio's auth_ephemeral checks them)
+    # and authenticates Kamailio's requests to homeshore; every node shares it. Unset: a
+    # random one per start (a local run, where homeshore writes the engines' configuration).
+    voice: bool = False
+    voice_secret: SecretStr | None = None
+    voice_sip_domain: str = "homeshore.local"
+    # where the advisors' browsers reach Kamailio's SIP over WebSocket (wss:// in production)
+    voice_ws_url: str = "ws://127.0.0.1:5066"
+    # Kamailio's control interface (xhttp), reachable from homeshore only
+    voice_control_url: str = "http://127.0.0.1:5067"
+    # STUN/TURN servers given to the browsers (coturn with use-auth-secret in production)
+    voice_ice_servers: tuple[str, ...] = ()
+    # the engines homeshore starts for a local run (`homeshore serve --voice`)
+    voice_sip_listen: str = "127.0.0.1:5060"
+    # carriers' addresses (or networks, a.b.c.d/n) allowed to send calls; others get 403
+    voice_trunks: tuple[str, ...] = ("127.0.0.1",)
+    voice_rtpengine_ng: str = "127.0.0.1:2223"
+    # the address rtpengine relays media on (what browsers and trunks send to)
+    voice_media_address: str = "127.0.0.1"
+    voice_rtp_ports: str = "30000-30999"
+    # an advisor's browser must answer the call this soon after homeshore names it
+    voice_answer_timeout_s: float = Field(20.0, gt=0)
+    # an advisor's SIP credential lasts this long; the desk renews it while logged in
+    voice_credential_ttl_s: float = Field(600.0, ge=60)

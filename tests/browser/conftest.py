@@ -24,7 +24,7 @@ from homeshore.api.app import create_app
 from homeshore.domain import Activity, Schedule, ScheduleSegment, WorkMode
 from homeshore.services.platform import Platform
 from tests.services.support import PASSWORD, make_users, mini_scenario
-from tests.web.live_server import serve, web_settings
+from tests.web.live_server import admin_client, serve, web_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -110,10 +110,7 @@ def server(
     with serve(app) as base:
         platform: Platform = app.state.platform
         make_users(platform)
-        with httpx.Client(base_url=base, timeout=WAIT_S) as api:
-            token = api.post("/api/auth/login", json={"username": "admin", "password": PASSWORD})
-            api.headers["Authorization"] = f"Bearer {token.json()['token']}"
-            api.cookies.clear()
+        with admin_client(base, WAIT_S) as api:
             yield Server(base, platform, api)
 
 

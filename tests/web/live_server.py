@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
 
@@ -41,9 +42,9 @@ def web_settings(db: Path, **overrides: Any) -> Settings:
 
 
 @contextmanager
-def serve(app: FastAPI) -> Iterator[str]:
-    """Run ``app`` until the block ends; yields its base URL."""
-    port = free_port()
+def serve(app: FastAPI, port: int | None = None) -> Iterator[str]:
+    """Run ``app`` (on ``port``, or a free one) until the block ends; yields its base URL."""
+    port = port or free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio"
     )
@@ -60,3 +61,16 @@ def serve(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def admin_client(base_url: str, timeout_s: float) -> Iterator[httpx.Client]:
+    """An HTTP client logged in as the admin account (tests.services.support.make_users),
+    acting for the telephony / chat-widget side."""
+    from tests.services.support import PASSWORD
+
+    with httpx.Client(base_url=base_url, timeout=timeout_s) as api:
+        token = api.post("/api/auth/login", json={"username": "admin", "password": PASSWORD})
+        api.headers["Authorization"] = f"Bearer {token.json()['token']}"
+        api.cookies.clear()
+        yield api

@@ -77,6 +77,8 @@ def test_every_text_a_script_names_exists() -> None:
         "adherence": ["in", "out"],
         "tile": ["waiting", "oldest", "sl", "asa", "abandon"],
         "agent.readiness": ["unknown", "warn", "fail"],
+        "softphone": ["registering", "registered", "failed", "off"],
+        "call": ["connecting", "connected", "ended"],
     }
     assert prefixes <= set(values), prefixes - set(values)
     for prefix in prefixes:

@@ -32,6 +32,7 @@ from homeshore.api.routes import (
     pages,
     probe,
     readiness,
+    voice,
 )
 from homeshore.api.routes import users as users_routes
 from homeshore.config import Settings
@@ -46,6 +47,7 @@ from homeshore.services.auth import Auth
 from homeshore.services.clock import Clock, SystemClock
 from homeshore.services.importing import import_scenario, import_schedule
 from homeshore.services.platform import Platform
+from homeshore.voice.link import VoiceLink
 
 log = logging.getLogger("homeshore.api")
 WEB_DIR = Path(str(resources.files("homeshore").joinpath("web")))
@@ -61,9 +63,14 @@ def create_app(
     thresholds: ReadinessThresholds | None = None,
     run_tick: bool = True,
     after_start: Callable[[], None] | None = None,
+    voice_link: VoiceLink | None = None,
 ) -> FastAPI:
     """An app serving ``scenario``; ``schedule`` (optional) replaces the published one;
-    ``after_start`` runs once start-up (migrations, import, recovery) is done."""
+    ``after_start`` runs once start-up (migrations, import, recovery) is done.
+    ``voice_link`` (or, without it, ``settings.voice``) turns phone calls on: the engines
+    must run with the same secret (homeshore.voice.engines)."""
+    if voice_link is None and settings.voice:
+        voice_link = VoiceLink.from_settings(settings)
     engine = make_engine(
         settings.database_url,
         sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
@@ -92,6 +99,8 @@ def create_app(
         if start is not None:
             await start()
         platform.recover()
+        if voice_link is not None:
+            await voice_link.start(platform, the_hub)
         if after_start is not None:
             after_start()
         ticker = asyncio.create_task(_tick_forever(platform)) if run_tick else None
@@ -102,6 +111,8 @@ def create_app(
                 ticker.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await ticker
+            if voice_link is not None:
+                await voice_link.stop()
             platform.close()
             stop = getattr(the_hub, "stop", None)
             if stop is not None:
@@ -119,10 +130,21 @@ def create_app(
     )
     app.state.platform = platform
     app.state.auth = Auth(platform)
+    app.state.voice = voice_link
     errors.install(app)
     app.add_middleware(ContactIntake)  # the busiest request, without per-route machinery
     # the busiest routes first: a request is matched against the routes in this order
-    for module in (contacts, agents, events, auth, users_routes, conversations, readiness, metrics):
+    for module in (
+        contacts,
+        agents,
+        events,
+        auth,
+        users_routes,
+        conversations,
+        readiness,
+        metrics,
+        voice,
+    ):
         app.include_router(module.router)
     for web_module in (pages, probe):  # the web pages and the readiness probe (homeshore.web)
         app.include_router(web_module.router)

@@ -232,3 +232,41 @@ class EventOut(BaseModel):
 class ErrorOut(BaseModel):
     detail: str
     field: str | None = None
+
+
+# -- voice (Kamailio's reports, the advisor's softphone) ----------------------------------
+
+SipToken = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=NO_NUL)]
+
+
+class VoiceEventIn(_In):
+    """A step of a call, reported by Kamailio (docs/voice.md)."""
+
+    event: Literal["call.new", "call.cancel", "call.end", "call.failed"]
+    call_id: SipToken
+    dialled: Annotated[str, StringConstraints(max_length=256, pattern=NO_NUL)] = ""
+    caller: Annotated[str, StringConstraints(max_length=256, pattern=NO_NUL)] = ""
+    by: Literal["caller", "agent", ""] = ""
+    code: Annotated[int, Field(ge=0, le=999)] = 0
+
+
+class VoiceEventOut(BaseModel):
+    """``action`` answers call.new (queue, or refuse with the SIP ``code`` the caller
+    gets); ``result`` says what became of the call's contact."""
+
+    action: Literal["queue", "refuse", "none"] = "none"
+    code: int | None = None
+    contact_id: int | None = None
+    result: str = ""
+    reason: str = ""
+
+
+class SoftphoneOut(BaseModel):
+    """What the advisor's browser registers with (SIP over WebSocket)."""
+
+    ws_url: str
+    uri: str
+    username: str
+    password: str
+    expires_at: dt.datetime
+    ice_servers: list[str]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
 from pathlib import Path
@@ -12,6 +13,9 @@ from homeshore.api.app import create_app
 from homeshore.config import Settings
 from homeshore.data.scenario_file import load_scenario
 from homeshore.data.schedule_io import read_schedule
+from homeshore.errors import InputError
+from homeshore.voice import engines
+from homeshore.voice.link import VoiceLink
 
 
 def redact(url: str) -> str:
@@ -47,19 +51,62 @@ def run(
     host: str = "127.0.0.1",
     port: int = 8000,
     log_level: str = "warning",
+    voice: bool = False,
+    voice_dir: Path = Path("out/voice"),
 ) -> None:
     settings = Settings()
     scenario = load_scenario(scenario_path)
     schedule = read_schedule(schedule_path, timezone=scenario.timezone) if schedule_path else None
-    app = create_app(settings, scenario, schedule=schedule, after_start=tune_interpreter)
+    with contextlib.ExitStack() as stack:
+        link = None
+        if voice or settings.voice:
+            local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+            link = _start_voice(stack, settings, voice_dir, f"http://{local}:{port}")
+        else:
+            print(VOICE_OFF, file=sys.stderr)
+        app = create_app(
+            settings, scenario, schedule=schedule, after_start=tune_interpreter, voice_link=link
+        )
+        print(
+            f"homeshore: serving {scenario.name} on http://{host}:{port} "
+            f"(database {redact(settings.database_url)}, events {redact(settings.events_url)})",
+            file=sys.stderr,
+        )
+        _serve(app, host, port, log_level)
+
+
+VOICE_OFF = (
+    "homeshore: voice is off (calls are records only). To answer phone calls in the "
+    "browser: `homeshore serve --voice` with Kamailio and rtpengine installed "
+    f"({engines.INSTALL_HINT}); see docs/voice.md"
+)
+
+
+def _start_voice(
+    stack: contextlib.ExitStack, settings: Settings, run_dir: Path, homeshore_url: str
+) -> VoiceLink:
+    """Kamailio and rtpengine for a local run, configured from the settings."""
+    lacks = engines.missing()
+    if lacks:
+        raise InputError(
+            f"voice needs {', '.join(lacks)}; install: {engines.INSTALL_HINT}", where="--voice"
+        )
+    link = VoiceLink.from_settings(settings)
+    plan = engines.EnginePlan.from_settings(settings, link.secret, homeshore_url)
+    running = stack.enter_context(engines.running(plan, run_dir))
     print(
-        f"homeshore: serving {scenario.name} on http://{host}:{port} "
-        f"(database {redact(settings.database_url)}, events {redact(settings.events_url)})",
+        f"homeshore: voice on: trunk SIP udp:{plan.sip_listen[0]}:{plan.sip_listen[1]} "
+        f"(from {', '.join(plan.trunks)}), advisors {link.ws_url}, "
+        f"engines' logs in {running.run_dir}",
         file=sys.stderr,
     )
+    return link
+
+
+def _serve(app: object, host: str, port: int, log_level: str) -> None:
     # heartbeats are the platform's own; events are small JSON, not worth deflating
     uvicorn.run(
-        app,
+        app,  # type: ignore[arg-type]
         host=host,
         port=port,
         log_level=log_level,

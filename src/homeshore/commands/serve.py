@@ -36,12 +36,31 @@ def serve(
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
     log_level: Annotated[str, typer.Option("--log-level")] = "warning",
+    voice: Annotated[
+        bool,
+        typer.Option(
+            "--voice",
+            help="Answer phone calls: start Kamailio and rtpengine (Debian packages) with a "
+            "configuration written from the HOMESHORE_VOICE_* settings (docs/voice.md).",
+        ),
+    ] = False,
+    voice_dir: Annotated[
+        Path, typer.Option("--voice-dir", help="Where the engines' configuration and logs go.")
+    ] = Path("out/voice"),
 ) -> None:
     """Serve the live platform (HTTP API, websocket events). Database and event hub come from
     HOMESHORE_DATABASE_URL (default sqlite:///homeshore.db) and HOMESHORE_EVENTS_URL."""
     from homeshore.api.server import run
 
-    run(scenario, schedule, host=host, port=port, log_level=log_level)
+    run(
+        scenario,
+        schedule,
+        host=host,
+        port=port,
+        log_level=log_level,
+        voice=voice,
+        voice_dir=voice_dir,
+    )
 
 
 def _prepared(scenario_path: Path | None) -> object:

@@ -9,10 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from homeshore.data._yaml_lines import load_with_lines, nearest_line
 from homeshore.domain import (
@@ -86,6 +93,8 @@ class QueueModel(_Model):
     default_aht_s: float = Field(300.0, gt=0)
     default_patience_s: float | None = Field(180.0, gt=0)
     routing: RoutingModel = RoutingModel()
+    # numbers customers dial to reach this queue (voice; the queue id works too)
+    numbers: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+*#._-]{1,64}$")]] = []
 
     _hours = field_validator("opening_hours")(_check_hours)
 
@@ -318,6 +327,7 @@ def build_scenario(
 
     queues = tuple(_queue(q) for q in model.queues)
     _unique([q.id for q in queues], "queues", fail)
+    _numbers_unique(queues, fail)
     skills = tuple(Skill(s) for s in sorted({q.skill for q in queues}))
     sites = tuple(Site(s.id, s.name or s.id, s.kind, s.seats, s.has_trainer) for s in model.sites)
     _unique([s.id for s in sites], "sites", fail)
@@ -416,6 +426,17 @@ def build_scenario(
     )
 
 
+def _numbers_unique(queues: tuple[Queue, ...], fail: Any) -> None:
+    """A dialled number (a voice queue's id or one of its numbers) reaches one queue."""
+    reached: dict[str, str] = {}
+    for i, queue in enumerate(queues):
+        numbers = (queue.id, *queue.numbers) if queue.channel is Channel.VOICE else ()
+        for k, number in enumerate(numbers):
+            if reached.setdefault(number, queue.id) != queue.id:
+                where = ("queues", i, "numbers", k - 1) if k else ("queues", i, "id")
+                raise fail(f"number {number!r} already reaches queue {reached[number]}", where)
+
+
 def _unique(ids: list[str], section: str, fail: Any) -> None:
     seen: set[str] = set()
     for i, value in enumerate(ids):
@@ -440,6 +461,7 @@ def _queue(q: QueueModel) -> Queue:
         default_aht_s=q.default_aht_s,
         default_patience_s=q.default_patience_s,
         routing=RoutingSettings(**r.model_dump()),
+        numbers=tuple(q.numbers),
     )
 
 

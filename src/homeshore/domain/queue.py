@@ -83,6 +83,8 @@ class Queue:
     default_aht_s: float = 300.0
     default_patience_s: float | None = 180.0
     routing: RoutingSettings = field(default_factory=RoutingSettings)
+    # numbers customers dial to reach the queue (voice)
+    numbers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.concurrency < 1:

@@ -43,8 +43,11 @@ def render(
     user: dict[str, Any] | None = None,
     nav: list[dict[str, Any]] | None = None,
     script: str | None = None,
+    connect_src: tuple[str, ...] = (),
     **context: Any,
 ) -> HTMLResponse:
+    """The page; ``connect_src`` adds origins its scripts may connect to (the SIP
+    WebSocket of the platform's own telephony server, when voice is on)."""
     html = ENVIRONMENT.get_template(template).render(
         t=translator,
         lang=translator.language,
@@ -57,4 +60,11 @@ def render(
         script=script,
         **context,
     )
-    return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
+    headers = SECURITY_HEADERS
+    if connect_src:
+        extra = " ".join(connect_src)
+        policy = CONTENT_SECURITY_POLICY.replace(
+            "connect-src 'self'", f"connect-src 'self' {extra}"
+        )
+        headers = SECURITY_HEADERS | {"Content-Security-Policy": policy}
+    return HTMLResponse(html, status_code=status_code, headers=headers)

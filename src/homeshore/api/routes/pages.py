@@ -20,6 +20,7 @@ from homeshore.services.auth import Auth
 from homeshore.services.errors import NotFound, RateLimited, ServiceError, Unauthorized
 from homeshore.services.platform import Platform
 from homeshore.services.scope import Actor, Role
+from homeshore.voice.link import VoiceLink
 from homeshore.web import views
 from homeshore.web.i18n import CATALOGUES, LANGUAGE_COOKIE, Translator
 from homeshore.web.render import render
@@ -193,6 +194,7 @@ def _page(
     name: str,
     roles: tuple[Role, ...],
     build: Callable[[Actor, Translator], dict[str, Any]],
+    connect_src: tuple[str, ...] = (),
 ) -> Response:
     """The page ``name`` (template, title, script share its name) for the given roles."""
     path = f"/{name}"
@@ -215,6 +217,7 @@ def _page(
         user=_user(platform, actor),
         nav=views.nav_items(actor, name),
         script=name,
+        connect_src=connect_src,
         **context,
     )
 
@@ -228,6 +231,7 @@ async def agent_page(
         if agent is None:
             raise NotFound(t("error.no_agent"))
         data = views.agent_desk(platform, actor, t)
+        data["voice"] = voice is not None
         return {
             "page_data": data,
             "work_modes": sorted(m.value for m in agent.work_modes),
@@ -236,7 +240,9 @@ async def agent_page(
             "monitoring": data["monitoring_disclosed"],
         }
 
-    return _page(request, platform, auth, token, "agent", (Role.AGENT,), build)
+    voice: VoiceLink | None = request.app.state.voice
+    connect = (voice.ws_url,) if voice is not None else ()
+    return _page(request, platform, auth, token, "agent", (Role.AGENT,), build, connect)
 
 
 @router.get("/api/pages/agent")

@@ -3,6 +3,7 @@
 // websocket (see events.js); actions are API calls whose effects come back as events.
 
 import { streamEvents } from "./events.js";
+import { startSoftphone } from "./softphone.js";
 import {
   announce, api, clockTime, duration, el, field, fromTemplate, input, linkLabels, page,
   serverNow, showError, t,
@@ -22,6 +23,8 @@ let state = { name: me.state, since: me.state_since ? Date.parse(me.state_since)
 let schedule = page.schedule || [];
 let inContactTime = page.in_contact_time;
 const offers = new Map(); // contact id -> {node, deadline, total}
+const accepting = new Set(); // contacts accepted here whose call may ring the softphone
+let softphone = null; // the softphone, when voice is on
 const contacts = new Map(); // contact id -> {node, contact, chatId, helpId, seen:Set}
 
 function fail(error) {
@@ -170,11 +173,13 @@ function tickOffers() {
 async function answerOffer(contactId, answer) {
   const offer = offers.get(contactId);
   if (offer) for (const b of offer.node.querySelectorAll("button")) b.disabled = true;
+  if (answer === "accept") accepting.add(contactId);
   try {
     const contact = await api("POST", `/api/contacts/${contactId}/${answer}`);
     removeOffer(contactId);
     if (answer === "accept") await addContact(contact);
   } catch (error) {
+    accepting.delete(contactId);
     if (offer) for (const b of offer.node.querySelectorAll("button")) b.disabled = false;
     fail(error);
   }
@@ -202,6 +207,7 @@ function setContactMode(entry) {
   node.querySelector('[data-form="wrapup"]').hidden = !wrapping;
   node.querySelector('[data-form="chat"]').hidden = wrapping || contact.channel !== "chat";
   node.querySelector('[data-part="chat"]').hidden = contact.channel !== "chat";
+  node.querySelector('[data-part="call"]').hidden = contact.channel !== "voice" || !softphone || wrapping;
   field(node, "meta").textContent = `${queues[contact.queue_id] || contact.queue_id} · ${t(`channel.${contact.channel}`)} · ${t(`contact_state.${contact.state}`)}`;
   if (wrapping) input(node, "disposition").focus();
 }
@@ -242,6 +248,8 @@ async function addContact(contact, snapshot) {
 }
 
 function removeContact(contactId, notice) {
+  accepting.delete(contactId);
+  if (softphone) softphone.hangUp(contactId);
   const entry = contacts.get(contactId);
   if (!entry) return;
   entry.node.remove();
@@ -315,12 +323,20 @@ function wireContact(entry) {
     input(node, "help-input").focus();
   });
   node.querySelector('[data-action="end"]').addEventListener("click", async () => {
+    if (softphone) softphone.hangUp(id);
     try {
       entry.contact = await api("POST", `/api/contacts/${id}/complete`);
       setContactMode(entry);
     } catch (error) {
       onError(error);
     }
+  });
+  const muteButton = node.querySelector('[data-action="mute"]');
+  muteButton.addEventListener("click", () => {
+    const muted = muteButton.getAttribute("aria-pressed") !== "true";
+    if (softphone) softphone.setMuted(id, muted);
+    muteButton.setAttribute("aria-pressed", String(muted));
+    muteButton.textContent = t(muted ? "call.unmute" : "call.mute");
   });
   const transferButton = node.querySelector('[data-action="show-transfer"]');
   const transferForm = node.querySelector('[data-form="transfer"]');
@@ -470,3 +486,34 @@ setInterval(() => {
 }, 1000);
 
 streamEvents(onEvent, fail);
+
+// -- the softphone (voice on) ---------------------------------------------------------------
+
+const softphoneBadge = document.getElementById("softphone");
+
+function showCall(contactId, callState) {
+  const entry = contacts.get(contactId);
+  if (callState === "ended") accepting.delete(contactId);
+  if (!entry) return;
+  const line = field(entry.node, "call-state");
+  line.dataset.state = callState;
+  line.textContent = t(`call.${callState}`);
+  if (callState === "connected") announce(t("call.connected"));
+}
+
+if (page.voice) {
+  softphoneBadge.hidden = false;
+  startSoftphone({
+    expects: (contactId) => accepting.has(contactId) || contacts.get(contactId)?.contact.state === "active",
+    onState: (name, error) => {
+      softphoneBadge.dataset.state = name === "registered" ? "open" : name === "failed" ? "closed" : "connecting";
+      softphoneBadge.textContent = t(`softphone.${name}`);
+      if (error) fail(error);
+    },
+    onCall: showCall,
+    audio: document.getElementById("call-audio"),
+  }).then((phone) => {
+    softphone = phone;
+    for (const entry of contacts.values()) setContactMode(entry);
+  });
+}

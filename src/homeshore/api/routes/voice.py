@@ -1,0 +1,70 @@
+"""Voice: Kamailio's reports of calls, and the advisor's softphone credential."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from homeshore.api.deps import ActorDep, PlatformDep, token_of
+from homeshore.api.schemas import SoftphoneOut, VoiceEventIn, VoiceEventOut
+from homeshore.services import voice
+from homeshore.services.errors import NotFound, Unauthorized
+from homeshore.voice.link import VoiceLink
+
+router = APIRouter(prefix="/api/voice", tags=["voice"])
+
+
+async def voice_link(request: Request) -> VoiceLink:
+    link: VoiceLink | None = getattr(request.app.state, "voice", None)
+    if link is None:
+        raise NotFound("voice is off on this server (start it with `homeshore serve --voice`)")
+    return link
+
+
+LinkDep = Annotated[VoiceLink, Depends(voice_link)]
+
+
+@router.post("/events", response_model=VoiceEventOut)
+async def call_event(
+    body: VoiceEventIn, request: Request, link: LinkDep, platform: PlatformDep
+) -> VoiceEventOut:
+    """A step of a call, from Kamailio (bearer: the voice control token, not a session)."""
+    if not hmac.compare_digest((token_of(request) or "").encode(), link.token.encode()):
+        raise Unauthorized("voice events need the telephony engines' token")
+    if body.event == "call.new":
+        decision = voice.call_arrived(
+            platform, call_id=body.call_id, dialled=body.dialled, caller=body.caller
+        )
+        if decision.refusal is not None:
+            return VoiceEventOut(
+                action="refuse", code=int(decision.refusal), reason=decision.reason
+            )
+        assert decision.contact_id is not None
+        link.calls[decision.contact_id] = body.call_id
+        await platform.durable()
+        return VoiceEventOut(action="queue", contact_id=decision.contact_id)
+    if body.event == "call.cancel":
+        result = voice.call_cancelled(platform, body.call_id)
+    elif body.event == "call.end":
+        result = voice.call_ended(platform, body.call_id)
+    else:
+        result = voice.call_failed(platform, body.call_id, code=body.code)
+    await platform.durable()
+    return VoiceEventOut(result=result)
+
+
+@router.get("/softphone", response_model=SoftphoneOut)
+async def softphone(actor: ActorDep, link: LinkDep, platform: PlatformDep) -> SoftphoneOut:
+    """The advisor's SIP credential, for their own softphone only (see docs/voice.md)."""
+    credential = voice.softphone_credential(platform, actor, secret=link.secret)
+    return SoftphoneOut(
+        ws_url=link.ws_url,
+        uri=f"sip:{actor.agent_id}@{link.domain}",
+        username=credential.username,
+        password=credential.password,
+        expires_at=dt.datetime.fromtimestamp(credential.expires_s, dt.UTC),
+        ice_servers=list(link.ice_servers),
+    )

@@ -1,0 +1,146 @@
+"""Phone calls: what the telephony engines report, turned into the contact use cases.
+
+A call is a contact of channel ``voice`` whose external id is ``sip:<Call-ID>``: the
+router offers it exactly as it offers a chat (same waiting line, policies and rules).
+Kamailio reports a call's steps (homeshore.voice carries out the decisions):
+
+- ``call.new``: the dialled number designates a voice queue; open, the call queues as a
+  contact; closed or unknown, it is refused (Kamailio answers the caller);
+- ``call.cancel``: the caller hung up while waiting: the contact is abandoned, with its wait;
+- ``call.end``: caller or advisor hung up: the advisor goes to wrap-up;
+- ``call.failed`` / an unreachable softphone: the call goes back to the head of its queue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+
+from homeshore.domain import Channel, Queue
+from homeshore.services import contacts
+from homeshore.services.dispatch import fill_agent, route_contact
+from homeshore.services.errors import NotFound
+from homeshore.services.live import LiveContact
+from homeshore.services.platform import Platform
+from homeshore.services.scope import Actor, Role
+from homeshore.voice.credentials import SipCredential, sip_credential
+
+#: the telephony engines acting on contacts (user id 0: no account, events name it so)
+TELEPHONY = Actor(user_id=0, username="telephony", role=Role.ADMIN)
+
+
+class Refusal(enum.IntEnum):
+    """SIP status the caller gets when no contact is created."""
+
+    UNKNOWN_NUMBER = 404
+    CLOSED = 480
+
+
+@dataclass(frozen=True, slots=True)
+class CallDecision:
+    contact_id: int | None
+    refusal: Refusal | None = None
+    reason: str = ""
+
+
+CALL_PREFIX = "sip:"
+
+
+def external_id(call_id: str) -> str:
+    return CALL_PREFIX + call_id
+
+
+def queue_for(p: Platform, dialled: str) -> Queue | None:
+    """The voice queue a dialled number reaches: one of its ``numbers``, or its id."""
+    for queue in p.scenario.queues:
+        if queue.channel is Channel.VOICE and (dialled in queue.numbers or dialled == queue.id):
+            return queue
+    return None
+
+
+def is_open(p: Platform, queue: Queue, when: dt.datetime) -> bool:
+    local = when.astimezone(p.zone)
+    return queue.opening_hours.is_open(local.weekday(), local.hour * 60 + local.minute)
+
+
+def call_arrived(p: Platform, *, call_id: str, dialled: str, caller: str) -> CallDecision:
+    queue = queue_for(p, dialled)
+    if queue is None:
+        return CallDecision(None, Refusal.UNKNOWN_NUMBER, f"no voice queue for {dialled!r}")
+    if not is_open(p, queue, p.clock.now()):
+        return CallDecision(None, Refusal.CLOSED, f"queue {queue.id} is closed now")
+    row, _created = contacts.create_contact(
+        p,
+        TELEPHONY,
+        queue_id=queue.id,
+        channel=Channel.VOICE,
+        priority=0,
+        customer_ref=caller[:200] or "anonymous",
+        external_id=external_id(call_id),
+    )
+    return CallDecision(row.id)
+
+
+def live_call(p: Platform, call_id: str) -> LiveContact | None:
+    contact_id = p.external_ids.get(external_id(call_id))
+    return p.contacts.get(contact_id) if contact_id is not None else None
+
+
+def call_cancelled(p: Platform, call_id: str) -> str:
+    """The caller hung up before an advisor answered. Returns what became of the call."""
+    contact = live_call(p, call_id)
+    if contact is None:
+        return "unknown"
+    if contact.state in ("queued", "offered"):
+        contacts.abandon(p, TELEPHONY, contact.id)
+        return "abandoned"
+    if contact.state == "active":  # accepted, the advisor's browser was still ringing
+        contacts.complete(p, TELEPHONY, contact.id)
+        return "ended"
+    return contact.state
+
+
+def call_ended(p: Platform, call_id: str) -> str:
+    """Caller or advisor hung up an answered call: the advisor goes to wrap-up."""
+    contact = live_call(p, call_id)
+    if contact is None:
+        return "unknown"
+    if contact.state == "active" and contact.agent_id is not None:
+        contacts.complete(p, TELEPHONY, contact.id)
+        return "ended"
+    return contact.state
+
+
+def call_not_connected(p: Platform, contact_id: int, *, reason: str) -> str:
+    """The advisor accepted, but the call could not reach their softphone: the call goes
+    back to the head of its queue, for another advisor."""
+    contact = p.contacts.get(contact_id)
+    if contact is None or contact.state != "active" or contact.agent_id is None:
+        return "unknown" if contact is None else contact.state
+    agent = p.agents[contact.agent_id]
+    with p.transaction() as tx:
+        p.requeue(tx, contact, reason=reason)
+        p.settle_work_state(tx, agent)
+        route_contact(p, tx, contact, exclude=agent.id)
+        fill_agent(p, tx, agent, skip=contact.id)
+    return "requeued"
+
+
+def call_failed(p: Platform, call_id: str, *, code: int) -> str:
+    contact = live_call(p, call_id)
+    if contact is None:
+        return "unknown"
+    return call_not_connected(p, contact.id, reason=f"softphone_{code}")
+
+
+def softphone_credential(p: Platform, actor: Actor, *, secret: str) -> SipCredential:
+    """The SIP credential of the advisor's own softphone: only for an agent's session,
+    only for that agent, valid for ``voice_credential_ttl_s`` (the desk renews it while
+    the session lives; after logout it lapses)."""
+    actor.require(Role.AGENT)
+    agent = p.agents.get(actor.agent_id or "")
+    if agent is None:
+        raise NotFound("this account is not linked to an agent of the scenario")
+    expires_s = int(p.clock.now().timestamp() + p.settings.voice_credential_ttl_s)
+    return sip_credential(secret, agent.id, expires_s)

@@ -1,0 +1,115 @@
+"""homeshore ↔ Kamailio at run time: the calls in progress, and the decisions of the
+contact use cases carried out on the engines (continue a held call to the advisor who
+accepted it, release a call homeshore gave up on)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+
+import httpx
+
+from homeshore.config import Settings
+from homeshore.realtime.types import Event, EventHub
+from homeshore.services import voice as voice_service
+from homeshore.services.platform import Platform
+from homeshore.voice.credentials import control_token, new_secret
+
+log = logging.getLogger("homeshore.voice")
+
+
+@dataclass
+class VoiceLink:
+    """What the live platform knows of voice: the shared secret, the engines' control
+    interface, and the call (SIP Call-ID) behind each voice contact still open."""
+
+    secret: str
+    domain: str
+    ws_url: str
+    control_url: str
+    ice_servers: tuple[str, ...] = ()
+    calls: dict[int, str] = field(default_factory=dict)  # contact id -> Call-ID
+    _client: httpx.AsyncClient | None = None
+    _task: asyncio.Task[None] | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> VoiceLink:
+        given = settings.voice_secret
+        return cls(
+            secret=given.get_secret_value() if given is not None else new_secret(),
+            domain=settings.voice_sip_domain,
+            ws_url=settings.voice_ws_url,
+            control_url=settings.voice_control_url.rstrip("/"),
+            ice_servers=settings.voice_ice_servers,
+        )
+
+    @property
+    def token(self) -> str:
+        return control_token(self.secret)
+
+    async def start(self, platform: Platform, hub: EventHub) -> None:
+        for contact in platform.contacts.values():  # calls open before a restart
+            external = contact.row.get("external_id") or ""
+            if external.startswith(voice_service.CALL_PREFIX):
+                self.calls[contact.id] = external.removeprefix(voice_service.CALL_PREFIX)
+        self._client = httpx.AsyncClient(
+            base_url=self.control_url,
+            headers={"Authorization": f"Bearer {self.token}"},
+            timeout=5.0,
+        )
+        self._task = asyncio.create_task(self._follow(platform, hub))
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._client is not None:
+            await self._client.aclose()
+
+    async def _follow(self, platform: Platform, hub: EventHub) -> None:
+        while True:  # a subscriber that fell behind is ended: subscribe again
+            async with hub.subscribe(None) as events:
+                async for event in events:
+                    try:
+                        await self.on_event(platform, event)
+                    except Exception:  # one call's trouble must not stop the others'
+                        log.exception("voice: %s of contact %s", event.type, event.contact_id)
+
+    async def on_event(self, platform: Platform, event: Event) -> None:
+        contact_id = event.contact_id
+        if contact_id is None or contact_id not in self.calls:
+            return
+        call_id = self.calls[contact_id]
+        if event.type == "contact.accepted" and event.agent_id is not None:
+            result = await self._control(
+                "/route", call_id, agent=event.agent_id, contact_id=contact_id
+            )
+            if result in ("agent_offline", "media_relay_down", "relay_failed", "error"):
+                log.warning(
+                    "voice: call %s not connected to %s: %s", call_id, event.agent_id, result
+                )
+                voice_service.call_not_connected(platform, contact_id, reason=f"softphone_{result}")
+        elif event.type == "contact.abandoned":
+            self.calls.pop(contact_id, None)
+            if event.actor_user_id != voice_service.TELEPHONY.user_id:
+                await self._control("/release", call_id, code=480)
+        elif event.type == "contact.completed":
+            self.calls.pop(contact_id, None)
+
+    async def _control(self, path: str, call_id: str, **args: object) -> str:
+        assert self._client is not None
+        try:
+            answer = await self._client.post(path, json={"call_id": call_id, **args})
+        except httpx.HTTPError as exc:
+            log.error("voice: Kamailio control %s failed: %s", path, exc)
+            return "error"
+        if answer.status_code == 404:
+            return "gone"  # the caller hung up meanwhile: call.cancel says so
+        if answer.status_code != 200:
+            log.error("voice: Kamailio control %s answered %s", path, answer.status_code)
+            return "error"
+        result = answer.json().get("result")
+        return str(result) if result else "error"
