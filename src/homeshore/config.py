@@ -70,5 +70,8 @@ class Settings(BaseSettings):
     voice_rtp_ports: str = "30000-30999"
     # an advisor's browser must answer the call this soon after homeshore names it
     voice_answer_timeout_s: float = Field(20.0, gt=0)
+    # a call waits in the queue at most this long, whatever else happens (the engines'
+    # backstop; abandon_after_s and the queue's rules normally decide before)
+    voice_max_hold_s: float = Field(3600.0, gt=0)
     # an advisor's SIP credential lasts this long; the desk renews it while logged in
     voice_credential_ttl_s: float = Field(600.0, ge=60)

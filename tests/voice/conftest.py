@@ -153,7 +153,10 @@ def wait_until(check: Callable[[], Any], what: str, timeout_s: float = WAIT_S) -
 
 
 @pytest.fixture(scope="module")
-def voice_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoiceSite]:
+def voice_site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[VoiceSite]:
+    """One platform with its engines per test module (``SETTINGS = {...}`` changes it)."""
     _need("Kamailio and rtpengine", not engines.missing())
     _need("SIPp (sip-tester)", Path(SIPP).exists())
     run_dir = tmp_path_factory.mktemp("voice")
@@ -174,6 +177,7 @@ def voice_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoiceSite]:
         voice_rtpengine_ng=f"127.0.0.1:{free_udp_port()}",
         voice_rtp_ports=f"{low}-{high}",
         voice_trunks=("127.0.0.1",),
+        **getattr(request.module, "SETTINGS", {}),
     )
     plan = engines.EnginePlan.from_settings(settings, link.secret, f"http://127.0.0.1:{port}")
     tone = media.write_ulaw_wav(run_dir / "caller.wav", media.tone(CALLER_HZ, 30.0, 8000))

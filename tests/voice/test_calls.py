@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from tests.browser.conftest import WAIT_S
 from tests.voice import media
 from tests.voice.conftest import AGENT_HZ, CALLER_HZ, VoiceSite, wait_until
 
@@ -53,7 +55,8 @@ def _caller_hears_silence(recorder: media.RtpRecorder, since: float) -> bool:
 
 def _go_available(page: Any) -> None:
     page.locator('button[data-state="available"]').click()
-    page.locator('#state[data-state="available"]').wait_for()
+    # available, or reserved at once if a call was waiting for this advisor
+    page.locator('#state[data-state="available"], #state[data-state="reserved"]').wait_for()
 
 
 def test_call_reaches_the_advisor_with_audio_both_ways_mute_and_hang_up(
@@ -99,3 +102,104 @@ def test_call_reaches_the_advisor_with_audio_both_ways_mute_and_hang_up(
     finally:
         recorder.stop()
         caller.stop()
+
+
+def _contact_of(voice_site: VoiceSite, caller_number: str) -> list[dict[str, Any]]:
+    return [c for c in voice_site.contacts(limit=1000) if c["customer_ref"] == caller_number]
+
+
+def test_caller_hanging_up_while_waiting_abandons_the_contact_with_its_wait(
+    voice_site: VoiceSite,
+) -> None:
+    # nobody is available (no desk open): the call waits, held by the engines
+    caller = voice_site.call("cancelled.xml", "plans", replace={"@WAIT_MS@": "3000"})
+    try:
+        assert caller.wait() == 0, caller.explain()  # 487 for the INVITE, 200 for the CANCEL
+    finally:
+        caller.stop()
+    [contact] = wait_until(
+        lambda: [c for c in _contact_of(voice_site, "+33698765432") if c["state"] == "abandoned"],
+        "the contact to be abandoned",
+    )
+    assert contact["channel"] == "voice" and contact["queue_id"] == "plans"
+    assert contact["wait_s"] >= 2.5  # the caller waited about 3 s before hanging up
+    assert contact["answered_at"] is None
+
+
+@pytest.mark.parametrize(
+    ("dialled", "source_ip", "code"),
+    [
+        ("+33900000009", "127.0.0.1", "480"),  # a queue closed at this hour (never open)
+        ("+33999999999", "127.0.0.1", "404"),  # a number no queue answers
+        ("+33900000001", "127.0.0.2", "403"),  # not from a trunk's address
+    ],
+    ids=["closed-queue", "unknown-number", "unknown-trunk"],
+)
+def test_calls_the_platform_does_not_take_are_refused_without_a_contact(
+    voice_site: VoiceSite, dialled: str, source_ip: str, code: str
+) -> None:
+    before = len(_contact_of(voice_site, "+33611111111"))
+    caller = voice_site.call("refused.xml", dialled, source_ip=source_ip, replace={"@CODE@": code})
+    try:
+        assert caller.wait() == 0, caller.explain()
+    finally:
+        caller.stop()
+    assert len(_contact_of(voice_site, "+33611111111")) == before
+    if code == "403":
+        assert "refused: INVITE from 127.0.0.2" in voice_site.engines.log("kamailio")
+
+
+def test_an_advisor_cannot_register_as_another(
+    voice_site: VoiceSite, desk: Callable[[str], Any]
+) -> None:
+    page = desk("a1")  # registered as a1 with the credential issued to a1's session
+    cause = page.evaluate(
+        """async () => {
+          const response = await fetch("/api/voice/softphone");
+          const own = await response.json();
+          const ua = new JsSIP.UA({
+            sockets: [new JsSIP.WebSocketInterface(own.ws_url)],
+            uri: own.uri.replace("sip:a1@", "sip:a2@"),
+            authorization_user: own.username,
+            password: own.password,
+            register: true,
+          });
+          const result = new Promise((resolve) => {
+            ua.on("registered", () => resolve("registered"));
+            ua.on("registrationFailed", (e) => resolve(e.cause));
+          });
+          ua.start();
+          const got = await result;
+          ua.stop();
+          return got;
+        }"""
+    )
+    assert cause == "Rejected"  # 403
+    assert "refused: credential" in voice_site.engines.log("kamailio")
+    # and the desk's own registration as a1 still stands
+    assert page.locator("#softphone").get_attribute("data-state") == "open"
+
+
+def test_malformed_sip_is_dropped_and_the_engines_go_on(voice_site: VoiceSite) -> None:
+    host, port = voice_site.plan.sip_listen
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(WAIT_S)
+        sock.bind(("127.0.0.1", 0))
+        me = sock.getsockname()[1]
+        sock.sendto(b"\x00\xffnot SIP at all\r\n\r\n", (host, port))
+        sock.sendto(
+            b"INVITE sip:plans@x SIP/2.0\r\nVia: garbage\r\nContent-Length: 99999\r\n\r\n",
+            (host, port),
+        )
+        options = (
+            f"OPTIONS sip:{host}:{port} SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP 127.0.0.1:{me};branch=z9hG4bK-probe-{me}\r\n"
+            f"From: <sip:probe@127.0.0.1>;tag=p{me}\r\nTo: <sip:{host}:{port}>\r\n"
+            f"Call-ID: probe-{me}\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n"
+            "Content-Length: 0\r\n\r\n"
+        )
+        sock.sendto(options.encode(), (host, port))
+        answer = sock.recv(65535).decode(errors="replace")
+    assert answer.startswith("SIP/2.0 200"), answer
+    assert f"probe-{me}" in answer
+    assert voice_site.engines.alive()

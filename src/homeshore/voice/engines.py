@@ -65,6 +65,7 @@ class EnginePlan:
     rtp_ports: tuple[int, int]
     trunks: tuple[str, ...]
     answer_timeout_s: float
+    max_hold_s: float
     children: int = 4
 
     @classmethod
@@ -91,6 +92,7 @@ class EnginePlan:
             rtp_ports=(int(low), int(high)),
             trunks=tuple(settings.voice_trunks),
             answer_timeout_s=settings.voice_answer_timeout_s,
+            max_hold_s=settings.voice_max_hold_s,
         )
 
 
@@ -114,6 +116,7 @@ def kamailio_config(plan: EnginePlan, module_dir: str) -> str:
         rtpengine_ng=_endpoint(plan.rtpengine_ng),
         trunks=",".join(t if "/" in t else f"{t}/32" for t in plan.trunks),
         answer_timeout_ms=int(plan.answer_timeout_s * 1000),
+        max_hold_ms=int(plan.max_hold_s * 1000),
         module_dir=module_dir,
         children=plan.children,
         debug=2,

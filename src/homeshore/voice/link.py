@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import httpx
@@ -31,6 +32,8 @@ class VoiceLink:
     control_url: str
     ice_servers: tuple[str, ...] = ()
     calls: dict[int, str] = field(default_factory=dict)  # contact id -> Call-ID
+    # Call-IDs cancelled before their call.new was handled (reports can cross): refused
+    cancelled: OrderedDict[str, None] = field(default_factory=OrderedDict)
     _client: httpx.AsyncClient | None = None
     _task: asyncio.Task[None] | None = None
 
@@ -44,6 +47,11 @@ class VoiceLink:
             control_url=settings.voice_control_url.rstrip("/"),
             ice_servers=settings.voice_ice_servers,
         )
+
+    def remember_cancelled(self, call_id: str) -> None:
+        self.cancelled[call_id] = None
+        while len(self.cancelled) > 10_000:
+            self.cancelled.popitem(last=False)
 
     @property
     def token(self) -> str:

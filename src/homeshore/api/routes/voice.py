@@ -35,6 +35,8 @@ async def call_event(
     if not hmac.compare_digest((token_of(request) or "").encode(), link.token.encode()):
         raise Unauthorized("voice events need the telephony engines' token")
     if body.event == "call.new":
+        if body.call_id in link.cancelled:
+            return VoiceEventOut(action="refuse", code=487, reason="the caller hung up")
         decision = voice.call_arrived(
             platform, call_id=body.call_id, dialled=body.dialled, caller=body.caller
         )
@@ -48,6 +50,8 @@ async def call_event(
         return VoiceEventOut(action="queue", contact_id=decision.contact_id)
     if body.event == "call.cancel":
         result = voice.call_cancelled(platform, body.call_id)
+        if result == "unknown":
+            link.remember_cancelled(body.call_id)
     elif body.event == "call.end":
         result = voice.call_ended(platform, body.call_id)
     else:

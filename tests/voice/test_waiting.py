@@ -1,0 +1,45 @@
+"""A call that waits: nobody available, then an advisor who misses the offer, then one
+who answers; the caller is held by the engines all along and finally connected."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tests.voice.conftest import CALLER_HZ, VoiceSite, wait_until
+from tests.voice.test_calls import _go_available, _heard
+
+SETTINGS = {"offer_timeout_s": 4.0}
+
+
+def test_a_waiting_call_missed_by_one_advisor_is_answered_by_another(
+    voice_site: VoiceSite, desk: Callable[[str], Any]
+) -> None:
+    caller = voice_site.call("answered.xml", "+33900000001")
+    try:
+        # nobody is available: the contact waits in its queue, the caller is held
+        [contact] = wait_until(lambda: voice_site.contacts(state="queued"), "a waiting call")
+        cid = contact["id"]
+
+        # a1 comes, is offered the call and lets the offer time out: a1 goes on break
+        first = desk("a1")
+        _go_available(first)
+        first.locator(f'.offer[data-contact="{cid}"]').wait_for()
+        first.locator('#state[data-state="break"]').wait_for()
+        assert voice_site.api.get(f"/api/contacts/{cid}").json()["state"] == "queued"
+
+        # a2 comes, is offered the same call and answers: the customer is connected
+        second = desk("a2")
+        _go_available(second)
+        second.locator(f'.offer[data-contact="{cid}"] [data-action="accept"]').click()
+        card = second.locator(f'.contact[data-contact="{cid}"]')
+        card.locator('[data-field="call-state"][data-state="connected"]').wait_for()
+        wait_until(lambda: _heard(second, CALLER_HZ), "a2's desk to play the caller's voice")
+        answered = voice_site.api.get(f"/api/contacts/{cid}").json()
+        assert answered["agent_id"] == "a2" and answered["offers"] == 2
+        assert answered["wait_s"] >= 4.0  # it waited through a1's whole offer
+
+        card.locator('[data-action="end"]').click()
+        assert caller.wait() == 0, caller.explain()
+    finally:
+        caller.stop()
