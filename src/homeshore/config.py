@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
@@ -73,5 +74,8 @@ class Settings(BaseSettings):
     # a call waits in the queue at most this long, whatever else happens (the engines'
     # backstop; abandon_after_s and the queue's rules normally decide before)
     voice_max_hold_s: float = Field(3600.0, gt=0)
+    # what a caller on hold hears: a WAV file on rtpengine's machine (unset: a local run
+    # plays the tune homeshore writes next to the engines' configuration)
+    voice_hold_music: Path | None = None
     # an advisor's SIP credential lasts this long; the desk renews it while logged in
     voice_credential_ttl_s: float = Field(600.0, ge=60)

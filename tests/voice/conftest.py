@@ -23,6 +23,7 @@ from homeshore.data.scenario_file import load_scenario
 from homeshore.services.platform import Platform
 from homeshore.voice import engines
 from homeshore.voice.link import VoiceLink
+from homeshore.voice.music import write_hold_music
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, WAIT_S
 from tests.services.support import PASSWORD, make_users
 from tests.voice import media
@@ -180,6 +181,8 @@ def voice_site(
         **getattr(request.module, "SETTINGS", {}),
     )
     plan = engines.EnginePlan.from_settings(settings, link.secret, f"http://127.0.0.1:{port}")
+    link.rtpengine_ng = plan.rtpengine_ng
+    link.hold_music = write_hold_music(run_dir / "hold.wav")
     tone = media.write_ulaw_wav(run_dir / "caller.wav", media.tone(CALLER_HZ, 30.0, 8000))
     scenario = load_scenario(HERE / "data" / "voice.yaml")
     app = create_app(settings, scenario, voice_link=link)

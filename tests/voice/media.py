@@ -7,11 +7,12 @@ import socket
 import struct
 import threading
 import time
-import wave
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+
+from homeshore.voice.music import write_wav16
 
 Samples = npt.NDArray[np.float64]
 
@@ -23,12 +24,7 @@ def tone(hz: float, seconds: float, rate: int) -> Samples:
 
 def write_pcm16(path: Path, samples: Samples, rate: int) -> Path:
     """A 16-bit mono WAV (Chromium's fake microphone reads this)."""
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes((samples * 32767).astype("<i2").tobytes())
-    return path
+    return write_wav16(path, samples, rate)
 
 
 def ulaw_encode(samples: Samples) -> bytes:

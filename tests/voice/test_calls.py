@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from homeshore.voice.music import NOTES_HZ
 from tests.browser.conftest import WAIT_S
 from tests.voice import media
 from tests.voice.conftest import AGENT_HZ, CALLER_HZ, VoiceSite, wait_until
@@ -46,6 +47,16 @@ def _caller_hears(recorder: media.RtpRecorder, since: float, hz: float) -> bool:
         return False
     last = audio[-8000:]
     return media.rms(last) > 0.02 and abs(media.dominant_hz(last, 8000) - hz) <= 5.0
+
+
+def _caller_hears_music(recorder: media.RtpRecorder, since: float) -> bool:
+    """A note of the hold tune (each lasts half a second), and no advisor's 1 kHz."""
+    audio = recorder.audio_since(since)
+    if len(audio) < 8000:
+        return False
+    last = audio[-2000:]  # a quarter of a second: within one note, or across two
+    hz = media.dominant_hz(last, 8000)
+    return media.rms(last) > 0.02 and any(abs(hz - note) <= 16 for note in NOTES_HZ)
 
 
 def _caller_hears_silence(recorder: media.RtpRecorder, since: float) -> bool:
@@ -92,6 +103,16 @@ def test_call_reaches_the_advisor_with_audio_both_ways_mute_and_hang_up(
         card.locator('[data-action="mute"]').click()
         unmuted = time.monotonic() + 0.3
         wait_until(lambda: _caller_hears(recorder, unmuted, AGENT_HZ), "1 kHz after unmute")
+
+        # hold: the customer hears the hold music instead of the advisor; resume: the advisor
+        card.locator('[data-action="hold"]').click()
+        card.locator('[data-action="hold"][aria-pressed="true"]').wait_for()
+        held = time.monotonic() + 0.3
+        wait_until(lambda: _caller_hears_music(recorder, held), "hold music at the caller")
+        card.locator('[data-action="hold"]').click()
+        card.locator('[data-action="hold"][aria-pressed="false"]').wait_for()
+        resumed = time.monotonic() + 0.3
+        wait_until(lambda: _caller_hears(recorder, resumed, AGENT_HZ), "1 kHz after resume")
 
         # the advisor ends the call: the customer gets BYE, the contact goes to wrap-up
         card.locator('[data-action="end"]').click()

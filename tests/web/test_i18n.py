@@ -78,7 +78,7 @@ def test_every_text_a_script_names_exists() -> None:
         "tile": ["waiting", "oldest", "sl", "asa", "abandon"],
         "agent.readiness": ["unknown", "warn", "fail"],
         "softphone": ["registering", "registered", "failed", "off"],
-        "call": ["connecting", "connected", "ended"],
+        "call": ["connecting", "connected", "ended", "mute", "unmute", "hold", "resume"],
     }
     assert prefixes <= set(values), prefixes - set(values)
     for prefix in prefixes:

@@ -246,6 +246,7 @@ class VoiceEventIn(_In):
     call_id: SipToken
     dialled: Annotated[str, StringConstraints(max_length=256, pattern=NO_NUL)] = ""
     caller: Annotated[str, StringConstraints(max_length=256, pattern=NO_NUL)] = ""
+    from_tag: Annotated[str, StringConstraints(max_length=256, pattern=NO_NUL)] = ""
     by: Literal["caller", "agent", ""] = ""
     code: Annotated[int, Field(ge=0, le=999)] = 0
 
@@ -259,6 +260,10 @@ class VoiceEventOut(BaseModel):
     contact_id: int | None = None
     result: str = ""
     reason: str = ""
+
+
+class HoldIn(_In):
+    on: bool
 
 
 class SoftphoneOut(BaseModel):

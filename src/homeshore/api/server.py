@@ -16,6 +16,7 @@ from homeshore.data.schedule_io import read_schedule
 from homeshore.errors import InputError
 from homeshore.voice import engines
 from homeshore.voice.link import VoiceLink
+from homeshore.voice.music import write_hold_music
 
 
 def redact(url: str) -> str:
@@ -91,7 +92,10 @@ def _start_voice(
         raise InputError(
             f"voice needs {', '.join(lacks)}; install: {engines.INSTALL_HINT}", where="--voice"
         )
-    link = VoiceLink.from_settings(settings)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    link = VoiceLink.from_settings(
+        settings, hold_music=write_hold_music((run_dir / "hold.wav").resolve())
+    )
     plan = engines.EnginePlan.from_settings(settings, link.secret, homeshore_url)
     running = stack.enter_context(engines.running(plan, run_dir))
     print(

@@ -174,7 +174,7 @@ def list_contacts(
         return list(session.scalars(query))
 
 
-def _held(
+def in_hand(
     p: Platform, actor: Actor, contact_id: int, *states: str
 ) -> tuple[LiveContact, LiveAgent]:
     """The contact in one of ``states`` and the agent holding it, if the actor may act on it."""
@@ -198,7 +198,7 @@ def _exists(p: Platform, contact_id: int) -> bool:
 
 def accept(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
     actor.require(Role.AGENT)
-    contact, agent = _held(p, actor, contact_id, "offered")
+    contact, agent = in_hand(p, actor, contact_id, "offered")
     with p.transaction(group=True) as tx:
         agent.offered.discard(contact.id)
         agent.active.add(contact.id)
@@ -229,17 +229,9 @@ def accept(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
 
 def reject(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
     actor.require(Role.AGENT)
-    contact, agent = _held(p, actor, contact_id, "offered")
+    contact, agent = in_hand(p, actor, contact_id, "offered")
     with p.transaction() as tx:
-        tx.emit(
-            "contact.rejected",
-            {"queue_id": contact.queue_id},
-            agent_id=agent.id,
-            team_id=agent.team_id,
-            queue_id=contact.queue_id,
-            contact_id=contact.id,
-            actor_user_id=actor.user_id,
-        )
+        tx.emit_about("contact.rejected", contact, agent, actor_user_id=actor.user_id)
         p.requeue(tx, contact, reason="rejected")
         p.settle_work_state(tx, agent, actor=actor.user_id)
         route_contact(p, tx, contact, exclude=agent.id)
@@ -253,7 +245,7 @@ def complete(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
     contact = p.contacts.get(contact_id)
     if contact is not None and contact.agent_id is None and contact.handler_user_id is not None:
         return _close_taken_over(p, actor, contact)
-    contact, agent = _held(p, actor, contact_id, "active")
+    contact, agent = in_hand(p, actor, contact_id, "active")
     with p.transaction(group=True) as tx:
         p.release(agent, contact)
         agent.wrapping.add(contact.id)
@@ -305,7 +297,7 @@ def wrap_up(
         AgentState.OFFLINE,
     ):
         raise Invalid("after wrap-up an agent goes available, break, training or offline")
-    contact, agent = _held(p, actor, contact_id, "wrap_up")
+    contact, agent = in_hand(p, actor, contact_id, "wrap_up")
     with p.transaction(group=True) as tx:
         p.release(agent, contact)
         contact.state = "completed"
@@ -339,7 +331,7 @@ def transfer(
     """Hand an active contact to another queue (it keeps its place by arrival) or agent."""
     if (to_queue is None) == (to_agent is None):
         raise Invalid("give exactly one of to_queue and to_agent")
-    contact, agent = _held(p, actor, contact_id, "active", "offered")
+    contact, agent = in_hand(p, actor, contact_id, "active", "offered")
     target_agent: LiveAgent | None = None
     if to_queue is not None:
         queue = p.queues.get(to_queue)
@@ -433,7 +425,7 @@ def abandon_in(p: Platform, tx: Tx, contact: LiveContact, *, actor_user_id: int 
 def escalate(p: Platform, actor: Actor, contact_id: int, *, note: str) -> ContactRow:
     """Flag a contact for the agent's manager; opens (or reuses) the help chat."""
     actor.require(Role.AGENT)
-    contact, agent = _held(p, actor, contact_id, "active")
+    contact, agent = in_hand(p, actor, contact_id, "active")
     from homeshore.services.chat import open_help_in
 
     with p.transaction() as tx:
@@ -454,7 +446,7 @@ def escalate(p: Platform, actor: Actor, contact_id: int, *, note: str) -> Contac
 def take_over(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
     """A manager takes an active contact from one of its agents, who is freed."""
     actor.require(Role.SUPERVISOR, Role.ADMIN)
-    contact, agent = _held(p, actor, contact_id, "active")
+    contact, agent = in_hand(p, actor, contact_id, "active")
     if actor.role is Role.SUPERVISOR and not actor.sees_team(agent.team_id):
         raise Forbidden("not your team")
     with p.transaction() as tx:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from homeshore.db.tables import AgentRow, ContactRow, EventRow
 from homeshore.realtime.types import Event
 from homeshore.services import pg_writes
+from homeshore.services.live import LiveAgent, LiveContact
 
 _contacts = cast(Table, ContactRow.__table__)
 _agents = cast(Table, AgentRow.__table__)
@@ -205,6 +206,26 @@ class Tx:
                 "user_id": user_id,
                 "actor_user_id": actor_user_id,
             }
+        )
+
+    def emit_about(
+        self,
+        type_: str,
+        contact: LiveContact,
+        agent: LiveAgent,
+        *,
+        actor_user_id: int | None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        """An event about a contact in an agent's hands (its queue, agent and team see it)."""
+        self.emit(
+            type_,
+            {"queue_id": contact.queue_id, **(data or {})},
+            agent_id=agent.id,
+            team_id=agent.team_id,
+            queue_id=contact.queue_id,
+            contact_id=contact.id,
+            actor_user_id=actor_user_id,
         )
 
     def execute(self, statement: Executable, params: dict[str, Any] | None = None) -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from homeshore.domain import Channel, Queue
 from homeshore.services import contacts
 from homeshore.services.dispatch import fill_agent, route_contact
-from homeshore.services.errors import NotFound
+from homeshore.services.errors import Conflict, NotFound
 from homeshore.services.live import LiveContact
 from homeshore.services.platform import Platform
 from homeshore.services.scope import Actor, Role
@@ -132,6 +132,18 @@ def call_failed(p: Platform, call_id: str, *, code: int) -> str:
     if contact is None:
         return "unknown"
     return call_not_connected(p, contact.id, reason=f"softphone_{code}")
+
+
+def hold(p: Platform, actor: Actor, contact_id: int, *, on: bool) -> LiveContact:
+    """The advisor puts the caller on hold (the caller hears music) or takes them back."""
+    actor.require(Role.AGENT)
+    contact, agent = contacts.in_hand(p, actor, contact_id, "active")
+    if contact.channel is not Channel.VOICE:
+        raise Conflict(f"contact {contact_id} is a {contact.channel.value}, not a call")
+    with p.transaction() as tx:
+        event = "call.held" if on else "call.resumed"
+        tx.emit_about(event, contact, agent, actor_user_id=actor.user_id)
+    return contact
 
 
 def softphone_credential(p: Platform, actor: Actor, *, secret: str) -> SipCredential:

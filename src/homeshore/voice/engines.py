@@ -22,7 +22,7 @@ import httpx
 import jinja2
 
 from homeshore.config import Settings
-from homeshore.errors import InputError
+from homeshore.errors import HomeshoreError, InputError
 from homeshore.voice.credentials import control_token
 from homeshore.voice.ng import NgClient, NgError
 
@@ -39,6 +39,10 @@ PACKAGES = (
 _MODULES = ("tm.so", "websocket.so", "jansson.so", "auth_ephemeral.so", "http_client.so")
 _BINARIES = {"kamailio": ("/usr/sbin/kamailio",), "rtpengine": ("/usr/bin/rtpengine",)}
 INSTALL_HINT = "apt-get install " + " ".join(PACKAGES)
+
+
+class EngineError(HomeshoreError):
+    """A telephony engine did not start (its log says why)."""
 
 
 def host_port(value: str, where: str) -> tuple[str, int]:
@@ -203,6 +207,7 @@ def running(plan: EnginePlan, run_dir: Path, *, ready_within_s: float = 60.0) ->
     lacks = missing()
     if lacks:
         raise InputError(f"voice needs {', '.join(lacks)}: {INSTALL_HINT}", where="--voice")
+    run_dir = run_dir.resolve()  # Kamailio works from "/"
     kamailio, rtpengine = _binary("kamailio"), _binary("rtpengine")
     module_dir = kamailio_module_dir()
     assert kamailio and rtpengine and module_dir  # checked by missing()
@@ -275,9 +280,9 @@ def _wait_ready(engines: Engines, name: str, deadline: float) -> None:
     process = engines.processes[name]
     while not _ready(engines.plan, name):
         if process.poll() is not None:
-            raise RuntimeError(
+            raise EngineError(
                 f"{name} stopped at start (exit {process.returncode}): {engines.log(name)[-2000:]}"
             )
         if time.monotonic() > deadline:
-            raise RuntimeError(f"{name} did not answer in time; its log: {engines.run_dir}")
+            raise EngineError(f"{name} did not answer in time; its log: {engines.run_dir}")
         time.sleep(0.05)

@@ -9,6 +9,7 @@ import contextlib
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 
@@ -17,8 +18,18 @@ from homeshore.realtime.types import Event, EventHub
 from homeshore.services import voice as voice_service
 from homeshore.services.platform import Platform
 from homeshore.voice.credentials import control_token, new_secret
+from homeshore.voice.engines import host_port
+from homeshore.voice.ng import NgClient, NgError
 
 log = logging.getLogger("homeshore.voice")
+
+
+@dataclass(frozen=True, slots=True)
+class CallLeg:
+    """The customer's side of a call, as the engines name it."""
+
+    call_id: str
+    from_tag: str = ""
 
 
 @dataclass
@@ -31,14 +42,16 @@ class VoiceLink:
     ws_url: str
     control_url: str
     ice_servers: tuple[str, ...] = ()
-    calls: dict[int, str] = field(default_factory=dict)  # contact id -> Call-ID
+    rtpengine_ng: tuple[str, int] | None = None  # for hold music (None: no music)
+    hold_music: Path | None = None  # a WAV file rtpengine can read
+    calls: dict[int, CallLeg] = field(default_factory=dict)  # by contact id
     # Call-IDs cancelled before their call.new was handled (reports can cross): refused
     cancelled: OrderedDict[str, None] = field(default_factory=OrderedDict)
     _client: httpx.AsyncClient | None = None
     _task: asyncio.Task[None] | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> VoiceLink:
+    def from_settings(cls, settings: Settings, hold_music: Path | None = None) -> VoiceLink:
         given = settings.voice_secret
         return cls(
             secret=given.get_secret_value() if given is not None else new_secret(),
@@ -46,6 +59,8 @@ class VoiceLink:
             ws_url=settings.voice_ws_url,
             control_url=settings.voice_control_url.rstrip("/"),
             ice_servers=settings.voice_ice_servers,
+            rtpengine_ng=host_port(settings.voice_rtpengine_ng, "HOMESHORE_VOICE_RTPENGINE_NG"),
+            hold_music=settings.voice_hold_music or hold_music,
         )
 
     def remember_cancelled(self, call_id: str) -> None:
@@ -61,7 +76,8 @@ class VoiceLink:
         for contact in platform.contacts.values():  # calls open before a restart
             external = contact.row.get("external_id") or ""
             if external.startswith(voice_service.CALL_PREFIX):
-                self.calls[contact.id] = external.removeprefix(voice_service.CALL_PREFIX)
+                call_id = external.removeprefix(voice_service.CALL_PREFIX)
+                self.calls[contact.id] = CallLeg(call_id)  # the from-tag is not stored
         self._client = httpx.AsyncClient(
             base_url=self.control_url,
             headers={"Authorization": f"Bearer {self.token}"},
@@ -90,7 +106,8 @@ class VoiceLink:
         contact_id = event.contact_id
         if contact_id is None or contact_id not in self.calls:
             return
-        call_id = self.calls[contact_id]
+        leg = self.calls[contact_id]
+        call_id = leg.call_id
         if event.type == "contact.accepted" and event.agent_id is not None:
             result = await self._control(
                 "/route", call_id, agent=event.agent_id, contact_id=contact_id
@@ -106,6 +123,30 @@ class VoiceLink:
                 await self._control("/release", call_id, code=480)
         elif event.type == "contact.completed":
             self.calls.pop(contact_id, None)
+        elif event.type in ("call.held", "call.resumed"):
+            await asyncio.to_thread(self._hold_music, leg, event.type == "call.held")
+
+    def _hold_music(self, leg: CallLeg, on: bool) -> None:
+        """The caller hears the music instead of the advisor, or the advisor again."""
+        if self.rtpengine_ng is None or self.hold_music is None or not leg.from_tag:
+            log.warning("voice: no hold music for call %s (not configured)", leg.call_id)
+            return
+        ng = NgClient(self.rtpengine_ng)
+        try:
+            if on:
+                ng.command(
+                    "play media",
+                    call_id=leg.call_id,
+                    from_tag=leg.from_tag,
+                    file=str(self.hold_music),
+                    repeat_times=10_000,
+                )
+            else:
+                ng.command("stop media", call_id=leg.call_id, from_tag=leg.from_tag)
+        except (NgError, OSError) as exc:
+            log.error("voice: hold music of call %s: %s", leg.call_id, exc)
+        finally:
+            ng.close()
 
     async def _control(self, path: str, call_id: str, **args: object) -> str:
         assert self._client is not None

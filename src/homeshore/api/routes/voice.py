@@ -6,34 +6,40 @@ import datetime as dt
 import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 
 from homeshore.api.deps import ActorDep, PlatformDep, token_of
-from homeshore.api.schemas import SoftphoneOut, VoiceEventIn, VoiceEventOut
+from homeshore.api.schemas import HoldIn, SoftphoneOut, VoiceEventIn, VoiceEventOut
 from homeshore.services import voice
 from homeshore.services.errors import NotFound, Unauthorized
-from homeshore.voice.link import VoiceLink
+from homeshore.voice.link import CallLeg, VoiceLink
 
 router = APIRouter(prefix="/api/voice", tags=["voice"])
 
 
 async def voice_link(request: Request) -> VoiceLink:
-    link: VoiceLink | None = getattr(request.app.state, "voice", None)
+    link: VoiceLink | None = request.app.state.voice
     if link is None:
         raise NotFound("voice is off on this server (start it with `homeshore serve --voice`)")
     return link
 
 
+async def engines_link(request: Request) -> VoiceLink:
+    """The voice link, for a request bearing the engines' token (not a user's session)."""
+    link: VoiceLink | None = request.app.state.voice
+    given = (token_of(request) or "").encode()
+    if link is None or not hmac.compare_digest(given, link.token.encode()):
+        raise Unauthorized("voice events need the telephony engines' token (and voice on)")
+    return link
+
+
 LinkDep = Annotated[VoiceLink, Depends(voice_link)]
+EnginesDep = Annotated[VoiceLink, Depends(engines_link)]
 
 
 @router.post("/events", response_model=VoiceEventOut)
-async def call_event(
-    body: VoiceEventIn, request: Request, link: LinkDep, platform: PlatformDep
-) -> VoiceEventOut:
+async def call_event(link: EnginesDep, body: VoiceEventIn, platform: PlatformDep) -> VoiceEventOut:
     """A step of a call, from Kamailio (bearer: the voice control token, not a session)."""
-    if not hmac.compare_digest((token_of(request) or "").encode(), link.token.encode()):
-        raise Unauthorized("voice events need the telephony engines' token")
     if body.event == "call.new":
         if body.call_id in link.cancelled:
             return VoiceEventOut(action="refuse", code=487, reason="the caller hung up")
@@ -45,7 +51,7 @@ async def call_event(
                 action="refuse", code=int(decision.refusal), reason=decision.reason
             )
         assert decision.contact_id is not None
-        link.calls[decision.contact_id] = body.call_id
+        link.calls[decision.contact_id] = CallLeg(body.call_id, body.from_tag)
         await platform.durable()
         return VoiceEventOut(action="queue", contact_id=decision.contact_id)
     if body.event == "call.cancel":
@@ -58,6 +64,18 @@ async def call_event(
         result = voice.call_failed(platform, body.call_id, code=body.code)
     await platform.durable()
     return VoiceEventOut(result=result)
+
+
+@router.post("/contacts/{contact_id}/hold", status_code=204)
+async def hold(
+    contact_id: Annotated[int, Path(ge=1, le=2**62)],
+    body: HoldIn,
+    actor: ActorDep,
+    platform: PlatformDep,
+    link: LinkDep,
+) -> None:
+    """The advisor puts their caller on hold (``on``: the caller hears music) or back."""
+    voice.hold(platform, actor, contact_id, on=body.on)
 
 
 @router.get("/softphone", response_model=SoftphoneOut)

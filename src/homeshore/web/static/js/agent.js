@@ -332,11 +332,30 @@ function wireContact(entry) {
     }
   });
   const muteButton = node.querySelector('[data-action="mute"]');
+  const holdButton = node.querySelector('[data-action="hold"]');
+  const pressed = (button) => button.getAttribute("aria-pressed") === "true";
+  // the caller hears the advisor unless muted or on hold (then music, played by the relay)
+  const applyMicrophone = () => softphone && softphone.setMuted(id, pressed(muteButton) || pressed(holdButton));
   muteButton.addEventListener("click", () => {
-    const muted = muteButton.getAttribute("aria-pressed") !== "true";
-    if (softphone) softphone.setMuted(id, muted);
+    const muted = !pressed(muteButton);
     muteButton.setAttribute("aria-pressed", String(muted));
     muteButton.textContent = t(muted ? "call.unmute" : "call.mute");
+    applyMicrophone();
+  });
+  holdButton.addEventListener("click", async () => {
+    const on = !pressed(holdButton);
+    holdButton.disabled = true;
+    try {
+      await api("POST", `/api/voice/contacts/${id}/hold`, { on });
+      holdButton.setAttribute("aria-pressed", String(on));
+      holdButton.textContent = t(on ? "call.resume" : "call.hold");
+      applyMicrophone();
+      announce(t(on ? "call.on_hold" : "call.connected"));
+    } catch (error) {
+      onError(error);
+    } finally {
+      holdButton.disabled = false;
+    }
   });
   const transferButton = node.querySelector('[data-action="show-transfer"]');
   const transferForm = node.querySelector('[data-form="transfer"]');

@@ -1,0 +1,115 @@
+"""Kamailio's reports of calls (POST /api/voice/events) and the softphone credential,
+through the real app, without the engines (tests/voice runs them)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from homeshore.data.scenario_file import load_scenario
+from homeshore.voice.credentials import control_token
+from tests.services.support import Live, live_app
+
+SECRET = "voice-test-secret"
+SCENARIO = Path(__file__).resolve().parents[1] / "voice" / "data" / "voice.yaml"
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[Live]:
+    with live_app(
+        f"sqlite:///{tmp_path / 'live.db'}",
+        scenario=load_scenario(SCENARIO),
+        voice=True,
+        voice_secret=SECRET,
+        voice_sip_domain="homeshore.test",
+    ) as running:
+        yield running
+
+
+def _report(live: Live, token: str | None = None, **body: Any) -> Any:
+    headers = {"Authorization": f"Bearer {token or control_token(SECRET)}"}
+    return live.client.post("/api/voice/events", json=body, headers=headers)
+
+
+def test_a_call_becomes_a_voice_contact_of_the_queue_its_number_reaches(live: Live) -> None:
+    answer = _report(live, event="call.new", call_id="c1@trunk", dialled="+33900000001",
+                     caller="+33612345678")  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["action"] == "queue"
+    contact = live.get("admin", f"/api/contacts/{answer.json()['contact_id']}").json()
+    assert (contact["queue_id"], contact["channel"], contact["state"]) == (
+        "plans",
+        "voice",
+        "queued",
+    )
+    assert (contact["external_id"], contact["customer_ref"]) == ("sip:c1@trunk", "+33612345678")
+    # the same report again (a retry) finds the same contact
+    again = _report(live, event="call.new", call_id="c1@trunk", dialled="plans", caller="x")
+    assert again.json()["contact_id"] == contact["id"]
+
+
+@pytest.mark.parametrize(
+    ("dialled", "code"), [("+33900000009", 480), ("+33999999999", 404), ("legal", 404)]
+)
+def test_closed_queues_and_unknown_numbers_are_refused_without_a_contact(
+    live: Live, dialled: str, code: int
+) -> None:
+    answer = _report(live, event="call.new", call_id="c2", dialled=dialled, caller="c")
+    assert answer.json()["action"] == "refuse" and answer.json()["code"] == code
+    assert live.get("admin", "/api/contacts").json() == []
+
+
+def test_hanging_up_while_waiting_abandons_and_a_late_report_is_refused(live: Live) -> None:
+    made = _report(live, event="call.new", call_id="c3", dialled="plans", caller="c").json()
+    live.clock.advance(42)
+    gone = _report(live, event="call.cancel", call_id="c3")
+    assert gone.json()["result"] == "abandoned"
+    contact = live.get("admin", f"/api/contacts/{made['contact_id']}").json()
+    assert contact["state"] == "abandoned" and contact["wait_s"] == pytest.approx(42)
+    # reports can cross: a CANCEL handled before its call.new makes that call.new refused
+    assert _report(live, event="call.cancel", call_id="c4").json()["result"] == "unknown"
+    late = _report(live, event="call.new", call_id="c4", dialled="plans", caller="c").json()
+    assert (late["action"], late["code"]) == ("refuse", 487)
+
+
+def test_voice_reports_need_the_engines_token(live: Live) -> None:
+    body = {"event": "call.new", "call_id": "c5", "dialled": "plans"}
+    live.client.cookies.clear()
+    assert live.client.post("/api/voice/events", json=body).status_code == 401
+    assert _report(live, token="forged", **body).status_code == 401
+    # a user's session is not the engines' token either
+    assert live.post("admin", "/api/voice/events", body).status_code == 401
+    assert _report(live, event="call.nope", call_id="c5").status_code == 422
+    assert _report(live, event="call.new", call_id="").status_code == 422
+    assert live.get("admin", "/api/contacts").json() == []
+
+
+def test_the_softphone_credential_is_the_advisors_own(live: Live) -> None:
+    own = live.get("a1", "/api/voice/softphone")
+    assert own.status_code == 200, own.text
+    body = own.json()
+    assert body["uri"] == "sip:a1@homeshore.test"
+    expiry, agent = body["username"].split(":")
+    assert agent == "a1"
+    # what Kamailio's auth_ephemeral recomputes from the shared secret
+    digest = hmac.new(SECRET.encode(), body["username"].encode(), hashlib.sha1).digest()
+    assert body["password"] == base64.b64encode(digest).decode()
+    now_s = live.clock.now().timestamp()
+    assert now_s < int(expiry) <= now_s + live.platform.settings.voice_credential_ttl_s
+    assert live.get("admin", "/api/voice/softphone").status_code == 403
+    assert live.get("m.red", "/api/voice/softphone").status_code == 403
+    live.client.cookies.clear()
+    assert live.client.get("/api/voice/softphone").status_code == 401
+
+
+def test_voice_off_says_how_to_turn_it_on(tmp_path: Path) -> None:
+    with live_app(f"sqlite:///{tmp_path / 'live.db'}") as live:
+        answer = live.get("a1", "/api/voice/softphone")
+        assert answer.status_code == 404 and "--voice" in answer.json()["detail"]
+        assert _report(live, event="call.new", call_id="x").status_code == 401
