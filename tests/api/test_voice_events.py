@@ -113,3 +113,17 @@ def test_voice_off_says_how_to_turn_it_on(tmp_path: Path) -> None:
         answer = live.get("a1", "/api/voice/softphone")
         assert answer.status_code == 404 and "--voice" in answer.json()["detail"]
         assert _report(live, event="call.new", call_id="x").status_code == 401
+
+
+def test_hold_and_quality_only_for_the_advisors_own_call(live: Live) -> None:
+    made = _report(live, event="call.new", call_id="c6", dialled="plans", caller="c").json()
+    path = f"/api/voice/contacts/{made['contact_id']}"
+    sample = {"rtt_ms": 20, "jitter_ms": 2, "loss_pct": 0}
+    # a waiting call is in nobody's hands
+    assert live.post("a1", f"{path}/hold", {"on": True}).status_code == 409
+    assert live.post("a1", f"{path}/quality", sample).status_code == 409
+    assert live.post("admin", f"{path}/hold", {"on": True}).status_code == 403
+    assert live.post("a1", "/api/voice/contacts/999/quality", sample).status_code == 404
+    for bad in ({"rtt_ms": -1, "jitter_ms": 0, "loss_pct": 0}, {**sample, "loss_pct": 101}):
+        assert live.post("a1", f"{path}/quality", bad).status_code == 422
+    assert live.post("a1", f"{path}/hold", {"on": "maybe"}).status_code == 422

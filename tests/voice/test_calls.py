@@ -64,6 +64,14 @@ def _caller_hears_silence(recorder: media.RtpRecorder, since: float) -> bool:
     return len(audio) >= 4000 and media.rms(audio[-4000:]) < 0.005
 
 
+def _quality(voice_site: VoiceSite, contact_id: int) -> dict[str, Any] | None:
+    events = voice_site.api.get("/api/events", params={"limit": 5000}).json()
+    samples = [
+        e["data"] for e in events if e["type"] == "call.quality" and e["contact_id"] == contact_id
+    ]
+    return samples[-1] if samples else None
+
+
 def _go_available(page: Any) -> None:
     page.locator('button[data-state="available"]').click()
     # available, or reserved at once if a call was waiting for this advisor
@@ -95,6 +103,12 @@ def test_call_reaches_the_advisor_with_audio_both_ways_mute_and_hang_up(
         wait_until(lambda: _heard(page, CALLER_HZ), "the desk to play the caller's 440 Hz")
         start = time.monotonic()
         wait_until(lambda: _caller_hears(recorder, start, AGENT_HZ), "the caller to hear 1 kHz")
+
+        # the desk measures the call (round trip to the relay, jitter, loss): on loopback, a
+        # perfect network leg for the E-model
+        quality = wait_until(lambda: _quality(voice_site, contact["id"]), "a call.quality sample")
+        assert quality["rtt_ms"] < 50 and quality["loss_pct"] == 0
+        assert quality["mos"] >= 4.3
 
         # mute: the customer hears silence; unmute: the advisor again
         card.locator('[data-action="mute"]').click()

@@ -266,6 +266,19 @@ class HoldIn(_In):
     on: bool
 
 
+class CallQualityIn(_In):
+    """What the advisor's browser measured of the call over the last few seconds."""
+
+    rtt_ms: Annotated[float, Field(ge=0, le=60_000)]
+    jitter_ms: Annotated[float, Field(ge=0, le=60_000)]
+    loss_pct: Annotated[float, Field(ge=0, le=100)]
+
+
+class CallQualityOut(BaseModel):
+    r: float
+    mos: float
+
+
 class SoftphoneOut(BaseModel):
     """What the advisor's browser registers with (SIP over WebSocket)."""
 

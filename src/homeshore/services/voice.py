@@ -18,6 +18,7 @@ import enum
 from dataclasses import dataclass
 
 from homeshore.domain import Channel, Queue
+from homeshore.readiness.emodel import mos_from_r, r_factor_network
 from homeshore.services import contacts
 from homeshore.services.dispatch import fill_agent, route_contact
 from homeshore.services.errors import Conflict, NotFound
@@ -144,6 +145,24 @@ def hold(p: Platform, actor: Actor, contact_id: int, *, on: bool) -> LiveContact
         event = "call.held" if on else "call.resumed"
         tx.emit_about(event, contact, agent, actor_user_id=actor.user_id)
     return contact
+
+
+def record_quality(
+    p: Platform, actor: Actor, contact_id: int, *, rtt_ms: float, jitter_ms: float, loss_pct: float
+) -> tuple[float, float]:
+    """A sample of the call's quality from the advisor's browser (network leg between the
+    advisor and the media relay): its E-model R and MOS, published as ``call.quality``."""
+    actor.require(Role.AGENT)
+    contact, agent = contacts.in_hand(p, actor, contact_id, "active")
+    if contact.channel is not Channel.VOICE:
+        raise Conflict(f"contact {contact_id} is a {contact.channel.value}, not a call")
+    r = r_factor_network(rtt_ms, jitter_ms, loss_pct)
+    mos = mos_from_r(r)
+    sample = {"rtt_ms": rtt_ms, "jitter_ms": jitter_ms, "loss_pct": loss_pct}
+    with p.transaction() as tx:
+        data = {**sample, "r": round(r, 1), "mos": round(mos, 2)}
+        tx.emit_about("call.quality", contact, agent, actor_user_id=actor.user_id, data=data)
+    return r, mos
 
 
 def softphone_credential(p: Platform, actor: Actor, *, secret: str) -> SipCredential:

@@ -9,7 +9,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request
 
 from homeshore.api.deps import ActorDep, PlatformDep, token_of
-from homeshore.api.schemas import HoldIn, SoftphoneOut, VoiceEventIn, VoiceEventOut
+from homeshore.api.schemas import (
+    CallQualityIn,
+    CallQualityOut,
+    HoldIn,
+    SoftphoneOut,
+    VoiceEventIn,
+    VoiceEventOut,
+)
 from homeshore.services import voice
 from homeshore.services.errors import NotFound, Unauthorized
 from homeshore.voice.link import CallLeg, VoiceLink
@@ -76,6 +83,26 @@ async def hold(
 ) -> None:
     """The advisor puts their caller on hold (``on``: the caller hears music) or back."""
     voice.hold(platform, actor, contact_id, on=body.on)
+
+
+@router.post("/contacts/{contact_id}/quality", response_model=CallQualityOut)
+async def call_quality(
+    contact_id: Annotated[int, Path(ge=1, le=2**62)],
+    body: CallQualityIn,
+    actor: ActorDep,
+    platform: PlatformDep,
+    link: LinkDep,
+) -> CallQualityOut:
+    """A quality sample of the call from the advisor's browser; its E-model R and MOS."""
+    r, mos = voice.record_quality(
+        platform,
+        actor,
+        contact_id,
+        rtt_ms=body.rtt_ms,
+        jitter_ms=body.jitter_ms,
+        loss_pct=body.loss_pct,
+    )
+    return CallQualityOut(r=round(r, 1), mos=round(mos, 2))
 
 
 @router.get("/softphone", response_model=SoftphoneOut)

@@ -530,6 +530,12 @@ if (page.voice) {
       if (error) fail(error);
     },
     onCall: showCall,
+    onQuality: (contactId, sample) => {
+      // a sample arriving just after the call ended is refused (404/409): nothing to report
+      api("POST", `/api/voice/contacts/${contactId}/quality`, sample).catch((error) => {
+        if (![404, 409].includes(error.status)) fail(error);
+      });
+    },
     audio: document.getElementById("call-audio"),
   }).then((phone) => {
     softphone = phone;

@@ -6,14 +6,48 @@
 import { api } from "./util.js";
 
 const RENEW_MARGIN_MS = 60_000;
+const QUALITY_EVERY_MS = 5_000;
+
+/** Round-trip time to the media relay, jitter and loss since the previous sample. */
+async function qualitySample(pc, previous) {
+  const report = await pc.getStats();
+  let rttS = null;
+  let jitterS = 0;
+  let lost = 0;
+  let received = 0;
+  report.forEach((s) => {
+    if (s.type === "inbound-rtp" && s.kind === "audio") {
+      jitterS = s.jitter || 0;
+      lost = s.packetsLost || 0;
+      received = s.packetsReceived || 0;
+    } else if (s.type === "candidate-pair" && s.nominated && s.currentRoundTripTime !== undefined) {
+      rttS = s.currentRoundTripTime;
+    } else if (s.type === "remote-inbound-rtp" && s.roundTripTime !== undefined && rttS === null) {
+      rttS = s.roundTripTime;
+    }
+  });
+  const counts = { lost, received };
+  const dLost = Math.max(0, lost - previous.lost);
+  const dReceived = received - previous.received;
+  if (rttS === null || dReceived <= 0) return { counts, sample: null };
+  return {
+    counts,
+    sample: {
+      rtt_ms: Math.round(rttS * 10000) / 10,
+      jitter_ms: Math.round(jitterS * 10000) / 10,
+      loss_pct: Math.round((10000 * dLost) / (dLost + dReceived)) / 100,
+    },
+  };
+}
 
 /**
  * Start the softphone. `expects(contactId)` says whether the desk accepted that contact;
  * `onState(name)` gets "registering", "registered", "failed" or "off"; `onCall(contactId,
- * state)` gets "connecting", "connected" or "ended". Returns {hangUp(contactId),
- * setMuted(contactId, muted), stop()}.
+ * state)` gets "connecting", "connected" or "ended"; `onQuality(contactId, sample)` gets
+ * the call's round-trip time, jitter and loss every few seconds. Returns {hangUp(contactId),
+ * setMuted(contactId, muted), inCall(contactId), stop()}.
  */
-export async function startSoftphone({ expects, onState, onCall, audio }) {
+export async function startSoftphone({ expects, onState, onCall, onQuality, audio }) {
   let credential;
   try {
     credential = await api("GET", "/api/voice/softphone");
@@ -69,8 +103,19 @@ export async function startSoftphone({ expects, onState, onCall, audio }) {
         audio.play().catch(() => {});
       });
     });
-    session.on("confirmed", () => onCall(contactId, "connected"));
+    let counts = { lost: 0, received: 0 };
+    let qualityTimer = null;
+    session.on("confirmed", () => {
+      onCall(contactId, "connected");
+      qualityTimer = setInterval(async () => {
+        if (!session.connection) return;
+        const measured = await qualitySample(session.connection, counts);
+        counts = measured.counts;
+        if (measured.sample) onQuality(contactId, measured.sample);
+      }, QUALITY_EVERY_MS);
+    });
     const ended = () => {
+      clearInterval(qualityTimer);
       calls.delete(contactId);
       onCall(contactId, "ended");
     };
