@@ -217,12 +217,13 @@ def voice_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 @pytest.fixture
 def desk(voice_browser: Any, voice_site: VoiceSite) -> Iterator[Callable[[str], Any]]:
-    """``desk(agent)``: that advisor's desk, logged in, softphone registered."""
+    """``desk(agent)``: that advisor's desk, logged in, softphone registered;
+    ``desk(manager, "/supervisor")``: a manager's console."""
     contexts: list[Any] = []
     errors: list[str] = []
     requested: list[str] = []
 
-    def opener(username: str) -> Any:
+    def opener(username: str, path: str = "/agent") -> Any:
         context = voice_browser.new_context(
             locale="en-GB", base_url=voice_site.base_url, viewport={"width": 1280, "height": 900}
         )
@@ -231,12 +232,13 @@ def desk(voice_browser: Any, voice_site: VoiceSite) -> Iterator[Callable[[str], 
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(f"{username}: {exc}"))
         page.on("request", lambda request: requested.append(request.url))
-        page.goto("/login?next=/agent")
+        page.goto(f"/login?next={path}")
         page.get_by_label("User name").fill(username)
         page.get_by_label("Password").fill(PASSWORD)
         page.keyboard.press("Enter")
-        page.wait_for_url("**/agent")
-        page.locator('#softphone[data-state="open"]').wait_for()
+        page.wait_for_url(f"**{path}")
+        if path == "/agent":
+            page.locator('#softphone[data-state="open"]').wait_for()
         return page
 
     yield opener

@@ -109,6 +109,10 @@ def test_call_reaches_the_advisor_with_audio_both_ways_mute_and_hang_up(
         quality = wait_until(lambda: _quality(voice_site, contact["id"]), "a call.quality sample")
         assert quality["rtt_ms"] < 50 and quality["loss_pct"] == 0
         assert quality["mos"] >= 4.3
+        # a2's manager sees the call and its quality on the console
+        console = desk("m.red", "/supervisor")
+        row = console.locator(f'#contacts-table tr[data-contact="{contact["id"]}"] .call-quality')
+        row.filter(has_text="MOS").wait_for()
 
         # mute: the customer hears silence; unmute: the advisor again
         card.locator('[data-action="mute"]').click()
@@ -123,6 +127,7 @@ def test_call_reaches_the_advisor_with_audio_both_ways_mute_and_hang_up(
         card.locator('[data-action="hold"][aria-pressed="true"]').wait_for()
         held = time.monotonic() + 0.3
         wait_until(lambda: _caller_hears_music(recorder, held), "hold music at the caller")
+        row.filter(has_text="on hold").wait_for()
         card.locator('[data-action="hold"]').click()
         card.locator('[data-action="hold"][aria-pressed="false"]').wait_for()
         resumed = time.monotonic() + 0.3

@@ -84,6 +84,9 @@ function refreshAdherenceSoon() {
 
 // -- contacts (who is on which) ---------------------------------------------------------
 
+// below this MOS a call's quality is shown as poor (the readiness check's own warning level)
+const LOW_MOS = 3.6;
+
 function renderContacts() {
   const body = document.querySelector("#contacts-table tbody");
   const open = [...contacts.values()].filter((c) => OPEN.includes(c.state));
@@ -95,7 +98,16 @@ function renderContacts() {
     el("td", { text: c.customer_ref || "" }),
     el("td", { text: t(`contact_state.${c.state}`) }),
     el("td", { text: c.agent_id ? agentName(c.agent_id) : c.handler_user_id === page.user_id ? t("supervisor.you") : "—" }),
-    el("td", { text: c.since ? clockTime(c.since) : "" }))));
+    el("td", { text: c.since ? clockTime(c.since) : "" }),
+    el("td", { class: "call-quality", dataset: { low: String(c.mos !== undefined && c.mos < LOW_MOS) }, text: callText(c) }))));
+}
+
+/** A call's last quality sample (MOS from the advisor's desk) and whether it is on hold. */
+function callText(c) {
+  const parts = [];
+  if (c.mos !== undefined) parts.push(t("supervisor.call.mos", { mos: c.mos.toFixed(1) }));
+  if (c.held) parts.push(t("supervisor.call.held"));
+  return parts.join(" · ");
 }
 
 async function loadContact(contactId, patch) {
@@ -392,6 +404,14 @@ async function onEvent(event) {
       agent.location = data.location;
       renderAgents();
     }
+    return;
+  }
+  if (event.type === "call.quality") {
+    await loadContact(event.contact_id, { mos: event.data.mos });
+    return;
+  }
+  if (event.type === "call.held" || event.type === "call.resumed") {
+    await loadContact(event.contact_id, { held: event.type === "call.held" });
     return;
   }
   if (event.type.startsWith("contact.")) {
