@@ -11,6 +11,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -153,14 +154,10 @@ def wait_until(check: Callable[[], Any], what: str, timeout_s: float = WAIT_S) -
         time.sleep(0.05)
 
 
-@pytest.fixture(scope="module")
-def voice_site(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[VoiceSite]:
-    """One platform with its engines per test module (``SETTINGS = {...}`` changes it)."""
-    _need("Kamailio and rtpengine", not engines.missing())
-    _need("SIPp (sip-tester)", Path(SIPP).exists())
-    run_dir = tmp_path_factory.mktemp("voice")
+@contextmanager
+def running_site(run_dir: Path, **overrides: Any) -> Iterator[VoiceSite]:
+    """The engines and the platform (voice on), all on loopback, with the accounts of
+    tests.services.support; ``overrides`` change the settings."""
     port = free_port()
     low, high = free_udp_range(40)
     link = VoiceLink(
@@ -178,7 +175,7 @@ def voice_site(
         voice_rtpengine_ng=f"127.0.0.1:{free_udp_port()}",
         voice_rtp_ports=f"{low}-{high}",
         voice_trunks=("127.0.0.1",),
-        **getattr(request.module, "SETTINGS", {}),
+        **overrides,
     )
     plan = engines.EnginePlan.from_settings(settings, link.secret, f"http://127.0.0.1:{port}")
     link.rtpengine_ng = plan.rtpengine_ng
@@ -193,14 +190,12 @@ def voice_site(
             yield VoiceSite(base, platform, api, plan, running, run_dir, tone)
 
 
-@pytest.fixture(scope="module")
-def voice_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    _need(f"Chromium at {CHROMIUM}", CHROMIUM.exists())
+@contextmanager
+def running_chromium(mic_dir: Path) -> Iterator[Any]:
+    """Debian's Chromium, headless, whose fake microphone plays AGENT_HZ."""
     from playwright.sync_api import sync_playwright
 
-    mic = media.write_pcm16(
-        tmp_path_factory.mktemp("mic") / "mic.wav", media.tone(AGENT_HZ, 60.0, 48000), 48000
-    )
+    mic = media.write_pcm16(mic_dir / "mic.wav", media.tone(AGENT_HZ, 60.0, 48000), 48000)
     args = [
         *CHROMIUM_ARGS,
         "--use-fake-ui-for-media-stream",
@@ -215,35 +210,72 @@ def voice_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         chromium.close()
 
 
+def open_desk(
+    browser: Any,
+    site: VoiceSite,
+    username: str,
+    path: str = "/agent",
+    watch: Callable[[Any], None] | None = None,
+) -> Any:
+    """A new browser context logged in as ``username`` on ``path`` (the desk: once its
+    softphone is registered); ``watch(page)`` runs before the first request."""
+    context = browser.new_context(
+        locale="en-GB", base_url=site.base_url, viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(WAIT_S * 1000)
+    page = context.new_page()
+    if watch is not None:
+        watch(page)
+    page.goto(f"/login?next={path}")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{path}")
+    if path == "/agent":
+        page.locator('#softphone[data-state="open"]').wait_for()
+    return page
+
+
+@pytest.fixture(scope="module")
+def voice_site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[VoiceSite]:
+    """One platform with its engines per test module (``SETTINGS = {...}`` changes it)."""
+    _need("Kamailio and rtpengine", not engines.missing())
+    _need("SIPp (sip-tester)", Path(SIPP).exists())
+    with running_site(
+        tmp_path_factory.mktemp("voice"), **getattr(request.module, "SETTINGS", {})
+    ) as site:
+        yield site
+
+
+@pytest.fixture(scope="module")
+def voice_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    _need(f"Chromium at {CHROMIUM}", CHROMIUM.exists())
+    with running_chromium(tmp_path_factory.mktemp("mic")) as chromium:
+        yield chromium
+
+
 @pytest.fixture
-def desk(voice_browser: Any, voice_site: VoiceSite) -> Iterator[Callable[[str], Any]]:
+def desk(voice_browser: Any, voice_site: VoiceSite) -> Iterator[Callable[..., Any]]:
     """``desk(agent)``: that advisor's desk, logged in, softphone registered;
     ``desk(manager, "/supervisor")``: a manager's console."""
-    contexts: list[Any] = []
+    pages: list[Any] = []
     errors: list[str] = []
     requested: list[str] = []
 
     def opener(username: str, path: str = "/agent") -> Any:
-        context = voice_browser.new_context(
-            locale="en-GB", base_url=voice_site.base_url, viewport={"width": 1280, "height": 900}
-        )
-        context.set_default_timeout(WAIT_S * 1000)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(f"{username}: {exc}"))
-        page.on("request", lambda request: requested.append(request.url))
-        page.goto(f"/login?next={path}")
-        page.get_by_label("User name").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.keyboard.press("Enter")
-        page.wait_for_url(f"**{path}")
-        if path == "/agent":
-            page.locator('#softphone[data-state="open"]').wait_for()
+        def watch(page: Any) -> None:
+            page.on("pageerror", lambda exc: errors.append(f"{username}: {exc}"))
+            page.on("request", lambda request: requested.append(request.url))
+
+        page = open_desk(voice_browser, voice_site, username, path, watch)
+        pages.append(page)
         return page
 
     yield opener
-    for context in contexts:
-        context.close()
+    for page in pages:
+        page.context.close()
     assert not errors, errors
     outside = [u for u in requested if not u.startswith((voice_site.base_url, "data:", "blob:"))]
     assert requested and not outside, outside

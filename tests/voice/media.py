@@ -114,6 +114,13 @@ class RtpRecorder(threading.Thread):
         self.join(timeout=5)
         self._sock.close()
 
+    def first_sound_after(self, since: float, level: float = 0.02) -> float | None:
+        """When (time.monotonic()) the first PCMU packet louder than ``level`` (RMS)
+        arrived after ``since``, if one did."""
+        with self._lock:
+            packets = [(t, p) for t, pt, p in self.packets if t >= since and pt == 0]
+        return next((t for t, p in packets if rms(ulaw_decode(p)) > level), None)
+
     def audio_since(self, since: float) -> Samples:
         """The PCMU audio received after ``since`` (time.monotonic()), decoded."""
         with self._lock:
