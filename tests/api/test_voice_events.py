@@ -127,3 +127,23 @@ def test_hold_and_quality_only_for_the_advisors_own_call(live: Live) -> None:
     for bad in ({"rtt_ms": -1, "jitter_ms": 0, "loss_pct": 0}, {**sample, "loss_pct": 101}):
         assert live.post("a1", f"{path}/quality", bad).status_code == 422
     assert live.post("a1", f"{path}/hold", {"on": "maybe"}).status_code == 422
+
+
+def test_a_call_lost_on_its_way_to_the_softphone_is_recorded_and_ends(tmp_path: Path) -> None:
+    from homeshore.services import voice
+
+    # voice off: the call is announced and accepted as Kamailio and the desk would
+    with live_app(f"sqlite:///{tmp_path / 'live.db'}") as live, live.ws("a1"):
+        live.go("a1", "available")
+        body = {"queue_id": "plans", "customer_ref": "c", "external_id": "sip:lost-1"}
+        cid = live.post("admin", "/api/contacts", body).json()["id"]
+        assert live.post("a1", f"/api/contacts/{cid}/accept").json()["state"] == "active"
+        # the softphone did not answer in time: Kamailio reports call.failed (408)
+        assert live.on_loop(voice.call_failed, live.platform, "lost-1", code=408) == "failed"
+        assert live.get("a1", f"/api/contacts/{cid}").json()["state"] == "wrap_up"
+        events = live.get("admin", "/api/events").json()
+        [failed] = [e for e in events if e["type"] == "call.failed" and e["contact_id"] == cid]
+        assert failed["data"]["reason"] == "softphone answered 408"
+        assert failed["agent_id"] == "a1"
+        # a report about a call homeshore does not know changes nothing
+        assert live.on_loop(voice.call_failed, live.platform, "other", code=408) == "unknown"

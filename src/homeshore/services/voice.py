@@ -8,7 +8,9 @@ Kamailio reports a call's steps (homeshore.voice carries out the decisions):
   contact; closed or unknown, it is refused (Kamailio answers the caller);
 - ``call.cancel``: the caller hung up while waiting: the contact is abandoned, with its wait;
 - ``call.end``: caller or advisor hung up: the advisor goes to wrap-up;
-- ``call.failed`` / an unreachable softphone: the call goes back to the head of its queue.
+- a softphone not registered when its advisor accepts: the call, still held, goes back
+  to the head of its queue; ``call.failed`` (the softphone did not answer in time): the
+  caller got the failure, the record says so and the advisor goes to wrap-up.
 """
 
 from __future__ import annotations
@@ -128,11 +130,27 @@ def call_not_connected(p: Platform, contact_id: int, *, reason: str) -> str:
     return "requeued"
 
 
+def call_lost(p: Platform, contact_id: int, *, reason: str) -> str:
+    """The advisor accepted but the call failed on its way to them (softphone not
+    answering in time, media relay down): the caller got the failure and is gone. The
+    record says so (``call.failed``) and the advisor goes to wrap-up."""
+    contact = p.contacts.get(contact_id)
+    if contact is None or contact.state != "active" or contact.agent_id is None:
+        return "unknown" if contact is None else contact.state
+    agent = p.agents[contact.agent_id]
+    with p.transaction() as tx:
+        data = {"reason": reason}
+        tx.emit_about("call.failed", contact, agent, actor_user_id=TELEPHONY.user_id, data=data)
+    contacts.complete(p, TELEPHONY, contact.id)
+    return "failed"
+
+
 def call_failed(p: Platform, call_id: str, *, code: int) -> str:
+    """Kamailio's report of a call the advisor's softphone did not take (SIP ``code``)."""
     contact = live_call(p, call_id)
     if contact is None:
         return "unknown"
-    return call_not_connected(p, contact.id, reason=f"softphone_{code}")
+    return call_lost(p, contact.id, reason=f"softphone answered {code}")
 
 
 def hold(p: Platform, actor: Actor, contact_id: int, *, on: bool) -> LiveContact:

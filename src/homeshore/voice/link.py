@@ -109,14 +109,14 @@ class VoiceLink:
         leg = self.calls[contact_id]
         call_id = leg.call_id
         if event.type == "contact.accepted" and event.agent_id is not None:
-            result = await self._control(
-                "/route", call_id, agent=event.agent_id, contact_id=contact_id
-            )
-            if result in ("agent_offline", "media_relay_down", "relay_failed", "error"):
-                log.warning(
-                    "voice: call %s not connected to %s: %s", call_id, event.agent_id, result
-                )
-                voice_service.call_not_connected(platform, contact_id, reason=f"softphone_{result}")
+            agent = event.agent_id
+            result = await self._control("/route", call_id, agent=agent, contact_id=contact_id)
+            if result in ("agent_offline", "error"):  # the call is still held
+                log.warning("voice: call %s not put through to %s: %s", call_id, agent, result)
+                voice_service.call_not_connected(platform, contact_id, reason=f"voice_{result}")
+            elif result in ("media_relay_down", "relay_failed"):  # Kamailio ended the call
+                log.error("voice: call %s lost on its way to %s: %s", call_id, agent, result)
+                voice_service.call_lost(platform, contact_id, reason=result)
         elif event.type == "contact.abandoned":
             self.calls.pop(contact_id, None)
             if event.actor_user_id != voice_service.TELEPHONY.user_id:
