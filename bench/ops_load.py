@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -186,6 +187,17 @@ class HttpPool:
             self.free.get_nowait().close()
 
 
+async def desk_messages(ws: Any) -> AsyncIterator[dict[str, Any]]:
+    """What the server sends an advisor's desk, heartbeats answered (until the socket
+    closes)."""
+    async for raw in ws:
+        message = json.loads(raw)
+        if message.get("type") == "heartbeat":
+            await ws.send('{"type":"pong"}')
+        else:
+            yield message
+
+
 async def run_agent(
     name: str,
     pool: HttpPool,
@@ -229,12 +241,9 @@ async def run_agent(
             )
 
         try:
-            async for raw in ws:  # until the driver closes the socket at the end
-                message = json.loads(raw)
+            async for message in desk_messages(ws):
                 kind = message.get("type")
-                if kind == "heartbeat":
-                    await ws.send('{"type":"pong"}')
-                elif kind == "contact.offered":
+                if kind == "contact.offered":
                     cid = message["contact_id"]
                     stats.offered_at.setdefault(cid, time.perf_counter())
                     await ws.send(

@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     voice_sip_listen: str = "127.0.0.1:5060"
     # carriers' addresses (or networks, a.b.c.d/n) allowed to send calls; others get 403
     voice_trunks: tuple[str, ...] = ("127.0.0.1",)
+    # networks (a site's or telecentre's LAN) whose SIP desk phones may register advisors
+    # over UDP with plain RTP (credential: `homeshore voice phone-credential`); browsers
+    # register over WebSocket from anywhere. Empty: desk phones are refused.
+    voice_phone_networks: tuple[str, ...] = ()
     voice_rtpengine_ng: str = "127.0.0.1:2223"
     # the address rtpengine relays media on (what browsers and trunks send to)
     voice_media_address: str = "127.0.0.1"

@@ -147,3 +147,53 @@ def test_a_call_lost_on_its_way_to_the_softphone_is_recorded_and_ends(tmp_path: 
         assert failed["agent_id"] == "a1"
         # a report about a call homeshore does not know changes nothing
         assert live.on_loop(voice.call_failed, live.platform, "other", code=408) == "unknown"
+
+
+@pytest.mark.parametrize("by", ["caller", "agent"])
+def test_a_hung_up_call_goes_to_wrap_up_saying_who_hung_up(tmp_path: Path, by: str) -> None:
+    from homeshore.services import voice
+
+    # voice off: the call is announced and accepted as Kamailio and the desk would
+    with live_app(f"sqlite:///{tmp_path / 'live.db'}") as live, live.ws("a1"):
+        live.go("a1", "available")
+        body = {"queue_id": "plans", "customer_ref": "c", "external_id": "sip:talk-1"}
+        cid = live.post("admin", "/api/contacts", body).json()["id"]
+        assert live.post("a1", f"/api/contacts/{cid}/accept").json()["state"] == "active"
+        assert live.on_loop(voice.call_ended, live.platform, "talk-1", by=by) == "ended"
+        assert live.get("a1", f"/api/contacts/{cid}").json()["state"] == "wrap_up"
+        events = live.get("admin", "/api/events").json()
+        [ended] = [e for e in events if e["type"] == "contact.ended" and e["contact_id"] == cid]
+        assert ended["data"]["ended_by"] == by
+        # the BYE's answer crossing a second report changes nothing
+        assert live.on_loop(voice.call_ended, live.platform, "talk-1", by=by) == "wrap_up"
+
+
+def test_listening_is_for_the_managers_of_an_answered_call(live: Live) -> None:
+    made = _report(live, event="call.new", call_id="c7", dialled="plans", caller="c").json()
+    path = f"/api/voice/contacts/{made['contact_id']}/listen"
+    assert live.post("a1", path).status_code == 403  # advisors do not listen
+    assert live.post("admin", path).status_code == 403  # managers only
+    waiting = live.post("m.red", path)
+    assert waiting.status_code == 409, waiting.text  # a waiting call is in nobody's hands
+    assert live.post("m.red", "/api/voice/contacts/999/listen").status_code == 404
+    # answering or stopping a listening that is not the manager's own
+    answer = {"sdp": "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n"}
+    assert (
+        live.client.put(f"{path}/nope", json=answer, headers=live.headers("m.red")).status_code
+        == 404
+    )
+    assert live.client.delete(f"{path}/nope", headers=live.headers("m.red")).status_code == 404
+    assert (
+        live.client.put(f"{path}/x%20y", json=answer, headers=live.headers("m.red")).status_code
+        == 422
+    )
+    long = {"sdp": "v=0" + "a" * 20_001}
+    assert (
+        live.client.put(f"{path}/s1", json=long, headers=live.headers("m.red")).status_code == 422
+    )
+
+
+def test_listening_needs_voice_on(tmp_path: Path) -> None:
+    with live_app(f"sqlite:///{tmp_path / 'live.db'}") as live:
+        off = live.post("m.red", "/api/voice/contacts/1/listen")
+        assert off.status_code == 404 and "voice is off" in off.text

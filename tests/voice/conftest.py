@@ -35,6 +35,27 @@ SIPP = shutil.which("sipp") or "/usr/bin/sipp"
 #: the advisor's microphone and the customer's voice
 AGENT_HZ, CALLER_HZ = 1000.0, 440.0
 
+#: a page function's first statement: ``dominant(key, stream)`` is the loudest frequency of
+#: an audio stream the page plays ({hz, db}; WebAudio analyser, kept per ``key``)
+DOMINANT_JS = """
+  window.__analysers = window.__analysers || new Map();
+  const dominant = (key, stream) => {
+    if (!window.__analysers.has(key)) {
+      const ctx = new AudioContext();
+      const analyser = ctx.createAnalyser();
+      analyser.fftSize = 8192;
+      ctx.createMediaStreamSource(stream).connect(analyser);
+      window.__analysers.set(key, { ctx, analyser });
+    }
+    const { ctx, analyser } = window.__analysers.get(key);
+    const bins = new Float32Array(analyser.frequencyBinCount);
+    analyser.getFloatFrequencyData(bins);
+    let best = 1;
+    for (let i = 2; i < bins.length; i++) if (bins[i] > bins[best]) best = i;
+    return { hz: (best * ctx.sampleRate) / analyser.fftSize, db: bins[best] };
+  };
+"""
+
 
 def _need(what: str, present: bool) -> None:
     if present:
@@ -230,7 +251,7 @@ def open_desk(
     page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url(f"**{path}")
+    page.wait_for_url(site.url(path))  # not "**/path": the login page's ?next= matches that
     if path == "/agent":
         page.locator('#softphone[data-state="open"]').wait_for()
     return page

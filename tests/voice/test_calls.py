@@ -12,26 +12,18 @@ import pytest
 from homeshore.voice.music import NOTES_HZ
 from tests.browser.conftest import WAIT_S
 from tests.voice import media
-from tests.voice.conftest import AGENT_HZ, CALLER_HZ, VoiceSite, wait_until
+from tests.voice.conftest import AGENT_HZ, CALLER_HZ, DOMINANT_JS, VoiceSite, wait_until
 
 #: the dominant frequency of what the desk's speaker plays (WebAudio analyser on the call)
-HEARD_HZ = """() => {
+HEARD_HZ = (
+    "() => {"
+    + DOMINANT_JS
+    + """
   const audio = document.getElementById("call-audio");
   if (!audio || !audio.srcObject) return null;
-  if (!window.__heard) {
-    const ctx = new AudioContext();
-    const analyser = ctx.createAnalyser();
-    analyser.fftSize = 8192;
-    ctx.createMediaStreamSource(audio.srcObject).connect(analyser);
-    window.__heard = { ctx, analyser };
-  }
-  const { ctx, analyser } = window.__heard;
-  const bins = new Float32Array(analyser.frequencyBinCount);
-  analyser.getFloatFrequencyData(bins);
-  let best = 1;
-  for (let i = 2; i < bins.length; i++) if (bins[i] > bins[best]) best = i;
-  return { hz: (best * ctx.sampleRate) / analyser.fftSize, db: bins[best] };
+  return dominant(audio.srcObject.id, audio.srcObject);
 }"""
+)
 #: the analyser's bins are 48000 / 8192 ≈ 5.9 Hz wide; G.711 and resampling add a little
 HZ_TOLERANCE = 12.0
 

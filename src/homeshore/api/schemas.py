@@ -288,3 +288,18 @@ class SoftphoneOut(BaseModel):
     password: str
     expires_at: dt.datetime
     ice_servers: list[str]
+
+
+class ListenOut(BaseModel):
+    """A manager's listening to a call: its session and the SDP offer for the browser
+    (receive only: the caller's and the advisor's audio)."""
+
+    session: str
+    sdp: str
+    ice_servers: list[str]
+
+
+class SdpIn(_In):
+    """The browser's SDP answer."""
+
+    sdp: Annotated[str, StringConstraints(min_length=10, max_length=20_000, pattern=NO_NUL)]

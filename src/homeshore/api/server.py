@@ -117,4 +117,7 @@ def _serve(app: object, host: str, port: int, log_level: str) -> None:
         ws_ping_interval=None,
         ws_per_message_deflate=False,
         access_log=False,
+        # stopping (SIGTERM) waits this long for open connections, then closes them: the
+        # engines and the database are released in bounded time
+        timeout_graceful_shutdown=10,
     )

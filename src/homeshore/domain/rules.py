@@ -61,6 +61,9 @@ class TeleworkAgreement:
         "contacts handled and their durations",
         "adherence to the published schedule",
         "home network round-trip time, jitter and loss during readiness checks",
+        "the network quality of each call (round trip, jitter, loss) every few seconds",
+        "your manager listening to a call: shown on your desk while it lasts, and logged "
+        "(who, which call, when, how long)",
     )
 
     def __post_init__(self) -> None:

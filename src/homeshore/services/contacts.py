@@ -239,8 +239,11 @@ def reject(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
         return _row(tx, contact.id)
 
 
-def complete(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
-    """The conversation ended: the contact goes to wrap-up with its agent."""
+def complete(
+    p: Platform, actor: Actor, contact_id: int, *, ended_by: str | None = None
+) -> ContactRow:
+    """The conversation ended: the contact goes to wrap-up with its agent (``ended_by``:
+    who hung up a call, when the telephony engines know it)."""
     actor.require(Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
     contact = p.contacts.get(contact_id)
     if contact is not None and contact.agent_id is None and contact.handler_user_id is not None:
@@ -253,7 +256,7 @@ def complete(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
         p.contact_values(tx, contact, state="wrap_up", ended_at=tx.now)
         tx.emit(
             "contact.ended",
-            {"queue_id": contact.queue_id},
+            {"queue_id": contact.queue_id, **({"ended_by": ended_by} if ended_by else {})},
             agent_id=agent.id,
             team_id=agent.team_id,
             queue_id=contact.queue_id,

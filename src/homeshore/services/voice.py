@@ -24,7 +24,7 @@ from homeshore.readiness.emodel import mos_from_r, r_factor_network
 from homeshore.services import contacts
 from homeshore.services.dispatch import fill_agent, route_contact
 from homeshore.services.errors import Conflict, NotFound
-from homeshore.services.live import LiveContact
+from homeshore.services.live import LiveAgent, LiveContact
 from homeshore.services.platform import Platform
 from homeshore.services.scope import Actor, Role
 from homeshore.voice.credentials import SipCredential, sip_credential
@@ -104,13 +104,14 @@ def call_cancelled(p: Platform, call_id: str) -> str:
     return contact.state
 
 
-def call_ended(p: Platform, call_id: str) -> str:
-    """Caller or advisor hung up an answered call: the advisor goes to wrap-up."""
+def call_ended(p: Platform, call_id: str, *, by: str = "") -> str:
+    """Caller or advisor (``by``, when the engines know) hung up an answered call: the
+    advisor goes to wrap-up."""
     contact = live_call(p, call_id)
     if contact is None:
         return "unknown"
     if contact.state == "active" and contact.agent_id is not None:
-        contacts.complete(p, TELEPHONY, contact.id)
+        contacts.complete(p, TELEPHONY, contact.id, ended_by=by or None)
         return "ended"
     return contact.state
 
@@ -193,3 +194,60 @@ def softphone_credential(p: Platform, actor: Actor, *, secret: str) -> SipCreden
         raise NotFound("this account is not linked to an agent of the scenario")
     expires_s = int(p.clock.now().timestamp() + p.settings.voice_credential_ttl_s)
     return sip_credential(secret, agent.id, expires_s)
+
+
+def may_listen(p: Platform, actor: Actor, contact_id: int) -> tuple[LiveContact, LiveAgent]:
+    """The call a manager asks to listen to: an answered call of one of their own teams'
+    advisors (managers only: monitoring is proportionate, per the telework agreement)."""
+    actor.require(Role.SUPERVISOR)
+    contact, agent = contacts.in_hand(p, actor, contact_id, "active")
+    if contact.channel is not Channel.VOICE:
+        raise Conflict(f"contact {contact_id} is a {contact.channel.value}, not a call")
+    return contact, agent
+
+
+@dataclass(frozen=True, slots=True)
+class Listening:
+    """A manager listening to a call (a media subscription in the relay)."""
+
+    session: str  # the relay's tag of the subscription
+    contact_id: int
+    user_id: int
+    manager: str
+    agent_id: str
+    team_id: str | None
+    queue_id: str
+    started_at: dt.datetime
+
+
+def listening_started(
+    p: Platform, actor: Actor, contact: LiveContact, agent: LiveAgent, session: str
+) -> Listening:
+    """Recorded and shown to the advisor: their manager listens to this call."""
+    with p.transaction() as tx:
+        data = {"session": session, "manager": actor.username}
+        tx.emit_about("call.listen.started", contact, agent, actor_user_id=actor.user_id, data=data)
+        return Listening(
+            session, contact.id, actor.user_id, actor.username, agent.id, agent.team_id,
+            contact.queue_id, tx.now,
+        )  # fmt: skip
+
+
+def listening_ended(p: Platform, listening: Listening, *, reason: str) -> None:
+    """The manager stopped listening (or the call ended): how long, in the event log."""
+    with p.transaction() as tx:
+        tx.emit(
+            "call.listen.ended",
+            {
+                "queue_id": listening.queue_id,
+                "session": listening.session,
+                "manager": listening.manager,
+                "duration_s": round((tx.now - listening.started_at).total_seconds(), 1),
+                "reason": reason,
+            },
+            agent_id=listening.agent_id,
+            team_id=listening.team_id,
+            queue_id=listening.queue_id,
+            contact_id=listening.contact_id,
+            actor_user_id=listening.user_id,
+        )

@@ -7,9 +7,13 @@ same configuration (docs/voice.md). Nothing here decides anything about a call.
 
 from __future__ import annotations
 
+import ctypes
 import glob
+import ipaddress
 import shutil
+import signal
 import subprocess
+import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -70,6 +74,7 @@ class EnginePlan:
     trunks: tuple[str, ...]
     answer_timeout_s: float
     max_hold_s: float
+    phone_networks: tuple[str, ...] = ()
     children: int = 4
 
     @classmethod
@@ -94,14 +99,33 @@ class EnginePlan:
             rtpengine_ng=host_port(settings.voice_rtpengine_ng, "HOMESHORE_VOICE_RTPENGINE_NG"),
             media_address=settings.voice_media_address,
             rtp_ports=(int(low), int(high)),
-            trunks=tuple(settings.voice_trunks),
+            trunks=_checked_networks(settings.voice_trunks, "HOMESHORE_VOICE_TRUNKS"),
             answer_timeout_s=settings.voice_answer_timeout_s,
             max_hold_s=settings.voice_max_hold_s,
+            phone_networks=_checked_networks(
+                settings.voice_phone_networks, "HOMESHORE_VOICE_PHONE_NETWORKS"
+            ),
         )
+
+
+def _checked_networks(values: tuple[str, ...], where: str) -> tuple[str, ...]:
+    for value in values:
+        try:
+            ipaddress.IPv4Network(value, strict=False)
+        except ValueError as exc:
+            raise InputError(
+                f"{value!r} is not an IPv4 address or network (a.b.c.d or a.b.c.d/n)", where=where
+            ) from exc
+    return tuple(values)
 
 
 def _endpoint(pair: tuple[str, int]) -> str:
     return f"{pair[0]}:{pair[1]}"
+
+
+def _networks(addresses: tuple[str, ...]) -> str:
+    """Kamailio's ``is_in_subnet`` list: every entry as a network."""
+    return ",".join(a if "/" in a else f"{a}/32" for a in addresses)
 
 
 def kamailio_config(plan: EnginePlan, module_dir: str) -> str:
@@ -118,7 +142,8 @@ def kamailio_config(plan: EnginePlan, module_dir: str) -> str:
         control_listen=_endpoint(plan.control_listen),
         control_port=plan.control_listen[1],
         rtpengine_ng=_endpoint(plan.rtpengine_ng),
-        trunks=",".join(t if "/" in t else f"{t}/32" for t in plan.trunks),
+        trunks=_networks(plan.trunks),
+        phone_networks=_networks(plan.phone_networks),
         answer_timeout_ms=int(plan.answer_timeout_s * 1000),
         max_hold_ms=int(plan.max_hold_s * 1000),
         module_dir=module_dir,
@@ -248,13 +273,26 @@ def running(plan: EnginePlan, run_dir: Path, *, ready_within_s: float = 60.0) ->
         for name, command in commands.items():
             log = (run_dir / f"{name}.log").open("wb")
             engines.processes[name] = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                preexec_fn=_stop_with_parent if sys.platform == "linux" else None,
             )
             log.close()
             _wait_ready(engines, name, deadline)
         yield engines
     finally:
         engines.stop()
+
+
+def _stop_with_parent() -> None:
+    """Run in an engine's process before it starts: Linux sends it SIGTERM when the thread
+    that started it ends, however homeshore ends (even SIGKILL), so no engine outlives the
+    run holding its ports. (Engines are started from homeshore's main thread.)"""
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def _ready(plan: EnginePlan, name: str) -> bool:

@@ -16,12 +16,21 @@ import httpx
 from homeshore.config import Settings
 from homeshore.realtime.types import Event, EventHub
 from homeshore.services import voice as voice_service
+from homeshore.services.errors import NotFound, Unavailable
 from homeshore.services.platform import Platform
+from homeshore.services.scope import Actor
+from homeshore.services.voice import Listening
 from homeshore.voice.credentials import control_token, new_secret
 from homeshore.voice.engines import host_port
 from homeshore.voice.ng import NgClient, NgError
 
 log = logging.getLogger("homeshore.voice")
+
+#: a call is over for its listeners once its contact leaves the advisor's conversation
+_CALL_OVER = frozenset(
+    {"contact.ended", "contact.completed", "contact.abandoned", "contact.requeued",
+     "contact.transferred", "contact.taken_over", "call.failed"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +39,21 @@ class CallLeg:
 
     call_id: str
     from_tag: str = ""
+
+
+#: rtpengine's flags for a browser's leg of a media subscription (WebRTC, as for the softphone)
+_TO_BROWSER: dict[str, object] = {
+    "ICE": "force",
+    "DTLS": "passive",
+    "SDES": ["off"],
+    "transport_protocol": "UDP/TLS/RTP/SAVPF",
+    "rtcp_mux": ["offer", "require"],
+    "replace": ["origin", "session-connection"],
+}
+
+
+class VoiceUnavailable(Unavailable):
+    """The media relay could not do what was asked (it says why)."""
 
 
 @dataclass
@@ -47,6 +71,7 @@ class VoiceLink:
     calls: dict[int, CallLeg] = field(default_factory=dict)  # by contact id
     # Call-IDs cancelled before their call.new was handled (reports can cross): refused
     cancelled: OrderedDict[str, None] = field(default_factory=OrderedDict)
+    listening: dict[str, Listening] = field(default_factory=dict)  # by session
     _client: httpx.AsyncClient | None = None
     _task: asyncio.Task[None] | None = None
 
@@ -125,16 +150,30 @@ class VoiceLink:
             self.calls.pop(contact_id, None)
         elif event.type in ("call.held", "call.resumed"):
             await asyncio.to_thread(self._hold_music, leg, event.type == "call.held")
+        if event.type in _CALL_OVER:  # nobody listens to a call that is over
+            for listening in [x for x in self.listening.values() if x.contact_id == contact_id]:
+                await self.stop_listening(platform, listening.session, reason="call ended")
+
+    def _ng(self, command: str, **args: object) -> dict[str, object]:
+        """One command to rtpengine (blocking: run it in a thread)."""
+        if self.rtpengine_ng is None:
+            raise VoiceUnavailable("no media relay configured (HOMESHORE_VOICE_RTPENGINE_NG)")
+        ng = NgClient(self.rtpengine_ng)
+        try:
+            return ng.command(command, **args)
+        except (NgError, OSError) as exc:
+            raise VoiceUnavailable(str(exc)) from exc
+        finally:
+            ng.close()
 
     def _hold_music(self, leg: CallLeg, on: bool) -> None:
         """The caller hears the music instead of the advisor, or the advisor again."""
-        if self.rtpengine_ng is None or self.hold_music is None or not leg.from_tag:
+        if self.hold_music is None or not leg.from_tag:
             log.warning("voice: no hold music for call %s (not configured)", leg.call_id)
             return
-        ng = NgClient(self.rtpengine_ng)
         try:
             if on:
-                ng.command(
+                self._ng(
                     "play media",
                     call_id=leg.call_id,
                     from_tag=leg.from_tag,
@@ -142,11 +181,62 @@ class VoiceLink:
                     repeat_times=10_000,
                 )
             else:
-                ng.command("stop media", call_id=leg.call_id, from_tag=leg.from_tag)
-        except (NgError, OSError) as exc:
+                self._ng("stop media", call_id=leg.call_id, from_tag=leg.from_tag)
+        except VoiceUnavailable as exc:
             log.error("voice: hold music of call %s: %s", leg.call_id, exc)
-        finally:
-            ng.close()
+
+    async def start_listening(
+        self, platform: Platform, actor: Actor, contact_id: int
+    ) -> tuple[str, str]:
+        """A manager listens to one of their advisors' calls: rtpengine sends the caller's and
+        the advisor's audio to the manager's browser, sending nothing back (the caller and the
+        advisor hear no one new). Returns the session and the SDP offer for the browser; the
+        advisor is told and the event log keeps who listened to which call, and how long."""
+        contact, agent = voice_service.may_listen(platform, actor, contact_id)
+        leg = self.calls.get(contact_id)
+        if leg is None:
+            raise VoiceUnavailable(f"contact {contact_id} has no call through the engines")
+        offer = await asyncio.to_thread(
+            self._ng, "subscribe request", call_id=leg.call_id, flags=["all"], **_TO_BROWSER
+        )
+        session, sdp = str(offer.get("to-tag") or ""), str(offer.get("sdp") or "")
+        if not session or not sdp:
+            raise VoiceUnavailable("rtpengine gave no subscription for this call")
+        listening = voice_service.listening_started(platform, actor, contact, agent, session)
+        self.listening[session] = listening
+        return session, sdp
+
+    def listening_of(self, actor: Actor, contact_id: int, session: str) -> Listening:
+        listening = self.listening.get(session)
+        if (
+            listening is None
+            or listening.contact_id != contact_id
+            or (listening.user_id != actor.user_id)
+        ):
+            raise NotFound(f"no listening {session!r} of yours on contact {contact_id}")
+        return listening
+
+    async def answer_listening(self, actor: Actor, contact_id: int, session: str, sdp: str) -> None:
+        """The manager's browser answers the offer: the audio starts flowing to it."""
+        self.listening_of(actor, contact_id, session)
+        leg = self.calls[contact_id]
+        await asyncio.to_thread(
+            self._ng, "subscribe answer", call_id=leg.call_id, to_tag=session, sdp=sdp, flags=[]
+        )
+
+    async def stop_listening(self, platform: Platform, session: str, *, reason: str) -> None:
+        listening = self.listening.pop(session, None)
+        if listening is None:
+            return
+        leg = self.calls.get(listening.contact_id)
+        if leg is not None:
+            try:
+                await asyncio.to_thread(
+                    self._ng, "unsubscribe", call_id=leg.call_id, to_tag=session
+                )
+            except VoiceUnavailable as exc:  # the call is gone from the relay: so is this
+                log.info("voice: unsubscribe %s: %s", session, exc)
+        voice_service.listening_ended(platform, listening, reason=reason)
 
     async def _control(self, path: str, call_id: str, **args: object) -> str:
         assert self._client is not None

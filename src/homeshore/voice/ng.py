@@ -9,10 +9,12 @@ import os
 import socket
 from typing import Any
 
-import fastbencode
+import bencodepy
 
-_bencode: Any = fastbencode.bencode  # type: ignore[attr-defined]
-_bdecode: Any = fastbencode.bdecode  # type: ignore[attr-defined]
+# rtpengine writes a dictionary's keys in its own order, not bencode's sorted one: the
+# decoder must take them as they come
+_bencode: Any = bencodepy.encode
+_bdecode: Any = bencodepy.decode
 
 
 class NgError(Exception):
@@ -44,7 +46,10 @@ class NgClient:
             got, _, body = data.partition(b" ")
             if got == cookie:
                 break
-        answer = _decode(_bdecode(body))
+        try:
+            answer = _decode(_bdecode(body))
+        except bencodepy.BencodeDecodeError as exc:
+            raise NgError(f"rtpengine answered {name!r} with undecodable data") from exc
         if not isinstance(answer, dict):
             raise NgError(f"rtpengine answered {name!r} with {answer!r}")
         if answer.get("result") == "error":

@@ -174,6 +174,7 @@ FR: Final[dict[str, str]] = {
     "js.call.hold": "Mettre en attente",
     "js.call.resume": "Reprendre",
     "js.call.on_hold": "Client en attente (musique)",
+    "js.call.listened": "{manager} (votre manager) écoute cet appel",
     "js.conn.connecting": "Connexion…",
     "js.conn.open": "Connecté",
     "js.conn.reconnecting": "Connexion perdue, reconnexion (essai {attempt})…",
@@ -254,6 +255,11 @@ FR: Final[dict[str, str]] = {
     "js.tile.off_target": "Hors objectif : {what}",
     "js.supervisor.call.mos": "MOS {mos}",
     "js.supervisor.call.held": "en attente",
+    "js.supervisor.listen": "Écouter",
+    "js.supervisor.listen.stop": "Arrêter l'écoute",
+    "js.supervisor.listen.on": (
+        "Écoute de #{id} : le client et le conseiller ne vous entendent pas."
+    ),
     "js.supervisor.you": "vous",
     "js.supervisor.help.closed": "Demande d'aide close.",
     "js.supervisor.help.join": "Rejoindre la discussion d'aide",

@@ -260,8 +260,11 @@ async def supervisor_page(
     request: Request, platform: PlatformDep, auth: AuthDep, token: TokenDep
 ) -> Response:
     def build(actor: Actor, t: Translator) -> dict[str, Any]:
+        data = views.supervisor_console(platform, actor, t)
+        # a manager can listen to calls (the console's Listen, media through the relay)
+        data["voice"] = request.app.state.voice is not None and actor.role is Role.SUPERVISOR
         return {
-            "page_data": views.supervisor_console(platform, actor, t),
+            "page_data": data,
             "team_names": views.team_names(platform, actor),
             "queues": platform.scenario.queues,
         }

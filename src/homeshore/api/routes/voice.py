@@ -13,6 +13,8 @@ from homeshore.api.schemas import (
     CallQualityIn,
     CallQualityOut,
     HoldIn,
+    ListenOut,
+    SdpIn,
     SoftphoneOut,
     VoiceEventIn,
     VoiceEventOut,
@@ -66,7 +68,7 @@ async def call_event(link: EnginesDep, body: VoiceEventIn, platform: PlatformDep
         if result == "unknown":
             link.remember_cancelled(body.call_id)
     elif body.event == "call.end":
-        result = voice.call_ended(platform, body.call_id)
+        result = voice.call_ended(platform, body.call_id, by=body.by)
     else:
         result = voice.call_failed(platform, body.call_id, code=body.code)
     await platform.durable()
@@ -103,6 +105,36 @@ async def call_quality(
         loss_pct=body.loss_pct,
     )
     return CallQualityOut(r=round(r, 1), mos=round(mos, 2))
+
+
+ContactId = Annotated[int, Path(ge=1, le=2**62)]
+Session = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.-]+$")]
+
+
+@router.post("/contacts/{contact_id}/listen", response_model=ListenOut, status_code=201)
+async def listen(
+    contact_id: ContactId, actor: ActorDep, platform: PlatformDep, link: LinkDep
+) -> ListenOut:
+    """The advisor's manager listens to the call (silent monitoring); the advisor is told."""
+    session, sdp = await link.start_listening(platform, actor, contact_id)
+    return ListenOut(session=session, sdp=sdp, ice_servers=list(link.ice_servers))
+
+
+@router.put("/contacts/{contact_id}/listen/{session}", status_code=204)
+async def listen_answer(
+    contact_id: ContactId, session: Session, body: SdpIn, actor: ActorDep, link: LinkDep
+) -> None:
+    """The manager's browser answers the listening offer; the audio starts."""
+    await link.answer_listening(actor, contact_id, session, body.sdp)
+
+
+@router.delete("/contacts/{contact_id}/listen/{session}", status_code=204)
+async def listen_stop(
+    contact_id: ContactId, session: Session, actor: ActorDep, platform: PlatformDep, link: LinkDep
+) -> None:
+    """The manager stops listening."""
+    link.listening_of(actor, contact_id, session)
+    await link.stop_listening(platform, session, reason="stopped by the manager")
 
 
 @router.get("/softphone", response_model=SoftphoneOut)

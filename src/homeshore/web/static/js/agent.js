@@ -452,6 +452,10 @@ async function onEvent(event) {
     case "contact.taken_over":
       removeContact(id, t("agent.taken_over"));
       break;
+    case "call.listen.started":
+    case "call.listen.ended":
+      showListened(id, data.session, event.type === "call.listen.started" ? data.manager : null);
+      break;
     case "message.created": {
       const entry = contacts.get(id);
       if (!entry) break;
@@ -518,6 +522,23 @@ function showCall(contactId, callState) {
   line.dataset.state = callState;
   line.textContent = t(`call.${callState}`);
   if (callState === "connected") announce(t("call.connected"));
+}
+
+// the telework agreement: an advisor is told whenever their manager listens to a call
+const listenedBy = new Map(); // contact id -> Map(session -> manager)
+
+function showListened(contactId, session, manager) {
+  const sessions = listenedBy.get(contactId) || new Map();
+  if (manager) sessions.set(session, manager);
+  else sessions.delete(session);
+  listenedBy.set(contactId, sessions);
+  const entry = contacts.get(contactId);
+  if (!entry) return;
+  const line = field(entry.node, "call-listened");
+  const managers = [...new Set(sessions.values())];
+  line.hidden = managers.length === 0;
+  line.textContent = managers.map((name) => t("call.listened", { manager: name })).join(" · ");
+  if (manager) announce(line.textContent);
 }
 
 if (page.voice) {

@@ -99,8 +99,88 @@ function renderContacts() {
     el("td", { text: t(`contact_state.${c.state}`) }),
     el("td", { text: c.agent_id ? agentName(c.agent_id) : c.handler_user_id === page.user_id ? t("supervisor.you") : "—" }),
     el("td", { text: c.since ? clockTime(c.since) : "" }),
-    el("td", { class: "call-quality", dataset: { low: String(c.mos !== undefined && c.mos < LOW_MOS) }, text: callText(c) }))));
+    el("td", { class: "call-quality", dataset: { low: String(c.mos !== undefined && c.mos < LOW_MOS) }, text: callText(c) },
+      listenable(c) ? el("button", {
+        type: "button", class: "secondary", dataset: { action: "listen", contact: c.id },
+        "aria-pressed": String(listening?.contactId === c.id),
+        text: listening?.contactId === c.id ? t("supervisor.listen.stop") : t("supervisor.listen"),
+      }) : null))));
+  const status = document.getElementById("listen-status");
+  status.hidden = !listening;
+  status.textContent = listening ? t("supervisor.listen.on", { id: listening.contactId }) : "";
 }
+
+// -- listening to a call (silent monitoring; the advisor is told) --------------------------
+
+let listening = null; // { contactId, session, pc }
+
+function listenable(c) {
+  return page.voice && c.channel === "voice" && c.state === "active" && Boolean(c.agent_id);
+}
+
+/** The relay's offer (the caller's and the advisor's audio), answered receive-only. */
+async function startListening(contactId) {
+  await stopListening();
+  const offer = await api("POST", `/api/voice/contacts/${contactId}/listen`);
+  const pc = new RTCPeerConnection({ iceServers: offer.ice_servers.map((url) => ({ urls: url })) });
+  listening = { contactId, session: offer.session, pc };
+  const speakers = document.getElementById("listen-audio");
+  pc.ontrack = (event) => {
+    const audio = el("audio", { autoplay: true, dataset: { track: event.track.id } });
+    audio.srcObject = new MediaStream([event.track]);
+    speakers.append(audio);
+    audio.play().catch(() => {});
+  };
+  try {
+    await pc.setRemoteDescription({ type: "offer", sdp: offer.sdp });
+    await pc.setLocalDescription(await pc.createAnswer());
+    await gathered(pc);
+    await api("PUT", `/api/voice/contacts/${contactId}/listen/${offer.session}`, { sdp: pc.localDescription.sdp });
+  } catch (error) {
+    await stopListening();
+    throw error;
+  }
+  renderContacts();
+}
+
+/** ICE candidates gathered (the relay takes the answer whole, without trickle). */
+function gathered(pc) {
+  if (pc.iceGatheringState === "complete") return Promise.resolve();
+  return new Promise((resolve) => {
+    pc.addEventListener("icegatheringstatechange", () => {
+      if (pc.iceGatheringState === "complete") resolve();
+    });
+    setTimeout(resolve, 5000);
+  });
+}
+
+/** Stop listening (``tell``: the server does not know yet). */
+async function stopListening(tell = true) {
+  if (!listening) return;
+  const { contactId, session, pc } = listening;
+  listening = null;
+  pc.close();
+  document.getElementById("listen-audio").replaceChildren();
+  renderContacts();
+  if (!tell) return;
+  try {
+    await api("DELETE", `/api/voice/contacts/${contactId}/listen/${session}`);
+  } catch (error) {
+    if (error.status !== 404) fail(error);
+  }
+}
+
+document.querySelector("#contacts-table tbody").addEventListener("click", async (event) => {
+  const button = event.target.closest('button[data-action="listen"]');
+  if (!button) return;
+  const contactId = Number(button.dataset.contact);
+  try {
+    if (listening?.contactId === contactId) await stopListening();
+    else await startListening(contactId);
+  } catch (error) {
+    fail(error);
+  }
+});
 
 /** A call's last quality sample (MOS from the advisor's desk) and whether it is on hold. */
 function callText(c) {
@@ -408,6 +488,10 @@ async function onEvent(event) {
   }
   if (event.type === "call.quality") {
     await loadContact(event.contact_id, { mos: event.data.mos });
+    return;
+  }
+  if (event.type === "call.listen.ended" && listening?.session === data.session) {
+    await stopListening(false); // the call ended, or the manager stopped elsewhere
     return;
   }
   if (event.type === "call.held" || event.type === "call.resumed") {
