@@ -179,17 +179,33 @@ def test_listening_is_for_the_managers_of_an_answered_call(live: Live) -> None:
     # answering or stopping a listening that is not the manager's own
     answer = {"sdp": "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n"}
     assert (
-        live.client.put(f"{path}/nope", json=answer, headers=live.headers("m.red")).status_code
+        live.client.put(
+            f"{path}/nope/caller", json=answer, headers=live.headers("m.red")
+        ).status_code
         == 404
     )
     assert live.client.delete(f"{path}/nope", headers=live.headers("m.red")).status_code == 404
     assert (
-        live.client.put(f"{path}/x%20y", json=answer, headers=live.headers("m.red")).status_code
+        live.client.put(
+            f"{path}/x%20y/caller", json=answer, headers=live.headers("m.red")
+        ).status_code
         == 422
     )
+    # whispering: only in the manager's own listening; the offer only for the advisor
+    assert live.post("m.red", f"{path}/nope/whisper", answer).status_code == 404
+    assert (
+        live.client.delete(f"{path}/nope/whisper", headers=live.headers("m.red")).status_code == 404
+    )
+    offer_path = f"/api/voice/contacts/{made['contact_id']}/whisper/nope"
+    assert live.get("a1", offer_path).status_code == 404
+    assert live.client.put(offer_path, json=answer, headers=live.headers("a1")).status_code == 404
+    assert live.post("m.red", f"{path}/nope/whisper", {"sdp": ""}).status_code == 422
+    boss = live.client.put(f"{path}/s1/boss", json=answer, headers=live.headers("m.red"))
+    assert boss.status_code == 422  # a party is the caller or the advisor
     long = {"sdp": "v=0" + "a" * 20_001}
     assert (
-        live.client.put(f"{path}/s1", json=long, headers=live.headers("m.red")).status_code == 422
+        live.client.put(f"{path}/s1/caller", json=long, headers=live.headers("m.red")).status_code
+        == 422
     )
 
 

@@ -176,6 +176,30 @@ def wait_until(check: Callable[[], Any], what: str, timeout_s: float = WAIT_S) -
 
 
 @contextmanager
+def recorded_call(site: VoiceSite, dialled: str = "+33900000001") -> Iterator[tuple[Caller, Any]]:
+    """A customer's call (answered.xml) whose received audio is recorded (needs root)."""
+    if not media.can_record():
+        pytest.skip("recording the caller's audio needs a packet socket (run as root)")
+    caller = site.call("answered.xml", dialled)
+    recorder = media.RtpRecorder(caller.media_port)
+    recorder.start()
+    try:
+        yield caller, recorder
+    finally:
+        recorder.stop()
+        caller.stop()
+
+
+def answer_on_desk(site: VoiceSite, page: Any) -> tuple[int, Any]:
+    """The advisor's desk accepts the call offered: (contact id, its card), once connected."""
+    page.locator('.offer [data-action="accept"]').click()
+    [contact] = wait_until(lambda: site.contacts(state="active"), "the call accepted")
+    card = page.locator(f'.contact[data-contact="{contact["id"]}"]')
+    card.locator('[data-field="call-state"][data-state="connected"]').wait_for()
+    return int(contact["id"]), card
+
+
+@contextmanager
 def running_site(run_dir: Path, **overrides: Any) -> Iterator[VoiceSite]:
     """The engines and the platform (voice on), all on loopback, with the accounts of
     tests.services.support; ``overrides`` change the settings."""

@@ -12,7 +12,14 @@ import pytest
 from homeshore.voice.music import NOTES_HZ
 from tests.browser.conftest import WAIT_S
 from tests.voice import media
-from tests.voice.conftest import AGENT_HZ, CALLER_HZ, DOMINANT_JS, VoiceSite, wait_until
+from tests.voice.conftest import (
+    AGENT_HZ,
+    CALLER_HZ,
+    DOMINANT_JS,
+    VoiceSite,
+    recorded_call,
+    wait_until,
+)
 
 #: the dominant frequency of what the desk's speaker plays (WebAudio analyser on the call)
 HEARD_HZ = (
@@ -73,14 +80,9 @@ def _go_available(page: Any) -> None:
 def test_call_reaches_the_advisor_with_audio_both_ways_mute_and_hang_up(
     voice_site: VoiceSite, desk: Callable[[str], Any]
 ) -> None:
-    if not media.can_record():
-        pytest.skip("recording the caller's audio needs a packet socket (run as root)")
     page = desk("a2")
     _go_available(page)
-    caller = voice_site.call("answered.xml", "+33900000001")
-    recorder = media.RtpRecorder(caller.media_port)
-    recorder.start()
-    try:
+    with recorded_call(voice_site) as (caller, recorder):
         # the call is a voice contact of the queue the number reaches, offered to a2
         offer = page.locator('.offer [data-action="accept"]')
         offer.wait_for()
@@ -131,9 +133,6 @@ def test_call_reaches_the_advisor_with_audio_both_ways_mute_and_hang_up(
         done = voice_site.api.get(f"/api/contacts/{contact['id']}").json()
         assert done["state"] == "wrap_up" and done["agent_id"] == "a2"
         assert done["wait_s"] > 0
-    finally:
-        recorder.stop()
-        caller.stop()
 
 
 def _contact_of(voice_site: VoiceSite, caller_number: str) -> list[dict[str, Any]]:

@@ -11,7 +11,14 @@ import httpx
 
 from tests.browser.conftest import WAIT_S
 from tests.services.support import PASSWORD
-from tests.voice.conftest import AGENT_HZ, CALLER_HZ, DOMINANT_JS, VoiceSite, wait_until
+from tests.voice.conftest import (
+    AGENT_HZ,
+    CALLER_HZ,
+    DOMINANT_JS,
+    VoiceSite,
+    answer_on_desk,
+    wait_until,
+)
 from tests.voice.test_calls import HZ_TOLERANCE, _go_available
 
 #: what the console's listening plays: the dominant frequency of each received track
@@ -67,11 +74,7 @@ def test_a_manager_listens_to_an_advisors_call_and_the_advisor_is_told(
     _go_available(page)
     caller = voice_site.call("answered.xml", "+33900000001")
     try:
-        page.locator('.offer [data-action="accept"]').click()
-        [contact] = wait_until(lambda: voice_site.contacts(state="active"), "the call accepted")
-        cid = contact["id"]
-        card = page.locator(f'.contact[data-contact="{cid}"]')
-        card.locator('[data-field="call-state"][data-state="connected"]').wait_for()
+        cid, card = answer_on_desk(voice_site, page)
 
         # another team's manager, and the advisor, may not listen
         for username, status in (("m.blue", 404), ("a1", 403)):

@@ -291,11 +291,11 @@ class SoftphoneOut(BaseModel):
 
 
 class ListenOut(BaseModel):
-    """A manager's listening to a call: its session and the SDP offer for the browser
-    (receive only: the caller's and the advisor's audio)."""
+    """A manager's listening to a call: its session and an SDP offer per party (``caller``,
+    ``advisor``) for the browser to answer receive-only."""
 
     session: str
-    sdp: str
+    offers: dict[str, str]
     ice_servers: list[str]
 
 
@@ -303,3 +303,10 @@ class SdpIn(_In):
     """The browser's SDP answer."""
 
     sdp: Annotated[str, StringConstraints(min_length=10, max_length=20_000, pattern=NO_NUL)]
+
+
+class SdpOut(BaseModel):
+    """The media relay's SDP (an offer or an answer) for a browser."""
+
+    sdp: str
+    ice_servers: list[str]

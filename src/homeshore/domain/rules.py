@@ -62,7 +62,8 @@ class TeleworkAgreement:
         "adherence to the published schedule",
         "home network round-trip time, jitter and loss during readiness checks",
         "the network quality of each call (round trip, jitter, loss) every few seconds",
-        "your manager listening to a call: shown on your desk while it lasts, and logged "
+        "your manager listening to a call, or talking to you during it: shown on your desk "
+        "while it lasts, and logged "
         "(who, which call, when, how long)",
     )
 

@@ -235,19 +235,46 @@ def listening_started(
 
 def listening_ended(p: Platform, listening: Listening, *, reason: str) -> None:
     """The manager stopped listening (or the call ended): how long, in the event log."""
+    _monitoring_event(p, listening, "call.listen.ended", since=listening.started_at, reason=reason)
+
+
+def whisper_started(p: Platform, listening: Listening) -> dt.datetime:
+    """The listening manager talks to the advisor (the caller does not hear): the advisor's
+    desk is told, and the log keeps it."""
+    return _monitoring_event(p, listening, "call.whisper.started")
+
+
+def whisper_ended(p: Platform, listening: Listening, *, since: dt.datetime, reason: str) -> None:
+    _monitoring_event(p, listening, "call.whisper.ended", since=since, reason=reason)
+
+
+def _monitoring_event(
+    p: Platform,
+    listening: Listening,
+    type_: str,
+    *,
+    since: dt.datetime | None = None,
+    reason: str | None = None,
+) -> dt.datetime:
+    """An event of a manager's monitoring of a call, seen by the advisor and the manager
+    (``since``: the start of what ended, for its duration)."""
     with p.transaction() as tx:
+        data: dict[str, object] = {
+            "queue_id": listening.queue_id,
+            "session": listening.session,
+            "manager": listening.manager,
+        }
+        if since is not None:
+            data["duration_s"] = round((tx.now - since).total_seconds(), 1)
+        if reason is not None:
+            data["reason"] = reason
         tx.emit(
-            "call.listen.ended",
-            {
-                "queue_id": listening.queue_id,
-                "session": listening.session,
-                "manager": listening.manager,
-                "duration_s": round((tx.now - listening.started_at).total_seconds(), 1),
-                "reason": reason,
-            },
+            type_,
+            data,
             agent_id=listening.agent_id,
             team_id=listening.team_id,
             queue_id=listening.queue_id,
             contact_id=listening.contact_id,
             actor_user_id=listening.user_id,
         )
+        return tx.now

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
+import secrets
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +19,7 @@ import httpx
 from homeshore.config import Settings
 from homeshore.realtime.types import Event, EventHub
 from homeshore.services import voice as voice_service
-from homeshore.services.errors import NotFound, Unavailable
+from homeshore.services.errors import Conflict, NotFound, Unavailable
 from homeshore.services.platform import Platform
 from homeshore.services.scope import Actor
 from homeshore.services.voice import Listening
@@ -41,7 +44,7 @@ class CallLeg:
     from_tag: str = ""
 
 
-#: rtpengine's flags for a browser's leg of a media subscription (WebRTC, as for the softphone)
+#: rtpengine's flags for a browser's leg of a media subscription or publication (WebRTC)
 _TO_BROWSER: dict[str, object] = {
     "ICE": "force",
     "DTLS": "passive",
@@ -50,6 +53,22 @@ _TO_BROWSER: dict[str, object] = {
     "rtcp_mux": ["offer", "require"],
     "replace": ["origin", "session-connection"],
 }
+#: ... where rtpengine makes the offer: it starts DTLS itself once it has the browser's
+#: answer (as the passive side it missed the browser's first handshake about half the
+#: time, the answer reaching it through homeshore after the browser had begun; a muted
+#: stream until the browser's retry, seconds later)
+_OFFER_TO_BROWSER = {**_TO_BROWSER, "DTLS": "active"}
+
+
+@dataclass(frozen=True, slots=True)
+class Whisper:
+    """A listening manager's voice, published to the relay, and the advisor's
+    subscription to it (the caller's leg never receives it)."""
+
+    publisher: str  # the relay's tag of the manager's published voice
+    advisor_tag: str  # the advisor's subscription
+    advisor_offer: str  # SDP for the advisor's browser
+    started_at: dt.datetime
 
 
 class VoiceUnavailable(Unavailable):
@@ -72,6 +91,8 @@ class VoiceLink:
     # Call-IDs cancelled before their call.new was handled (reports can cross): refused
     cancelled: OrderedDict[str, None] = field(default_factory=OrderedDict)
     listening: dict[str, Listening] = field(default_factory=dict)  # by session
+    whispers: dict[str, Whisper] = field(default_factory=dict)  # by listening session
+    subscriptions: dict[str, dict[str, str]] = field(default_factory=dict)  # party -> tag
     _client: httpx.AsyncClient | None = None
     _task: asyncio.Task[None] | None = None
 
@@ -187,24 +208,63 @@ class VoiceLink:
 
     async def start_listening(
         self, platform: Platform, actor: Actor, contact_id: int
-    ) -> tuple[str, str]:
+    ) -> tuple[str, dict[str, str]]:
         """A manager listens to one of their advisors' calls: rtpengine sends the caller's and
-        the advisor's audio to the manager's browser, sending nothing back (the caller and the
-        advisor hear no one new). Returns the session and the SDP offer for the browser; the
-        advisor is told and the event log keeps who listened to which call, and how long."""
+        the advisor's audio to the manager's browser, one subscription each, sending nothing
+        back (the caller and the advisor hear no one new). Returns the session and an SDP
+        offer per party (``caller``, ``advisor``); the advisor is told and the event log
+        keeps who listened to which call, and how long."""
         contact, agent = voice_service.may_listen(platform, actor, contact_id)
         leg = self.calls.get(contact_id)
         if leg is None:
             raise VoiceUnavailable(f"contact {contact_id} has no call through the engines")
-        offer = await asyncio.to_thread(
-            self._ng, "subscribe request", call_id=leg.call_id, flags=["all"], **_TO_BROWSER
-        )
-        session, sdp = str(offer.get("to-tag") or ""), str(offer.get("sdp") or "")
-        if not session or not sdp:
-            raise VoiceUnavailable("rtpengine gave no subscription for this call")
+        parties = await asyncio.to_thread(self._parties, leg)
+        offers: dict[str, str] = {}
+        tags: dict[str, str] = {}
+        try:
+            for party, tag in parties.items():
+                # one party per subscription: a browser given both in one offer (two media
+                # sections) received the second only about half the time
+                offer = await asyncio.to_thread(
+                    self._ng,
+                    "subscribe request",
+                    call_id=leg.call_id,
+                    from_tag=tag,
+                    **_OFFER_TO_BROWSER,
+                )
+                if not offer.get("to-tag") or not offer.get("sdp"):
+                    raise VoiceUnavailable("rtpengine gave no subscription for this call")
+                tags[party], offers[party] = str(offer["to-tag"]), str(offer["sdp"])
+        except VoiceUnavailable:
+            await asyncio.to_thread(self._unsubscribe, leg, tags.values())
+            raise
+        session = secrets.token_hex(12)
         listening = voice_service.listening_started(platform, actor, contact, agent, session)
         self.listening[session] = listening
-        return session, sdp
+        self.subscriptions[session] = tags
+        return session, offers
+
+    def _parties(self, leg: CallLeg) -> dict[str, str]:
+        """The call's two parties in the relay, by their tags (the caller's is the From
+        tag of the INVITE; after a restart, the one other than the advisor's, if known)."""
+        answer = self._ng("query", call_id=leg.call_id)
+        tags = answer.get("tags")
+        found = []
+        for tag, party in tags.items() if isinstance(tags, dict) else []:
+            relations = party.get("subscriptions") or [] if isinstance(party, dict) else []
+            if any(isinstance(r, dict) and r.get("type") == "offer/answer" for r in relations):
+                found.append(str(tag))
+        if len(found) != 2:
+            raise VoiceUnavailable(f"the call has {len(found)} parties in the relay, not 2")
+        caller = leg.from_tag if leg.from_tag in found else found[0]
+        return {"caller": caller, "advisor": next(t for t in found if t != caller)}
+
+    def _unsubscribe(self, leg: CallLeg, tags: Iterable[str]) -> None:
+        for tag in tags:
+            try:
+                self._ng("unsubscribe", call_id=leg.call_id, to_tag=tag)
+            except VoiceUnavailable as exc:  # the call is gone from the relay: so is this
+                log.info("voice: unsubscribe %s: %s", tag, exc)
 
     def listening_of(self, actor: Actor, contact_id: int, session: str) -> Listening:
         listening = self.listening.get(session)
@@ -216,26 +276,95 @@ class VoiceLink:
             raise NotFound(f"no listening {session!r} of yours on contact {contact_id}")
         return listening
 
-    async def answer_listening(self, actor: Actor, contact_id: int, session: str, sdp: str) -> None:
-        """The manager's browser answers the offer: the audio starts flowing to it."""
+    async def answer_listening(
+        self, actor: Actor, contact_id: int, session: str, party: str, sdp: str
+    ) -> None:
+        """The manager's browser answers a party's offer: that party's audio flows to it."""
         self.listening_of(actor, contact_id, session)
+        tag = self.subscriptions.get(session, {}).get(party)
+        if tag is None:
+            raise NotFound(f"no {party!r} in listening {session!r}")
         leg = self.calls[contact_id]
         await asyncio.to_thread(
-            self._ng, "subscribe answer", call_id=leg.call_id, to_tag=session, sdp=sdp, flags=[]
+            self._ng, "subscribe answer", call_id=leg.call_id, to_tag=tag, sdp=sdp, flags=[]
         )
 
+    async def start_whisper(
+        self, platform: Platform, actor: Actor, contact_id: int, session: str, sdp: str
+    ) -> str:
+        """The listening manager talks to the advisor: the manager's browser publishes its
+        microphone to the relay (``sdp``: its offer; returns the relay's answer) and the
+        advisor's desk is offered a subscription to it. The caller's leg is not touched."""
+        listening = self.listening_of(actor, contact_id, session)
+        if session in self.whispers:
+            raise Conflict("already talking to the advisor")
+        leg = self.calls[contact_id]
+        publisher = f"{session[:24]}-voice"
+        answer = await asyncio.to_thread(
+            self._ng, "publish", call_id=leg.call_id, from_tag=publisher, sdp=sdp, **_TO_BROWSER
+        )
+        offer = await asyncio.to_thread(
+            self._ng,
+            "subscribe request",
+            call_id=leg.call_id,
+            from_tag=publisher,
+            **_OFFER_TO_BROWSER,
+        )
+        advisor_tag, advisor_offer = str(offer.get("to-tag") or ""), str(offer.get("sdp") or "")
+        if not answer.get("sdp") or not advisor_tag or not advisor_offer:
+            raise VoiceUnavailable("rtpengine did not set up the manager's voice")
+        self.whispers[session] = Whisper(
+            publisher,
+            advisor_tag,
+            advisor_offer,
+            voice_service.whisper_started(platform, listening),
+        )
+        return str(answer["sdp"])
+
+    def whisper_of(self, actor: Actor, contact_id: int, session: str) -> Whisper:
+        """The whisper to the advisor holding the call (their desk fetches and answers it)."""
+        listening = self.listening.get(session)
+        whisper = self.whispers.get(session)
+        if (
+            listening is None
+            or whisper is None
+            or listening.contact_id != contact_id
+            or actor.agent_id != listening.agent_id
+        ):
+            raise NotFound(f"no manager talking to you on contact {contact_id}")
+        return whisper
+
+    async def answer_whisper(self, actor: Actor, contact_id: int, session: str, sdp: str) -> None:
+        whisper = self.whisper_of(actor, contact_id, session)
+        leg = self.calls[contact_id]
+        await asyncio.to_thread(
+            self._ng,
+            "subscribe answer",
+            call_id=leg.call_id,
+            to_tag=whisper.advisor_tag,
+            sdp=sdp,
+            flags=[],
+        )
+
+    async def stop_whisper(self, platform: Platform, session: str, *, reason: str) -> None:
+        whisper = self.whispers.pop(session, None)
+        listening = self.listening.get(session)
+        if whisper is None or listening is None:
+            return
+        leg = self.calls.get(listening.contact_id)
+        if leg is not None:
+            await asyncio.to_thread(self._unsubscribe, leg, [whisper.advisor_tag])
+        voice_service.whisper_ended(platform, listening, since=whisper.started_at, reason=reason)
+
     async def stop_listening(self, platform: Platform, session: str, *, reason: str) -> None:
+        await self.stop_whisper(platform, session, reason=reason)
         listening = self.listening.pop(session, None)
+        tags = self.subscriptions.pop(session, {})
         if listening is None:
             return
         leg = self.calls.get(listening.contact_id)
         if leg is not None:
-            try:
-                await asyncio.to_thread(
-                    self._ng, "unsubscribe", call_id=leg.call_id, to_tag=session
-                )
-            except VoiceUnavailable as exc:  # the call is gone from the relay: so is this
-                log.info("voice: unsubscribe %s: %s", session, exc)
+            await asyncio.to_thread(self._unsubscribe, leg, tags.values())
         voice_service.listening_ended(platform, listening, reason=reason)
 
     async def _control(self, path: str, call_id: str, **args: object) -> str:

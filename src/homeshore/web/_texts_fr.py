@@ -175,6 +175,7 @@ FR: Final[dict[str, str]] = {
     "js.call.resume": "Reprendre",
     "js.call.on_hold": "Client en attente (musique)",
     "js.call.listened": "{manager} (votre manager) écoute cet appel",
+    "js.call.whisper": "{manager} (votre manager) vous parle : le client ne l'entend pas",
     "js.conn.connecting": "Connexion…",
     "js.conn.open": "Connecté",
     "js.conn.reconnecting": "Connexion perdue, reconnexion (essai {attempt})…",
@@ -257,6 +258,8 @@ FR: Final[dict[str, str]] = {
     "js.supervisor.call.held": "en attente",
     "js.supervisor.listen": "Écouter",
     "js.supervisor.listen.stop": "Arrêter l'écoute",
+    "js.supervisor.whisper": "Parler au conseiller",
+    "js.supervisor.whisper.stop": "Arrêter de parler",
     "js.supervisor.listen.on": (
         "Écoute de #{id} : le client et le conseiller ne vous entendent pas."
     ),

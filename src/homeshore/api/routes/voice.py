@@ -15,6 +15,7 @@ from homeshore.api.schemas import (
     HoldIn,
     ListenOut,
     SdpIn,
+    SdpOut,
     SoftphoneOut,
     VoiceEventIn,
     VoiceEventOut,
@@ -116,16 +117,21 @@ async def listen(
     contact_id: ContactId, actor: ActorDep, platform: PlatformDep, link: LinkDep
 ) -> ListenOut:
     """The advisor's manager listens to the call (silent monitoring); the advisor is told."""
-    session, sdp = await link.start_listening(platform, actor, contact_id)
-    return ListenOut(session=session, sdp=sdp, ice_servers=list(link.ice_servers))
+    session, offers = await link.start_listening(platform, actor, contact_id)
+    return ListenOut(session=session, offers=offers, ice_servers=list(link.ice_servers))
 
 
-@router.put("/contacts/{contact_id}/listen/{session}", status_code=204)
+@router.put("/contacts/{contact_id}/listen/{session}/{party}", status_code=204)
 async def listen_answer(
-    contact_id: ContactId, session: Session, body: SdpIn, actor: ActorDep, link: LinkDep
+    contact_id: ContactId,
+    session: Session,
+    party: Annotated[str, Path(pattern=r"^(caller|advisor)$")],
+    body: SdpIn,
+    actor: ActorDep,
+    link: LinkDep,
 ) -> None:
-    """The manager's browser answers the listening offer; the audio starts."""
-    await link.answer_listening(actor, contact_id, session, body.sdp)
+    """The manager's browser answers a party's offer; that party's audio starts."""
+    await link.answer_listening(actor, contact_id, session, party, body.sdp)
 
 
 @router.delete("/contacts/{contact_id}/listen/{session}", status_code=204)
@@ -135,6 +141,46 @@ async def listen_stop(
     """The manager stops listening."""
     link.listening_of(actor, contact_id, session)
     await link.stop_listening(platform, session, reason="stopped by the manager")
+
+
+@router.post("/contacts/{contact_id}/listen/{session}/whisper", response_model=SdpOut)
+async def whisper(
+    contact_id: ContactId,
+    session: Session,
+    body: SdpIn,
+    actor: ActorDep,
+    platform: PlatformDep,
+    link: LinkDep,
+) -> SdpOut:
+    """The listening manager talks to the advisor (``sdp``: the browser's offer, its
+    microphone); returns the relay's answer. The caller does not hear; the advisor is told."""
+    answer = await link.start_whisper(platform, actor, contact_id, session, body.sdp)
+    return SdpOut(sdp=answer, ice_servers=list(link.ice_servers))
+
+
+@router.delete("/contacts/{contact_id}/listen/{session}/whisper", status_code=204)
+async def whisper_stop(
+    contact_id: ContactId, session: Session, actor: ActorDep, platform: PlatformDep, link: LinkDep
+) -> None:
+    link.listening_of(actor, contact_id, session)
+    await link.stop_whisper(platform, session, reason="stopped by the manager")
+
+
+@router.get("/contacts/{contact_id}/whisper/{session}", response_model=SdpOut)
+async def whisper_offer(
+    contact_id: ContactId, session: Session, actor: ActorDep, link: LinkDep
+) -> SdpOut:
+    """The advisor's desk fetches the offer of its manager's voice."""
+    whisper_to_me = link.whisper_of(actor, contact_id, session)
+    return SdpOut(sdp=whisper_to_me.advisor_offer, ice_servers=list(link.ice_servers))
+
+
+@router.put("/contacts/{contact_id}/whisper/{session}", status_code=204)
+async def whisper_answer(
+    contact_id: ContactId, session: Session, body: SdpIn, actor: ActorDep, link: LinkDep
+) -> None:
+    """The advisor's desk answers: the manager's voice plays on the desk."""
+    await link.answer_whisper(actor, contact_id, session, body.sdp)
 
 
 @router.get("/softphone", response_model=SoftphoneOut)

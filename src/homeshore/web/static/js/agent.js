@@ -5,7 +5,7 @@
 import { streamEvents } from "./events.js";
 import { startSoftphone } from "./softphone.js";
 import {
-  announce, api, clockTime, duration, el, field, fromTemplate, input, linkLabels, page,
+  announce, api, clockTime, duration, el, field, fromTemplate, iceGathered, input, linkLabels, page,
   serverNow, showError, t,
 } from "./util.js";
 
@@ -456,6 +456,12 @@ async function onEvent(event) {
     case "call.listen.ended":
       showListened(id, data.session, event.type === "call.listen.started" ? data.manager : null);
       break;
+    case "call.whisper.started":
+      if (event.agent_id === me.id) await hearManager(id, data.session, data.manager);
+      break;
+    case "call.whisper.ended":
+      stopHearingManager(data.session);
+      break;
     case "message.created": {
       const entry = contacts.get(id);
       if (!entry) break;
@@ -539,6 +545,48 @@ function showListened(contactId, session, manager) {
   line.hidden = managers.length === 0;
   line.textContent = managers.map((name) => t("call.listened", { manager: name })).join(" · ");
   if (manager) announce(line.textContent);
+}
+
+// the manager talking to the advisor during a call (the caller does not hear): the relay
+// offers the manager's voice, the desk answers receive-only and plays it
+let managerVoice = null; // { contactId, session, pc }
+
+async function hearManager(contactId, session, manager) {
+  stopHearingManager();
+  try {
+    const offer = await api("GET", `/api/voice/contacts/${contactId}/whisper/${session}`);
+    const pc = new RTCPeerConnection({ iceServers: offer.ice_servers.map((url) => ({ urls: url })) });
+    managerVoice = { contactId, session, pc };
+    const player = document.getElementById("whisper-audio");
+    pc.ontrack = (event) => {
+      player.srcObject = new MediaStream([event.track]);
+      player.play().catch(() => {});
+    };
+    await pc.setRemoteDescription({ type: "offer", sdp: offer.sdp });
+    await pc.setLocalDescription(await pc.createAnswer());
+    await iceGathered(pc);
+    await api("PUT", `/api/voice/contacts/${contactId}/whisper/${session}`, { sdp: pc.localDescription.sdp });
+  } catch (error) {
+    stopHearingManager();
+    if (error.status !== 404) fail(error); // the manager already stopped
+    return;
+  }
+  const entry = contacts.get(contactId);
+  if (!entry) return;
+  const line = field(entry.node, "call-whisper");
+  line.textContent = t("call.whisper", { manager });
+  line.hidden = false;
+  announce(line.textContent);
+}
+
+function stopHearingManager(session) {
+  if (!managerVoice || (session && managerVoice.session !== session)) return;
+  const { contactId, pc } = managerVoice;
+  managerVoice = null;
+  pc.close();
+  document.getElementById("whisper-audio").srcObject = null;
+  const entry = contacts.get(contactId);
+  if (entry) field(entry.node, "call-whisper").hidden = true;
 }
 
 if (page.voice) {

@@ -5,7 +5,7 @@
 import { streamEvents } from "./events.js";
 import { renderTile } from "./tiles.js";
 import {
-  announce, api, clockTime, duration, el, page, percent, serverNow, showError, t,
+  announce, api, clockTime, duration, el, iceGathered, page, percent, serverNow, showError, t,
 } from "./util.js";
 
 const queues = page.queues;
@@ -105,37 +105,43 @@ function renderContacts() {
         "aria-pressed": String(listening?.contactId === c.id),
         text: listening?.contactId === c.id ? t("supervisor.listen.stop") : t("supervisor.listen"),
       }) : null))));
-  const status = document.getElementById("listen-status");
-  status.hidden = !listening;
-  status.textContent = listening ? t("supervisor.listen.on", { id: listening.contactId }) : "";
+  document.getElementById("listen-controls").hidden = !listening;
+  document.getElementById("listen-status").textContent = listening ? t("supervisor.listen.on", { id: listening.contactId }) : "";
+  const talk = document.querySelector('#listen-controls [data-action="whisper"]');
+  talk.setAttribute("aria-pressed", String(Boolean(listening?.whisper)));
+  talk.textContent = listening?.whisper ? t("supervisor.whisper.stop") : t("supervisor.whisper");
 }
 
 // -- listening to a call (silent monitoring; the advisor is told) --------------------------
 
-let listening = null; // { contactId, session, pc }
+let listening = null; // { contactId, session, pcs, iceServers, whisper }
 
 function listenable(c) {
   return page.voice && c.channel === "voice" && c.state === "active" && Boolean(c.agent_id);
 }
 
-/** The relay's offer (the caller's and the advisor's audio), answered receive-only. */
+/** The relay's offers (the caller's audio, the advisor's), each answered receive-only. */
 async function startListening(contactId) {
   await stopListening();
   const offer = await api("POST", `/api/voice/contacts/${contactId}/listen`);
-  const pc = new RTCPeerConnection({ iceServers: offer.ice_servers.map((url) => ({ urls: url })) });
-  listening = { contactId, session: offer.session, pc };
+  const iceServers = offer.ice_servers.map((url) => ({ urls: url }));
+  listening = { contactId, session: offer.session, pcs: [], iceServers };
   const speakers = document.getElementById("listen-audio");
-  pc.ontrack = (event) => {
-    const audio = el("audio", { autoplay: true, dataset: { track: event.track.id } });
-    audio.srcObject = new MediaStream([event.track]);
-    speakers.append(audio);
-    audio.play().catch(() => {});
-  };
   try {
-    await pc.setRemoteDescription({ type: "offer", sdp: offer.sdp });
-    await pc.setLocalDescription(await pc.createAnswer());
-    await gathered(pc);
-    await api("PUT", `/api/voice/contacts/${contactId}/listen/${offer.session}`, { sdp: pc.localDescription.sdp });
+    for (const [party, sdp] of Object.entries(offer.offers)) {
+      const pc = new RTCPeerConnection({ iceServers });
+      listening.pcs.push(pc);
+      pc.ontrack = (event) => {
+        const audio = el("audio", { autoplay: true, dataset: { party } });
+        audio.srcObject = new MediaStream([event.track]);
+        speakers.append(audio);
+        audio.play().catch(() => {});
+      };
+      await pc.setRemoteDescription({ type: "offer", sdp });
+      await pc.setLocalDescription(await pc.createAnswer());
+      await iceGathered(pc);
+      await api("PUT", `/api/voice/contacts/${contactId}/listen/${offer.session}/${party}`, { sdp: pc.localDescription.sdp });
+    }
   } catch (error) {
     await stopListening();
     throw error;
@@ -143,23 +149,57 @@ async function startListening(contactId) {
   renderContacts();
 }
 
-/** ICE candidates gathered (the relay takes the answer whole, without trickle). */
-function gathered(pc) {
-  if (pc.iceGatheringState === "complete") return Promise.resolve();
-  return new Promise((resolve) => {
-    pc.addEventListener("icegatheringstatechange", () => {
-      if (pc.iceGatheringState === "complete") resolve();
-    });
-    setTimeout(resolve, 5000);
-  });
+/** While listening: the manager's microphone, published to the relay for the advisor
+ * only (the caller's leg never receives it). */
+async function startWhisper() {
+  const { contactId, session } = listening;
+  const microphone = await navigator.mediaDevices.getUserMedia({ audio: true });
+  const pc = new RTCPeerConnection({ iceServers: listening.iceServers });
+  for (const track of microphone.getAudioTracks()) pc.addTransceiver(track, { direction: "sendonly" });
+  listening.whisper = { pc, microphone };
+  try {
+    await pc.setLocalDescription(await pc.createOffer());
+    await iceGathered(pc);
+    const answer = await api("POST", `/api/voice/contacts/${contactId}/listen/${session}/whisper`, { sdp: pc.localDescription.sdp });
+    await pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
+  } catch (error) {
+    await stopWhisper(false);
+    throw error;
+  }
+  renderContacts();
 }
+
+async function stopWhisper(tell = true) {
+  const whisper = listening?.whisper;
+  if (!whisper) return;
+  listening.whisper = null;
+  whisper.pc.close();
+  for (const track of whisper.microphone.getTracks()) track.stop();
+  renderContacts();
+  if (!tell) return;
+  try {
+    await api("DELETE", `/api/voice/contacts/${listening.contactId}/listen/${listening.session}/whisper`);
+  } catch (error) {
+    if (error.status !== 404) fail(error);
+  }
+}
+
+document.querySelector('#listen-controls [data-action="whisper"]').addEventListener("click", async () => {
+  try {
+    if (listening?.whisper) await stopWhisper();
+    else if (listening) await startWhisper();
+  } catch (error) {
+    fail(error);
+  }
+});
 
 /** Stop listening (``tell``: the server does not know yet). */
 async function stopListening(tell = true) {
   if (!listening) return;
-  const { contactId, session, pc } = listening;
+  await stopWhisper(false); // the server ends the whisper with the listening
+  const { contactId, session, pcs } = listening;
   listening = null;
-  pc.close();
+  for (const pc of pcs) pc.close();
   document.getElementById("listen-audio").replaceChildren();
   renderContacts();
   if (!tell) return;

@@ -141,3 +141,15 @@ export function announce(message) {
   region.textContent = "";
   setTimeout(() => { region.textContent = message; }, 50);
 }
+
+/** Once a peer connection has gathered its ICE candidates (the media relay takes an SDP
+ * whole, without trickle); gives up waiting after 5 s. */
+export function iceGathered(pc) {
+  if (pc.iceGatheringState === "complete") return Promise.resolve();
+  return new Promise((resolve) => {
+    pc.addEventListener("icegatheringstatechange", () => {
+      if (pc.iceGatheringState === "complete") resolve();
+    });
+    setTimeout(resolve, 5000);
+  });
+}

@@ -1,0 +1,84 @@
+"""While listening, a manager whispers to the advisor: the advisor hears the manager, the
+caller does not; the advisor is told, and the log keeps how long."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from tests.voice import media
+from tests.voice.conftest import (
+    AGENT_HZ,
+    DOMINANT_JS,
+    VoiceSite,
+    answer_on_desk,
+    recorded_call,
+    wait_until,
+)
+from tests.voice.test_calls import HZ_TOLERANCE, _caller_hears_silence, _go_available
+from tests.voice.test_listen import CALLER_HZ, _listen_events, _listener_hears
+
+#: what the desk plays of the manager's whisper ({hz, db} or null)
+DESK_HEARS_MANAGER = (
+    "() => {"
+    + DOMINANT_JS
+    + """
+  const audio = document.getElementById("whisper-audio");
+  if (!audio || !audio.srcObject) return null;
+  return dominant(audio.srcObject.id, audio.srcObject);
+}"""
+)
+
+
+def _desk_hears_manager(page: Any) -> bool:
+    got = page.evaluate(DESK_HEARS_MANAGER)
+    return bool(got) and abs(got["hz"] - AGENT_HZ) <= HZ_TOLERANCE and got["db"] > -60
+
+
+def test_a_manager_whispers_to_the_advisor_and_the_caller_does_not_hear(
+    voice_site: VoiceSite, desk: Callable[..., Any]
+) -> None:
+    page = desk("a2")
+    _go_available(page)
+    with recorded_call(voice_site) as (caller, recorder):
+        cid, card = answer_on_desk(voice_site, page)
+        # the advisor mutes: from now on the caller must hear nothing at all
+        card.locator('[data-action="mute"]').click()
+        muted = time.monotonic()
+        wait_until(lambda: _caller_hears_silence(recorder, muted), "the caller to hear silence")
+
+        console = desk("m.red", "/supervisor")
+        row = console.locator(f'#contacts-table tr[data-contact="{cid}"]')
+        row.locator('[data-action="listen"]').click()
+        wait_until(lambda: _listener_hears(console, CALLER_HZ), "the manager to hear the caller")
+
+        # the manager whispers (the console's microphone plays 1 kHz): the desk plays it
+        whisper = console.locator('#listen-controls [data-action="whisper"]')
+        whisper.click()
+        wait_until(lambda: _desk_hears_manager(page), "the advisor to hear the manager")
+        told = card.locator('[data-field="call-whisper"]')
+        told.wait_for(state="visible")
+        assert "m.red" in told.inner_text()
+        # ... and the caller still hears silence: the whisper never reaches the caller
+        since = time.monotonic()
+        wait_until(lambda: len(recorder.audio_since(since)) >= 16000, "2 s more of the call")
+        assert media.rms(recorder.audio_since(since)) < 0.005  # two whole seconds of silence
+
+        # the manager stops whispering (still listening): the notice goes, the log keeps it
+        whisper.click()
+        told.wait_for(state="hidden")
+        whispers = wait_until(
+            lambda: (
+                len(w := [e for e in _listen_events(voice_site, cid) if "whisper" in e["type"]])
+                == 2
+                and w
+            ),
+            "the whisper recorded",
+        )
+        assert [e["type"] for e in whispers] == ["call.whisper.started", "call.whisper.ended"]
+        assert whispers[1]["data"]["manager"] == "m.red" and whispers[1]["data"]["duration_s"] > 0
+        assert console.locator("#listen-status").is_visible()
+
+        card.locator('[data-action="end"]').click()
+        assert caller.wait() == 0, caller.explain()
