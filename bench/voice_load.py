@@ -16,7 +16,8 @@ list); the time from the caller's INVITE leaving SIPp to the advisor's offer on 
 websocket (and, inside it, contact creation -> offer: the router's own time); from the
 advisor's accept to media flowing both ways through the relay (rtpengine's per-call
 packet counters, polled every 20 ms); CPU seconds per call of homeshore, Kamailio,
-rtpengine and the two SIPp. Needs the voice packages and sip-tester; no root.
+rtpengine, the two SIPp and the load generator itself. Needs the voice packages and
+sip-tester; no root.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import asyncio
 import datetime as dt
 import json
 import os
-import random
 import resource
 import socket
 import subprocess
@@ -531,5 +531,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    random.seed(0)
     main()

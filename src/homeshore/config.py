@@ -83,3 +83,6 @@ class Settings(BaseSettings):
     voice_hold_music: Path | None = None
     # an advisor's SIP credential lasts this long; the desk renews it while logged in
     voice_credential_ttl_s: float = Field(600.0, ge=60)
+    # a call whose quality sample scores a MOS below this is flagged to the manager (the
+    # readiness check's own warning level)
+    voice_low_mos: float = Field(3.6, ge=1.0, le=4.5)

@@ -213,3 +213,44 @@ def test_listening_needs_voice_on(tmp_path: Path) -> None:
     with live_app(f"sqlite:///{tmp_path / 'live.db'}") as live:
         off = live.post("m.red", "/api/voice/contacts/1/listen")
         assert off.status_code == 404 and "voice is off" in off.text
+
+
+def test_call_quality_per_call_and_per_advisor_with_the_low_flag(tmp_path: Path) -> None:
+    from homeshore.services import voice
+    from homeshore.services.scope import Actor, Role
+
+    a1 = Actor(
+        user_id=1, username="a1", role=Role.AGENT, agent_id="a1", team_ids=frozenset({"red"})
+    )
+    with live_app(f"sqlite:///{tmp_path / 'live.db'}", voice_low_mos=4.0) as live, live.ws("a1"):
+        live.go("a1", "available")
+        body = {"queue_id": "plans", "customer_ref": "c", "external_id": "sip:q-1"}
+        cid = live.post("admin", "/api/contacts", body).json()["id"]
+        assert live.post("a1", f"/api/contacts/{cid}/accept").json()["state"] == "active"
+        # a clean sample, then a degraded one (300 ms, 5 % loss): below the threshold 4.0
+        for rtt, loss in ((20.0, 0.0), (300.0, 5.0)):
+            live.on_loop(voice.record_quality, live.platform, a1, cid, rtt_ms=rtt, jitter_ms=2.0,
+                         loss_pct=loss)  # fmt: skip
+        samples = [
+            e for e in live.get("admin", "/api/events").json() if e["type"] == "call.quality"
+        ]
+        assert [s["data"]["low"] for s in samples] == [False, True]
+
+        report = live.get("m.red", "/api/voice/quality").json()
+        assert report["low_mos"] == 4.0
+        [call] = report["calls"]
+        assert (call["contact_id"], call["agent_id"], call["samples"]) == (cid, "a1", 2)
+        assert call["min_mos"] < 4.0 <= max(s["data"]["mos"] for s in samples)
+        assert call["low_samples"] == 1
+        [advisor] = report["advisors"]
+        assert (advisor["agent_id"], advisor["calls"], advisor["low_calls"]) == ("a1", 1, 1)
+        assert advisor["mean_mos"] == pytest.approx(
+            sum(s["data"]["mos"] for s in samples) / 2, abs=0.01
+        )
+        # scope: the advisor sees their own calls, another team's manager none
+        assert live.get("a1", "/api/voice/quality").json()["calls"] == report["calls"]
+        assert live.get("m.blue", "/api/voice/quality").json()["calls"] == []
+        assert live.get("b1", "/api/voice/quality").json()["calls"] == []
+        # another day has nothing; a bad day is named
+        assert live.get("admin", "/api/voice/quality?day=2000-01-03").json()["calls"] == []
+        assert live.get("admin", "/api/voice/quality?day=yesterday").status_code == 422

@@ -42,6 +42,10 @@ COUNT_MICROPHONE = """() => {
 }"""
 
 
+#: every call's samples flagged (a perfect line scores MOS 4.41 with the E-model)
+SETTINGS = {"voice_low_mos": 4.5}
+
+
 def _listener_hears(console: Any, hz: float) -> bool:
     heard = console.evaluate(LISTENER_HEARS)
     return any(abs(h["hz"] - hz) <= HZ_TOLERANCE and h["db"] > -60 for h in heard)
@@ -93,6 +97,11 @@ def test_a_manager_listens_to_an_advisors_call_and_the_advisor_is_told(
         wait_until(lambda: _listener_hears(console, AGENT_HZ), "the manager to hear the advisor")
         # nothing of the manager's goes into the call: no microphone was ever opened
         assert console.evaluate("() => window.__microphone") == 0
+
+        # the desk's quality samples reach the console, flagged below the threshold
+        row = console.locator(f'#contacts-table tr[data-contact="{cid}"]')
+        row.locator('.call-quality[data-low="true"]').wait_for()
+        assert "MOS" in row.locator(".call-quality").inner_text()
 
         # the advisor sees it on the desk
         told = card.locator('[data-field="call-listened"]')

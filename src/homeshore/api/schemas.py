@@ -310,3 +310,32 @@ class SdpOut(BaseModel):
 
     sdp: str
     ice_servers: list[str]
+
+
+class CallQualityRow(BaseModel):
+    contact_id: int
+    agent_id: str
+    samples: int
+    mean_mos: float
+    min_mos: float
+    low_samples: int
+    first_at: dt.datetime
+    last_at: dt.datetime
+
+
+class AdvisorQuality(BaseModel):
+    agent_id: str
+    calls: int
+    samples: int
+    mean_mos: float  # over all samples of the day
+    min_mos: float
+    low_calls: int  # calls with at least one sample below the threshold
+
+
+class QualityReportOut(BaseModel):
+    """Calls' quality on a day, per call and per advisor (samples from the desks)."""
+
+    day: dt.date
+    low_mos: float
+    calls: list[CallQualityRow]
+    advisors: list[AdvisorQuality]

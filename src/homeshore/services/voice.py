@@ -19,6 +19,9 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
+from homeshore.db.tables import EventRow
 from homeshore.domain import Channel, Queue
 from homeshore.readiness.emodel import mos_from_r, r_factor_network
 from homeshore.services import contacts
@@ -179,7 +182,8 @@ def record_quality(
     mos = mos_from_r(r)
     sample = {"rtt_ms": rtt_ms, "jitter_ms": jitter_ms, "loss_pct": loss_pct}
     with p.transaction() as tx:
-        data = {**sample, "r": round(r, 1), "mos": round(mos, 2)}
+        low = mos < p.settings.voice_low_mos  # flagged to the manager
+        data = {**sample, "r": round(r, 1), "mos": round(mos, 2), "low": low}
         tx.emit_about("call.quality", contact, agent, actor_user_id=actor.user_id, data=data)
     return r, mos
 
@@ -278,3 +282,89 @@ def _monitoring_event(
             actor_user_id=listening.user_id,
         )
         return tx.now
+
+
+@dataclass(frozen=True, slots=True)
+class CallQuality:
+    """A call's quality over its samples (the advisor's leg, from the desk)."""
+
+    contact_id: int
+    agent_id: str
+    samples: int
+    mean_mos: float
+    min_mos: float
+    low_samples: int  # below voice_low_mos
+    first_at: dt.datetime
+    last_at: dt.datetime
+    mos_total: float  # the samples' sum, for means over several calls
+
+
+def calls_quality(p: Platform, actor: Actor, day: dt.date) -> list[CallQuality]:
+    """Each call's quality on a day (the scenario's time zone), from the samples kept in
+    the event log: the advisor's own calls, a manager's teams', or all for an admin."""
+    start = dt.datetime.combine(day, dt.time(), tzinfo=p.zone)
+    query = (
+        select(EventRow.contact_id, EventRow.agent_id, EventRow.at, EventRow.data)
+        .where(EventRow.type == "call.quality", EventRow.at >= start)
+        .where(EventRow.at < start + dt.timedelta(days=1))
+        .order_by(EventRow.id)
+    )
+    if actor.role is Role.AGENT:
+        query = query.where(EventRow.agent_id == (actor.agent_id or ""))
+    elif actor.role is Role.SUPERVISOR:
+        query = query.where(EventRow.team_id.in_(sorted(actor.team_ids)))
+    samples: dict[tuple[int, str], list[tuple[dt.datetime, float]]] = {}
+    with p.sessions() as session:
+        for contact_id, agent_id, at, data in session.execute(query):
+            mos = data.get("mos") if isinstance(data, dict) else None
+            if contact_id is None or agent_id is None or not isinstance(mos, int | float):
+                continue
+            samples.setdefault((contact_id, agent_id), []).append((at, float(mos)))
+    threshold = p.settings.voice_low_mos
+    return [
+        CallQuality(
+            contact_id=contact_id,
+            agent_id=agent_id,
+            samples=len(values),
+            mean_mos=round(sum(m for _, m in values) / len(values), 2),
+            min_mos=round(min(m for _, m in values), 2),
+            low_samples=sum(1 for _, m in values if m < threshold),
+            first_at=values[0][0],
+            last_at=values[-1][0],
+            mos_total=sum(m for _, m in values),
+        )
+        for (contact_id, agent_id), values in sorted(samples.items())
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class AdvisorCallQuality:
+    """An advisor's calls' quality on a day."""
+
+    agent_id: str
+    calls: int
+    samples: int
+    mean_mos: float  # over every sample of the day
+    min_mos: float
+    low_calls: int  # calls with at least one sample below voice_low_mos
+
+
+def advisors_quality(calls: list[CallQuality]) -> list[AdvisorCallQuality]:
+    by_agent: dict[str, list[CallQuality]] = {}
+    for call in calls:
+        by_agent.setdefault(call.agent_id, []).append(call)
+    summary = []
+    for agent_id, rows in sorted(by_agent.items()):
+        samples = sum(r.samples for r in rows)
+        total = sum(r.mos_total for r in rows)
+        summary.append(
+            AdvisorCallQuality(
+                agent_id=agent_id,
+                calls=len(rows),
+                samples=samples,
+                mean_mos=round(total / samples, 2),
+                min_mos=min(r.min_mos for r in rows),
+                low_calls=sum(1 for r in rows if r.low_samples),
+            )
+        )
+    return summary

@@ -53,11 +53,6 @@ _TO_BROWSER: dict[str, object] = {
     "rtcp_mux": ["offer", "require"],
     "replace": ["origin", "session-connection"],
 }
-#: ... where rtpengine makes the offer: it starts DTLS itself once it has the browser's
-#: answer (as the passive side it missed the browser's first handshake about half the
-#: time, the answer reaching it through homeshore after the browser had begun; a muted
-#: stream until the browser's retry, seconds later)
-_OFFER_TO_BROWSER = {**_TO_BROWSER, "DTLS": "active"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +225,7 @@ class VoiceLink:
                     "subscribe request",
                     call_id=leg.call_id,
                     from_tag=tag,
-                    **_OFFER_TO_BROWSER,
+                    **_TO_BROWSER,
                 )
                 if not offer.get("to-tag") or not offer.get("sdp"):
                     raise VoiceUnavailable("rtpengine gave no subscription for this call")
@@ -308,7 +303,7 @@ class VoiceLink:
             "subscribe request",
             call_id=leg.call_id,
             from_tag=publisher,
-            **_OFFER_TO_BROWSER,
+            **_TO_BROWSER,
         )
         advisor_tag, advisor_offer = str(offer.get("to-tag") or ""), str(offer.get("sdp") or "")
         if not answer.get("sdp") or not advisor_tag or not advisor_offer:

@@ -249,6 +249,7 @@ EN: Final[dict[str, str]] = {
     "js.tile.off_target": "Off target: {what}",
     "js.supervisor.call.mos": "MOS {mos}",
     "js.supervisor.call.held": "on hold",
+    "js.supervisor.call.low": "Poor call quality on #{id} ({agent}): MOS {mos}",
     "js.supervisor.listen": "Listen",
     "js.supervisor.listen.stop": "Stop listening",
     "js.supervisor.whisper": "Talk to the advisor",

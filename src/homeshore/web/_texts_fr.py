@@ -256,6 +256,7 @@ FR: Final[dict[str, str]] = {
     "js.tile.off_target": "Hors objectif : {what}",
     "js.supervisor.call.mos": "MOS {mos}",
     "js.supervisor.call.held": "en attente",
+    "js.supervisor.call.low": "Qualité d'appel dégradée sur #{id} ({agent}) : MOS {mos}",
     "js.supervisor.listen": "Écouter",
     "js.supervisor.listen.stop": "Arrêter l'écoute",
     "js.supervisor.whisper": "Parler au conseiller",

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
-from homeshore.api.deps import ActorDep, PlatformDep, token_of
+from homeshore.api.deps import ActorDep, CommittedPlatformDep, PlatformDep, token_of
 from homeshore.api.schemas import (
+    AdvisorQuality,
     CallQualityIn,
     CallQualityOut,
+    CallQualityRow,
     HoldIn,
     ListenOut,
+    QualityReportOut,
     SdpIn,
     SdpOut,
     SoftphoneOut,
@@ -181,6 +185,26 @@ async def whisper_answer(
 ) -> None:
     """The advisor's desk answers: the manager's voice plays on the desk."""
     await link.answer_whisper(actor, contact_id, session, body.sdp)
+
+
+@router.get("/quality", response_model=QualityReportOut)
+async def quality(
+    actor: ActorDep,
+    platform: CommittedPlatformDep,
+    day: Annotated[dt.date | None, Query(description="YYYY-MM-DD; default today")] = None,
+) -> QualityReportOut:
+    """Calls' network quality on a day, per call and per advisor, within the caller's scope
+    (an advisor: their own calls; a manager: their teams'). Works with voice off too: the
+    samples are in the event log."""
+    when = day or platform.clock.now().astimezone(platform.zone).date()
+    calls = await asyncio.to_thread(voice.calls_quality, platform, actor, when)
+    advisors = voice.advisors_quality(calls)
+    return QualityReportOut(
+        day=when,
+        low_mos=platform.settings.voice_low_mos,
+        calls=[CallQualityRow.model_validate(c, from_attributes=True) for c in calls],
+        advisors=[AdvisorQuality.model_validate(a, from_attributes=True) for a in advisors],
+    )
 
 
 @router.get("/softphone", response_model=SoftphoneOut)

@@ -84,8 +84,6 @@ function refreshAdherenceSoon() {
 
 // -- contacts (who is on which) ---------------------------------------------------------
 
-// below this MOS a call's quality is shown as poor (the readiness check's own warning level)
-const LOW_MOS = 3.6;
 
 function renderContacts() {
   const body = document.querySelector("#contacts-table tbody");
@@ -99,7 +97,7 @@ function renderContacts() {
     el("td", { text: t(`contact_state.${c.state}`) }),
     el("td", { text: c.agent_id ? agentName(c.agent_id) : c.handler_user_id === page.user_id ? t("supervisor.you") : "—" }),
     el("td", { text: c.since ? clockTime(c.since) : "" }),
-    el("td", { class: "call-quality", dataset: { low: String(c.mos !== undefined && c.mos < LOW_MOS) }, text: callText(c) },
+    el("td", { class: "call-quality", dataset: { low: String(Boolean(c.low)) }, text: callText(c) },
       listenable(c) ? el("button", {
         type: "button", class: "secondary", dataset: { action: "listen", contact: c.id },
         "aria-pressed": String(listening?.contactId === c.id),
@@ -172,13 +170,14 @@ async function startWhisper() {
 async function stopWhisper(tell = true) {
   const whisper = listening?.whisper;
   if (!whisper) return;
+  const { contactId, session } = listening;
   listening.whisper = null;
   whisper.pc.close();
   for (const track of whisper.microphone.getTracks()) track.stop();
   renderContacts();
   if (!tell) return;
   try {
-    await api("DELETE", `/api/voice/contacts/${listening.contactId}/listen/${listening.session}/whisper`);
+    await api("DELETE", `/api/voice/contacts/${contactId}/listen/${session}/whisper`);
   } catch (error) {
     if (error.status !== 404) fail(error);
   }
@@ -527,7 +526,11 @@ async function onEvent(event) {
     return;
   }
   if (event.type === "call.quality") {
-    await loadContact(event.contact_id, { mos: event.data.mos });
+    const before = contacts.get(event.contact_id);
+    await loadContact(event.contact_id, { mos: data.mos, low: Boolean(data.low) });
+    if (data.low && !before?.low) {
+      announce(t("supervisor.call.low", { id: event.contact_id, agent: agentName(event.agent_id), mos: data.mos.toFixed(1) }));
+    }
     return;
   }
   if (event.type === "call.listen.ended" && listening?.session === data.session) {
