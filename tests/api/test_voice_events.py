@@ -254,3 +254,19 @@ def test_call_quality_per_call_and_per_advisor_with_the_low_flag(tmp_path: Path)
         # another day has nothing; a bad day is named
         assert live.get("admin", "/api/voice/quality?day=2000-01-03").json()["calls"] == []
         assert live.get("admin", "/api/voice/quality?day=yesterday").status_code == 422
+
+
+def test_an_advisor_cannot_log_off_with_a_caller_on_the_line(tmp_path: Path) -> None:
+    from homeshore.services import voice
+
+    with live_app(f"sqlite:///{tmp_path / 'live.db'}") as live, live.ws("a1"):
+        live.go("a1", "available")
+        body = {"queue_id": "plans", "customer_ref": "c", "external_id": "sip:up-1"}
+        cid = live.post("admin", "/api/contacts", body).json()["id"]
+        assert live.post("a1", f"/api/contacts/{cid}/accept").json()["state"] == "active"
+        refused = live.post("a1", "/api/agents/a1/state", {"state": "offline"})
+        assert refused.status_code == 409 and "caller is still on the line" in refused.text
+        assert live.get("a1", f"/api/contacts/{cid}").json()["state"] == "active"
+        # the call ends: then the advisor may leave (the wrap-up closes with the log-off)
+        assert live.on_loop(voice.call_ended, live.platform, "up-1", by="caller") == "ended"
+        assert live.post("a1", "/api/agents/a1/state", {"state": "offline"}).status_code == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from homeshore.domain import WorkMode
+from homeshore.domain import Channel, WorkMode
 from homeshore.services.dispatch import fill_agent, route_contact, route_waiting
 from homeshore.services.errors import Conflict, Forbidden, Invalid, NotFound
 from homeshore.services.live import LiveAgent
@@ -69,6 +69,9 @@ def change_state(
             raise Conflict("outside your scheduled working time (right to disconnect)")
     elif target is not AgentState.OFFLINE and agent.holds():
         raise Conflict("finish the contacts in hand first")
+    elif target is AgentState.OFFLINE and actor.role is Role.AGENT and _on_a_call(p, agent):
+        # the caller is on the line with this advisor: the call cannot go back to the queue
+        raise Conflict("end your call first: the caller is still on the line")
     p.check_transition(agent, target, reason)
     with p.transaction(group=True) as tx:
         if location is not None:
@@ -79,6 +82,10 @@ def change_state(
         if target is AgentState.AVAILABLE:
             fill_agent(p, tx, agent)
     return agent
+
+
+def _on_a_call(p: Platform, agent: LiveAgent) -> bool:
+    return any(p.contacts[cid].channel is Channel.VOICE for cid in agent.active)
 
 
 def _drop_contacts(p: Platform, tx: Tx, agent: LiveAgent, *, reason: str) -> None:
