@@ -129,15 +129,21 @@ def test_hold_and_quality_only_for_the_advisors_own_call(live: Live) -> None:
     assert live.post("a1", f"{path}/hold", {"on": "maybe"}).status_code == 422
 
 
+def _answered_by_a1(live: Live, call_id: str) -> int:
+    """A call announced and accepted as Kamailio and a1's desk would (voice off: no
+    engines to put it through); its contact id."""
+    live.go("a1", "available")
+    body = {"queue_id": "plans", "customer_ref": "c", "external_id": f"sip:{call_id}"}
+    cid: int = live.post("admin", "/api/contacts", body).json()["id"]
+    assert live.post("a1", f"/api/contacts/{cid}/accept").json()["state"] == "active"
+    return cid
+
+
 def test_a_call_lost_on_its_way_to_the_softphone_is_recorded_and_ends(tmp_path: Path) -> None:
     from homeshore.services import voice
 
-    # voice off: the call is announced and accepted as Kamailio and the desk would
     with live_app(f"sqlite:///{tmp_path / 'live.db'}") as live, live.ws("a1"):
-        live.go("a1", "available")
-        body = {"queue_id": "plans", "customer_ref": "c", "external_id": "sip:lost-1"}
-        cid = live.post("admin", "/api/contacts", body).json()["id"]
-        assert live.post("a1", f"/api/contacts/{cid}/accept").json()["state"] == "active"
+        cid = _answered_by_a1(live, "lost-1")
         # the softphone did not answer in time: Kamailio reports call.failed (408)
         assert live.on_loop(voice.call_failed, live.platform, "lost-1", code=408) == "failed"
         assert live.get("a1", f"/api/contacts/{cid}").json()["state"] == "wrap_up"
@@ -153,12 +159,8 @@ def test_a_call_lost_on_its_way_to_the_softphone_is_recorded_and_ends(tmp_path: 
 def test_a_hung_up_call_goes_to_wrap_up_saying_who_hung_up(tmp_path: Path, by: str) -> None:
     from homeshore.services import voice
 
-    # voice off: the call is announced and accepted as Kamailio and the desk would
     with live_app(f"sqlite:///{tmp_path / 'live.db'}") as live, live.ws("a1"):
-        live.go("a1", "available")
-        body = {"queue_id": "plans", "customer_ref": "c", "external_id": "sip:talk-1"}
-        cid = live.post("admin", "/api/contacts", body).json()["id"]
-        assert live.post("a1", f"/api/contacts/{cid}/accept").json()["state"] == "active"
+        cid = _answered_by_a1(live, "talk-1")
         assert live.on_loop(voice.call_ended, live.platform, "talk-1", by=by) == "ended"
         assert live.get("a1", f"/api/contacts/{cid}").json()["state"] == "wrap_up"
         events = live.get("admin", "/api/events").json()
@@ -223,10 +225,7 @@ def test_call_quality_per_call_and_per_advisor_with_the_low_flag(tmp_path: Path)
         user_id=1, username="a1", role=Role.AGENT, agent_id="a1", team_ids=frozenset({"red"})
     )
     with live_app(f"sqlite:///{tmp_path / 'live.db'}", voice_low_mos=4.0) as live, live.ws("a1"):
-        live.go("a1", "available")
-        body = {"queue_id": "plans", "customer_ref": "c", "external_id": "sip:q-1"}
-        cid = live.post("admin", "/api/contacts", body).json()["id"]
-        assert live.post("a1", f"/api/contacts/{cid}/accept").json()["state"] == "active"
+        cid = _answered_by_a1(live, "q-1")
         # a clean sample, then a degraded one (300 ms, 5 % loss): below the threshold 4.0
         for rtt, loss in ((20.0, 0.0), (300.0, 5.0)):
             live.on_loop(voice.record_quality, live.platform, a1, cid, rtt_ms=rtt, jitter_ms=2.0,
@@ -260,10 +259,7 @@ def test_an_advisor_cannot_log_off_with_a_caller_on_the_line(tmp_path: Path) -> 
     from homeshore.services import voice
 
     with live_app(f"sqlite:///{tmp_path / 'live.db'}") as live, live.ws("a1"):
-        live.go("a1", "available")
-        body = {"queue_id": "plans", "customer_ref": "c", "external_id": "sip:up-1"}
-        cid = live.post("admin", "/api/contacts", body).json()["id"]
-        assert live.post("a1", f"/api/contacts/{cid}/accept").json()["state"] == "active"
+        cid = _answered_by_a1(live, "up-1")
         refused = live.post("a1", "/api/agents/a1/state", {"state": "offline"})
         assert refused.status_code == 409 and "caller is still on the line" in refused.text
         assert live.get("a1", f"/api/contacts/{cid}").json()["state"] == "active"
