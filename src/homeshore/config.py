@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     # what a caller on hold hears: a WAV file on rtpengine's machine (unset: a local run
     # plays the tune homeshore writes next to the engines' configuration)
     voice_hold_music: Path | None = None
+    # what a caller hears when the advisor's line dropped during the call, before it ends
+    # (a WAV file on rtpengine's machine: "we were cut off, we will call you back"; unset: a
+    # local run plays the special information tone homeshore writes)
+    voice_dropped_message: Path | None = None
     # an advisor's SIP credential lasts this long; the desk renews it while logged in
     voice_credential_ttl_s: float = Field(600.0, ge=60)
     # a call whose quality sample scores a MOS below this is flagged to the manager (the

@@ -266,3 +266,53 @@ def test_an_advisor_cannot_log_off_with_a_caller_on_the_line(tmp_path: Path) -> 
         # the call ends: then the advisor may leave (the wrap-up closes with the log-off)
         assert live.on_loop(voice.call_ended, live.platform, "up-1", by="caller") == "ended"
         assert live.post("a1", "/api/agents/a1/state", {"state": "offline"}).status_code == 200
+
+
+def test_a_softphone_gone_mid_call_sends_the_call_to_wrap_up_as_dropped(
+    live: Live, tmp_path: Path
+) -> None:
+    from homeshore.services import voice
+
+    # the report itself: only the reasons Kamailio gives; an unknown call changes nothing
+    bogus = _report(live, event="call.dropped", call_id="d0", reason="bored")
+    assert bogus.status_code == 422
+    unknown = _report(live, event="call.dropped", call_id="d0", reason="softphone_closed")
+    assert unknown.json()["result"] == "unknown"
+    with live_app(f"sqlite:///{tmp_path / 'off.db'}") as off, off.ws("a1"):
+        cid = _answered_by_a1(off, "drop-1")
+        result = off.on_loop(voice.call_dropped, off.platform, "drop-1", reason="softphone_closed")
+        assert result == "dropped"
+        contact = off.get("a1", f"/api/contacts/{cid}").json()
+        assert (contact["state"], contact["agent_id"]) == ("wrap_up", "a1")
+        about = [e for e in off.get("admin", "/api/events").json() if e["contact_id"] == cid]
+        [dropped] = [e for e in about if e["type"] == "call.dropped"]
+        assert (dropped["data"]["reason"], dropped["agent_id"]) == ("softphone_closed", "a1")
+        [ended] = [e for e in about if e["type"] == "contact.ended"]
+        assert ended["data"]["ended_by"] == "dropped"
+        # the caller's BYE during the message, reported after: nothing more happens
+        assert off.on_loop(voice.call_ended, off.platform, "drop-1", by="caller") == "wrap_up"
+
+
+def test_a_manager_logging_off_an_advisor_on_a_call_closes_it_to_be_called_back(
+    tmp_path: Path,
+) -> None:
+    """The caller was answered: the call cannot go back to the queue for another advisor
+    (nobody could reach the caller through it). It is dropped (the engines tell the caller
+    and end it) and closed as to be called back, by the manager who logged the advisor off."""
+    with live_app(f"sqlite:///{tmp_path / 'live.db'}") as live, live.ws("a1"):
+        cid = _answered_by_a1(live, "off-1")
+        off = live.post("m.red", "/api/agents/a1/state", {"state": "offline"})
+        assert off.status_code == 200, off.text
+        contact = live.get("admin", f"/api/contacts/{cid}").json()
+        assert (contact["state"], contact["disposition"]) == ("completed", "callback")
+        assert contact["ended_at"] is not None and contact["closed_at"] is not None
+        about = [e for e in live.get("admin", "/api/events").json() if e["contact_id"] == cid]
+        types = [e["type"] for e in about]
+        assert "contact.requeued" not in types
+        assert types.index("call.dropped") < types.index("contact.completed")
+        [dropped] = [e for e in about if e["type"] == "call.dropped"]
+        assert dropped["data"]["reason"] == "agent logged off"
+        me = live.get("m.red", "/api/auth/me").json()
+        assert dropped["actor_user_id"] == me["user_id"]
+        # nothing is left waiting or in a1's hands
+        assert live.get("admin", "/api/contacts?state=queued").json() == []

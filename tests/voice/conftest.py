@@ -24,7 +24,7 @@ from homeshore.data.scenario_file import load_scenario
 from homeshore.services.platform import Platform
 from homeshore.voice import engines
 from homeshore.voice.link import VoiceLink
-from homeshore.voice.music import write_hold_music
+from homeshore.voice.music import write_dropped_message, write_hold_music
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, WAIT_S
 from tests.services.support import PASSWORD, make_users
 from tests.voice import media
@@ -225,6 +225,7 @@ def running_site(run_dir: Path, **overrides: Any) -> Iterator[VoiceSite]:
     plan = engines.EnginePlan.from_settings(settings, link.secret, f"http://127.0.0.1:{port}")
     link.rtpengine_ng = plan.rtpengine_ng
     link.hold_music = write_hold_music(run_dir / "hold.wav")
+    link.dropped_message = write_dropped_message(run_dir / "dropped.wav")
     tone = media.write_ulaw_wav(run_dir / "caller.wav", media.tone(CALLER_HZ, 30.0, 8000))
     scenario = load_scenario(HERE / "data" / "voice.yaml")
     app = create_app(settings, scenario, voice_link=link)

@@ -62,6 +62,14 @@ def dominant_hz(samples: Samples, rate: int) -> float:
     return float(np.fft.rfftfreq(len(samples), 1 / rate)[int(np.argmax(spectrum))])
 
 
+def has_tone(audio: Samples, hz: float, rate: int = 8000, tolerance_hz: float = 10.0) -> bool:
+    """Some fifth of a second of ``audio`` is loud and dominated by ``hz``."""
+    chunks = np.array_split(audio, max(1, len(audio) // (rate // 5)))
+    return any(
+        rms(chunk) > 0.02 and abs(dominant_hz(chunk, rate) - hz) <= tolerance_hz for chunk in chunks
+    )
+
+
 def rms(samples: Samples) -> float:
     return float(np.sqrt(np.mean(samples**2))) if len(samples) else 0.0
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from homeshore.voice.music import NOTES_HZ
+from homeshore.voice.music import NOTES_HZ, SIT_HZ
 from tests.browser.conftest import WAIT_S
 from tests.voice import media
 from tests.voice.conftest import (
@@ -17,6 +17,7 @@ from tests.voice.conftest import (
     CALLER_HZ,
     DOMINANT_JS,
     VoiceSite,
+    answer_on_desk,
     recorded_call,
     wait_until,
 )
@@ -234,3 +235,34 @@ def test_malformed_sip_is_dropped_and_the_engines_go_on(voice_site: VoiceSite) -
     assert answer.startswith("SIP/2.0 200"), answer
     assert f"probe-{me}" in answer
     assert voice_site.engines.alive()
+
+
+def test_an_advisors_browser_closed_mid_call_drops_the_call_and_the_caller_is_told(
+    voice_site: VoiceSite, desk: Callable[[str], Any]
+) -> None:
+    """The softphone's WebSocket closes with the browser: Kamailio reports it, the caller
+    hears the dropped-call notice (special information tone), then BYE; the contact goes
+    to wrap-up for the advisor with who ended it (``dropped``) and the log says why."""
+    page = desk("a1")
+    _go_available(page)
+    with recorded_call(voice_site) as (caller, recorder):
+        contact_id, _card = answer_on_desk(voice_site, page)
+        start = time.monotonic()
+        wait_until(lambda: _caller_hears(recorder, start, AGENT_HZ), "the caller to hear 1 kHz")
+        since = time.monotonic()
+        page.context.close()  # the advisor's browser goes away
+        assert caller.wait() == 0, caller.explain()  # told, then BYE
+        heard = recorder.audio_since(since)
+        assert [hz for hz in SIT_HZ if media.has_tone(heard, hz)] == list(SIT_HZ)
+    contact = voice_site.api.get(f"/api/contacts/{contact_id}").json()
+    assert (contact["state"], contact["agent_id"]) == ("wrap_up", "a1")
+    events = voice_site.api.get("/api/events", params={"limit": 5000}).json()
+    about = [e for e in events if e["contact_id"] == contact_id]
+    [dropped] = [e for e in about if e["type"] == "call.dropped"]
+    assert dropped["data"]["reason"] == "softphone_closed"
+    [ended] = [e for e in about if e["type"] == "contact.ended"]
+    assert ended["data"]["ended_by"] == "dropped"
+    assert "softphone's WebSocket" in voice_site.engines.log("kamailio")
+    # a1 is not coming back: the manager logs them off, which closes the wrap-up
+    off = voice_site.api.post("/api/agents/a1/state", json={"state": "offline"})
+    assert off.status_code == 200, off.text

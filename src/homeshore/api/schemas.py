@@ -242,13 +242,14 @@ SipToken = Annotated[str, StringConstraints(min_length=1, max_length=256, patter
 class VoiceEventIn(_In):
     """A step of a call, reported by Kamailio (docs/voice.md)."""
 
-    event: Literal["call.new", "call.cancel", "call.end", "call.failed"]
+    event: Literal["call.new", "call.cancel", "call.end", "call.failed", "call.dropped"]
     call_id: SipToken
     dialled: Annotated[str, StringConstraints(max_length=256, pattern=NO_NUL)] = ""
     caller: Annotated[str, StringConstraints(max_length=256, pattern=NO_NUL)] = ""
     from_tag: Annotated[str, StringConstraints(max_length=256, pattern=NO_NUL)] = ""
     by: Literal["caller", "agent", ""] = ""
     code: Annotated[int, Field(ge=0, le=999)] = 0
+    reason: Literal["softphone_closed", ""] = ""
 
 
 class VoiceEventOut(BaseModel):

@@ -16,7 +16,7 @@ from homeshore.data.schedule_io import read_schedule
 from homeshore.errors import InputError
 from homeshore.voice import engines
 from homeshore.voice.link import VoiceLink
-from homeshore.voice.music import write_hold_music
+from homeshore.voice.music import write_dropped_message, write_hold_music
 
 
 def redact(url: str) -> str:
@@ -94,7 +94,9 @@ def _start_voice(
         )
     run_dir.mkdir(parents=True, exist_ok=True)
     link = VoiceLink.from_settings(
-        settings, hold_music=write_hold_music((run_dir / "hold.wav").resolve())
+        settings,
+        hold_music=write_hold_music((run_dir / "hold.wav").resolve()),
+        dropped_message=write_dropped_message((run_dir / "dropped.wav").resolve()),
     )
     plan = engines.EnginePlan.from_settings(settings, link.secret, homeshore_url)
     running = stack.enter_context(engines.running(plan, run_dir))

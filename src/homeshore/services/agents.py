@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from homeshore.domain import Channel, WorkMode
+from homeshore.services import voice
+from homeshore.services.contacts import close_in
 from homeshore.services.dispatch import fill_agent, route_contact, route_waiting
 from homeshore.services.errors import Conflict, Forbidden, Invalid, NotFound
 from homeshore.services.live import LiveAgent
@@ -77,7 +79,7 @@ def change_state(
         if location is not None:
             agent.location = location
         if target is AgentState.OFFLINE:
-            _drop_contacts(p, tx, agent, reason="agent logged off")
+            _drop_contacts(p, tx, agent, reason="agent logged off", actor_user_id=actor.user_id)
         p.set_state(tx, agent, target, reason=reason, actor=actor.user_id)
         if target is AgentState.AVAILABLE:
             fill_agent(p, tx, agent)
@@ -88,23 +90,21 @@ def _on_a_call(p: Platform, agent: LiveAgent) -> bool:
     return any(p.contacts[cid].channel is Channel.VOICE for cid in agent.active)
 
 
-def _drop_contacts(p: Platform, tx: Tx, agent: LiveAgent, *, reason: str) -> None:
-    """Offered and active contacts go back to the head of their queue."""
+def _drop_contacts(
+    p: Platform, tx: Tx, agent: LiveAgent, *, reason: str, actor_user_id: int | None
+) -> None:
+    """Offered and active contacts go back to the head of their queue, but for a call
+    already put through (the caller was answered: the engines tell the caller and end it);
+    contacts in wrap-up close with no disposition."""
     for cid in sorted(agent.offered | agent.active):
         contact = p.contacts[cid]
-        p.requeue(tx, contact, reason=reason)
+        if cid in agent.active and voice.call_id_of(contact) is not None:
+            voice.drop_in(p, tx, contact, agent, reason=reason, actor_user_id=actor_user_id)
+        else:
+            p.requeue(tx, contact, reason=reason)
     for cid in sorted(agent.wrapping):
-        contact = p.contacts.pop(cid)
-        p.release(agent, contact)
-        p.contact_values(tx, contact, state="completed", closed_at=tx.now, disposition="")
-        tx.emit(
-            "contact.completed",
-            {"queue_id": contact.queue_id, "disposition": ""},
-            agent_id=agent.id,
-            team_id=agent.team_id,
-            queue_id=contact.queue_id,
-            contact_id=contact.id,
-        )
+        contact = p.contacts[cid]
+        close_in(p, tx, contact, agent, disposition="", actor_user_id=actor_user_id)
     for cid in p.waiting.head_ids():
         route_contact(p, tx, p.contacts[cid], exclude=agent.id)
 
@@ -260,6 +260,6 @@ def set_readiness(p: Platform, tx: Tx, agent: LiveAgent, verdict: str) -> None:
             AgentState.RESERVED,
         )
     ):
-        _drop_contacts(p, tx, agent, reason="home readiness check failed")
+        _drop_contacts(p, tx, agent, reason="home readiness check failed", actor_user_id=None)
         p.set_state(tx, agent, AgentState.BREAK, reason="readiness check failed")
     p.refresh(agent, tx.now)

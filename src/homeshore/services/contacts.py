@@ -302,25 +302,36 @@ def wrap_up(
         raise Invalid("after wrap-up an agent goes available, break, training or offline")
     contact, agent = in_hand(p, actor, contact_id, "wrap_up")
     with p.transaction(group=True) as tx:
-        p.release(agent, contact)
-        contact.state = "completed"
-        p.contact_values(tx, contact, state="completed", closed_at=tx.now, disposition=disposition)
-        del p.contacts[contact.id]
-        tx.emit(
-            "contact.completed",
-            {"queue_id": contact.queue_id, "disposition": disposition},
-            agent_id=agent.id,
-            team_id=agent.team_id,
-            queue_id=contact.queue_id,
-            contact_id=contact.id,
-            actor_user_id=actor.user_id,
-        )
+        close_in(p, tx, contact, agent, disposition=disposition, actor_user_id=actor.user_id)
         if not agent.holds() and next_state is not AgentState.AVAILABLE:
             p.set_state(tx, agent, next_state, actor=actor.user_id)
         else:
             p.settle_work_state(tx, agent, actor=actor.user_id)
         fill_agent(p, tx, agent)
         return _row(tx, contact.id)
+
+
+def close_in(
+    p: Platform,
+    tx: Tx,
+    contact: LiveContact,
+    agent: LiveAgent,
+    *,
+    disposition: str,
+    actor_user_id: int | None,
+    ended: bool = False,
+) -> None:
+    """The contact leaves the agent's hands, closed with ``disposition`` (``ended``: its
+    conversation ends now too)."""
+    p.release(agent, contact)
+    contact.state = "completed"
+    ended_at = {"ended_at": tx.now} if ended else {}
+    p.contact_values(
+        tx, contact, state="completed", closed_at=tx.now, disposition=disposition, **ended_at
+    )
+    del p.contacts[contact.id]
+    data = {"disposition": disposition}
+    tx.emit_about("contact.completed", contact, agent, actor_user_id=actor_user_id, data=data)
 
 
 def transfer(

@@ -8,6 +8,11 @@ Kamailio reports a call's steps (homeshore.voice carries out the decisions):
   contact; closed or unknown, it is refused (Kamailio answers the caller);
 - ``call.cancel``: the caller hung up while waiting: the contact is abandoned, with its wait;
 - ``call.end``: caller or advisor hung up: the advisor goes to wrap-up;
+- ``call.dropped``: the advisor's softphone went away during the call (its WebSocket
+  closed): the caller hears the dropped-call message, then the call ends (it cannot go
+  back to the queue: the caller was answered); the advisor wraps it up;
+- an advisor taken offline by others with a call connected (a manager's log-off, a failed
+  readiness check): the same for the caller, and the contact is closed as to be called back;
 - a softphone not registered when its advisor accepts: the call, still held, goes back
   to the head of its queue; ``call.failed`` (the softphone did not answer in time): the
   caller got the failure, the record says so and the advisor goes to wrap-up.
@@ -30,6 +35,7 @@ from homeshore.services.errors import Conflict, NotFound
 from homeshore.services.live import LiveAgent, LiveContact
 from homeshore.services.platform import Platform
 from homeshore.services.scope import Actor, Role
+from homeshore.services.tx import Tx
 from homeshore.voice.credentials import SipCredential, sip_credential
 
 #: the telephony engines acting on contacts (user id 0: no account, events name it so)
@@ -55,6 +61,12 @@ CALL_PREFIX = "sip:"
 
 def external_id(call_id: str) -> str:
     return CALL_PREFIX + call_id
+
+
+def call_id_of(contact: LiveContact) -> str | None:
+    """The SIP Call-ID of a contact that is a call through the engines (else None)."""
+    external = str(contact.row.get("external_id") or "")
+    return external.removeprefix(CALL_PREFIX) if external.startswith(CALL_PREFIX) else None
 
 
 def queue_for(p: Platform, dialled: str) -> Queue | None:
@@ -117,6 +129,47 @@ def call_ended(p: Platform, call_id: str, *, by: str = "") -> str:
         contacts.complete(p, TELEPHONY, contact.id, ended_by=by or None)
         return "ended"
     return contact.state
+
+
+#: what closes a dropped call an advisor cannot wrap up: the customer is to be called back
+DROPPED_DISPOSITION = "callback"
+
+
+def call_dropped(p: Platform, call_id: str, *, reason: str) -> str:
+    """Kamailio's report: the softphone of the advisor on this answered call went away. The
+    record says so (``call.dropped``), the engines tell the caller and end the call, and the
+    advisor goes to wrap-up (``ended_by`` ``dropped``)."""
+    contact = live_call(p, call_id)
+    if contact is None:
+        return "unknown"
+    if contact.state != "active" or contact.agent_id is None:
+        return contact.state
+    agent = p.agents[contact.agent_id]
+    with p.transaction() as tx:
+        data = {"reason": reason}
+        tx.emit_about("call.dropped", contact, agent, actor_user_id=TELEPHONY.user_id, data=data)
+    contacts.complete(p, TELEPHONY, contact.id, ended_by="dropped")
+    return "dropped"
+
+
+def drop_in(
+    p: Platform,
+    tx: Tx,
+    contact: LiveContact,
+    agent: LiveAgent,
+    *,
+    reason: str,
+    actor_user_id: int | None,
+) -> None:
+    """A connected call whose advisor is being taken offline by others: it cannot go back to
+    the queue (the caller was answered). ``call.dropped`` has the engines tell the caller
+    and end the call; nobody will wrap it up, so it closes as to be called back."""
+    data = {"reason": reason}
+    tx.emit_about("call.dropped", contact, agent, actor_user_id=actor_user_id, data=data)
+    disposition = DROPPED_DISPOSITION
+    contacts.close_in(
+        p, tx, contact, agent, disposition=disposition, actor_user_id=actor_user_id, ended=True
+    )
 
 
 def call_not_connected(p: Platform, contact_id: int, *, reason: str) -> str:

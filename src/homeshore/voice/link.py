@@ -1,6 +1,7 @@
 """homeshore ↔ Kamailio at run time: the calls in progress, and the decisions of the
 contact use cases carried out on the engines (continue a held call to the advisor who
-accepted it, release a call homeshore gave up on)."""
+accepted it, release a call homeshore gave up on, tell the caller of a dropped call why
+and end it)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ log = logging.getLogger("homeshore.voice")
 #: a call is over for its listeners once its contact leaves the advisor's conversation
 _CALL_OVER = frozenset(
     {"contact.ended", "contact.completed", "contact.abandoned", "contact.requeued",
-     "contact.transferred", "contact.taken_over", "call.failed"}
+     "contact.transferred", "contact.taken_over", "call.failed", "call.dropped"}
 )  # fmt: skip
 
 
@@ -82,6 +83,8 @@ class VoiceLink:
     ice_servers: tuple[str, ...] = ()
     rtpengine_ng: tuple[str, int] | None = None  # for hold music (None: no music)
     hold_music: Path | None = None  # a WAV file rtpengine can read
+    dropped_message: Path | None = None  # played to the caller before a dropped call ends
+    answer_timeout_s: float = 20.0  # how long a softphone may ring once its advisor accepted
     calls: dict[int, CallLeg] = field(default_factory=dict)  # by contact id
     # Call-IDs cancelled before their call.new was handled (reports can cross): refused
     cancelled: OrderedDict[str, None] = field(default_factory=OrderedDict)
@@ -90,9 +93,12 @@ class VoiceLink:
     subscriptions: dict[str, dict[str, str]] = field(default_factory=dict)  # party -> tag
     _client: httpx.AsyncClient | None = None
     _task: asyncio.Task[None] | None = None
+    _drops: set[asyncio.Task[None]] = field(default_factory=set)
 
     @classmethod
-    def from_settings(cls, settings: Settings, hold_music: Path | None = None) -> VoiceLink:
+    def from_settings(
+        cls, settings: Settings, hold_music: Path | None = None, dropped_message: Path | None = None
+    ) -> VoiceLink:
         given = settings.voice_secret
         return cls(
             secret=given.get_secret_value() if given is not None else new_secret(),
@@ -102,6 +108,8 @@ class VoiceLink:
             ice_servers=settings.voice_ice_servers,
             rtpengine_ng=host_port(settings.voice_rtpengine_ng, "HOMESHORE_VOICE_RTPENGINE_NG"),
             hold_music=settings.voice_hold_music or hold_music,
+            dropped_message=settings.voice_dropped_message or dropped_message,
+            answer_timeout_s=settings.voice_answer_timeout_s,
         )
 
     def remember_cancelled(self, call_id: str) -> None:
@@ -115,9 +123,8 @@ class VoiceLink:
 
     async def start(self, platform: Platform, hub: EventHub) -> None:
         for contact in platform.contacts.values():  # calls open before a restart
-            external = contact.row.get("external_id") or ""
-            if external.startswith(voice_service.CALL_PREFIX):
-                call_id = external.removeprefix(voice_service.CALL_PREFIX)
+            call_id = voice_service.call_id_of(contact)
+            if call_id is not None:
                 self.calls[contact.id] = CallLeg(call_id)  # the from-tag is not stored
         self._client = httpx.AsyncClient(
             base_url=self.control_url,
@@ -127,6 +134,8 @@ class VoiceLink:
         self._task = asyncio.create_task(self._follow(platform, hub))
 
     async def stop(self) -> None:
+        for drop in list(self._drops):  # the engines stop too: they end those calls
+            drop.cancel()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -166,6 +175,10 @@ class VoiceLink:
             self.calls.pop(contact_id, None)
         elif event.type in ("call.held", "call.resumed"):
             await asyncio.to_thread(self._hold_music, leg, event.type == "call.held")
+        elif event.type == "call.dropped":
+            drop = asyncio.create_task(self._drop(leg))
+            self._drops.add(drop)
+            drop.add_done_callback(self._drops.discard)
         if event.type in _CALL_OVER:  # nobody listens to a call that is over
             for listening in [x for x in self.listening.values() if x.contact_id == contact_id]:
                 await self.stop_listening(platform, listening.session, reason="call ended")
@@ -181,6 +194,54 @@ class VoiceLink:
             raise VoiceUnavailable(str(exc)) from exc
         finally:
             ng.close()
+
+    async def _drop(self, leg: CallLeg) -> None:
+        """The advisor's line dropped during the call: the caller hears why (the dropped-call
+        message), then Kamailio ends the call (BYE to both parties) and the relay forgets it.
+        A caller hanging up meanwhile ends it first (``gone``)."""
+        played_ms = await asyncio.to_thread(self._play_message, leg)
+        await asyncio.sleep(played_ms / 1000)
+        result = await self._control("/hangup", leg.call_id)
+        # not answered yet (the softphone still ringing): end it once it is, unless it fails
+        # or the caller hangs up first (the relay then forgets the call)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.answer_timeout_s + 5
+        while result == "gone" and loop.time() < deadline and await self._in_relay(leg):
+            await asyncio.sleep(0.5)
+            result = await self._control("/hangup", leg.call_id)
+        log.info("voice: dropped call %s (message %d ms): %s", leg.call_id, played_ms, result)
+        try:
+            await asyncio.to_thread(self._ng, "delete", call_id=leg.call_id)
+        except VoiceUnavailable as exc:  # already gone with the caller's BYE
+            log.info("voice: relay's side of call %s: %s", leg.call_id, exc)
+
+    async def _in_relay(self, leg: CallLeg) -> bool:
+        try:
+            await asyncio.to_thread(self._ng, "query", call_id=leg.call_id)
+        except VoiceUnavailable:
+            return False
+        return True
+
+    def _play_message(self, leg: CallLeg) -> int:
+        """Start the dropped-call message for the caller; returns its length in ms (0:
+        none played)."""
+        if self.dropped_message is None or not leg.from_tag:
+            log.warning("voice: no dropped-call message for call %s", leg.call_id)
+            return 0
+        with contextlib.suppress(VoiceUnavailable):  # the hold music, if it was playing
+            self._ng("stop media", call_id=leg.call_id, from_tag=leg.from_tag)
+        try:
+            answer = self._ng(
+                "play media",
+                call_id=leg.call_id,
+                from_tag=leg.from_tag,
+                file=str(self.dropped_message),
+            )
+        except VoiceUnavailable as exc:
+            log.error("voice: dropped-call message of call %s: %s", leg.call_id, exc)
+            return 0
+        duration = answer.get("duration")
+        return duration if isinstance(duration, int) and 0 < duration < 120_000 else 0
 
     def _hold_music(self, leg: CallLeg, on: bool) -> None:
         """The caller hears the music instead of the advisor, or the advisor again."""

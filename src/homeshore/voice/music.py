@@ -1,5 +1,8 @@
-"""The tune a caller on hold hears in a local run: a soft arpeggio written as a WAV file
-next to the engines' configuration (an operator sets HOMESHORE_VOICE_HOLD_MUSIC instead)."""
+"""What a caller hears from the platform in a local run, written as WAV files next to the
+engines' configuration: the tune while on hold (a soft arpeggio; an operator sets
+HOMESHORE_VOICE_HOLD_MUSIC instead) and the notice before a dropped call ends (the special
+information tone; an operator records a spoken message and sets
+HOMESHORE_VOICE_DROPPED_MESSAGE)."""
 
 from __future__ import annotations
 
@@ -20,6 +23,24 @@ def write_hold_music(path: Path) -> Path:
     envelope = np.minimum(1.0, np.minimum(t, NOTE_S - t) / 0.05)  # no clicks between notes
     notes = [0.4 * envelope * np.sin(2 * np.pi * hz * t) for hz in NOTES_HZ]
     return write_wav16(path, np.concatenate(notes * 4), RATE)
+
+
+#: ITU-T E.180's special information tone: three rising tones, "this call cannot go on"
+SIT_HZ = (950.0, 1400.0, 1800.0)
+SIT_TONE_S, SIT_GAP_S, SIT_PAUSE_S = 0.33, 0.03, 1.0
+
+
+def write_dropped_message(path: Path) -> Path:
+    """The special information tone, twice: what the caller hears when the advisor's line
+    dropped, before the call ends."""
+    t = np.arange(int(SIT_TONE_S * RATE)) / RATE
+    envelope = np.minimum(1.0, np.minimum(t, SIT_TONE_S - t) / 0.01)
+    gap = np.zeros(int(SIT_GAP_S * RATE))
+    parts: list[npt.NDArray[np.float64]] = []
+    for hz in SIT_HZ:
+        parts += [0.4 * envelope * np.sin(2 * np.pi * hz * t), gap]
+    once = np.concatenate([*parts, np.zeros(int(SIT_PAUSE_S * RATE))])
+    return write_wav16(path, np.concatenate([once, once]), RATE)
 
 
 def write_wav16(path: Path, samples: npt.NDArray[np.float64], rate: int) -> Path:

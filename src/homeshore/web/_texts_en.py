@@ -172,6 +172,7 @@ EN: Final[dict[str, str]] = {
     "js.call.on_hold": "Caller on hold (music)",
     "js.call.listened": "{manager} (your manager) is listening to this call",
     "js.call.whisper": "{manager} (your manager) is talking to you: the caller does not hear",
+    "js.call.dropped": "The call was cut off: the caller was told, and is to be called back",
     "js.conn.connecting": "Connecting…",
     "js.conn.open": "Connected",
     "js.conn.reconnecting": "Connection lost, reconnecting (attempt {attempt})…",

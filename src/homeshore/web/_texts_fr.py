@@ -176,6 +176,7 @@ FR: Final[dict[str, str]] = {
     "js.call.on_hold": "Client en attente (musique)",
     "js.call.listened": "{manager} (votre manager) écoute cet appel",
     "js.call.whisper": "{manager} (votre manager) vous parle : le client ne l'entend pas",
+    "js.call.dropped": "L'appel a été coupé : le client a été prévenu et doit être rappelé",
     "js.conn.connecting": "Connexion…",
     "js.conn.open": "Connecté",
     "js.conn.reconnecting": "Connexion perdue, reconnexion (essai {attempt})…",

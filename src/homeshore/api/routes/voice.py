@@ -74,6 +74,9 @@ async def call_event(link: EnginesDep, body: VoiceEventIn, platform: PlatformDep
             link.remember_cancelled(body.call_id)
     elif body.event == "call.end":
         result = voice.call_ended(platform, body.call_id, by=body.by)
+    elif body.event == "call.dropped":
+        reason = body.reason or "softphone_closed"
+        result = voice.call_dropped(platform, body.call_id, reason=reason)
     else:
         result = voice.call_failed(platform, body.call_id, code=body.code)
     await platform.durable()

@@ -462,6 +462,9 @@ async function onEvent(event) {
     case "call.whisper.ended":
       stopHearingManager(data.session);
       break;
+    case "call.dropped":
+      if (event.agent_id === me.id) announce(t("call.dropped"));
+      break;
     case "message.created": {
       const entry = contacts.get(id);
       if (!entry) break;
