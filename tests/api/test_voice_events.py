@@ -316,3 +316,28 @@ def test_a_manager_logging_off_an_advisor_on_a_call_closes_it_to_be_called_back(
         assert dropped["actor_user_id"] == me["user_id"]
         # nothing is left waiting or in a1's hands
         assert live.get("admin", "/api/contacts?state=queued").json() == []
+
+
+def test_the_readiness_echo_is_an_advisors_own_and_needs_the_relay(
+    live: Live, tmp_path: Path
+) -> None:
+    """The echo through the media relay (tests/voice/test_readiness.py runs it for real):
+    advisors only, one's own session only; no relay answering: 503 and the page falls back
+    to the websocket probes; voice off: 404 saying how to turn it on."""
+    assert live.post("m.red", "/api/voice/readiness").status_code == 403
+    down = live.post("h1", "/api/voice/readiness")
+    assert down.status_code == 503 and "rtpengine" in down.text
+    sdp = {"sdp": "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n"}
+    assert (
+        live.client.put(
+            "/api/voice/readiness/nope", json=sdp, headers=live.headers("h1")
+        ).status_code
+        == 404
+    )
+    assert (
+        live.client.delete("/api/voice/readiness/nope", headers=live.headers("h1")).status_code
+        == 404
+    )
+    with live_app(f"sqlite:///{tmp_path / 'off.db'}") as off:
+        answer = off.post("h1", "/api/voice/readiness")
+        assert answer.status_code == 404 and "voice" in answer.text.lower()

@@ -79,6 +79,7 @@ def test_every_text_a_script_names_exists() -> None:
         "agent.readiness": ["unknown", "warn", "fail"],
         "softphone": ["registering", "registered", "failed", "off"],
         "call": ["connecting", "connected", "ended", "mute", "unmute", "hold", "resume"],
+        "readiness.path": ["media", "websocket"],
     }
     assert prefixes <= set(values), prefixes - set(values)
     for prefix in prefixes:

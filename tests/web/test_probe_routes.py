@@ -94,6 +94,9 @@ def test_losses_and_a_noisy_room_are_judged_and_worded_for_the_reader(live: Live
         ({"probes_per_sample": 0}, "probes_per_sample"),
         ({"transfers": [{"direction": "sideways", "size_bytes": 1, "elapsed_ms": 1}]}, "direction"),
         ({"colour": "blue"}, "colour"),
+        ({"media": []}, "media"),
+        ({"media": [{"rtt_ms": 5, "jitter_ms": -1, "received": 50, "lost": 0}]}, "jitter_ms"),
+        ({"media": [{"rtt_ms": 5, "jitter_ms": 1, "received": 50}]}, "lost"),
     ],
 )
 def test_bad_runs_get_a_clear_4xx(live: Live, change: dict[str, Any], field: str) -> None:
@@ -106,3 +109,37 @@ def test_only_agents_store_checks_and_only_with_a_session(live: Live) -> None:
     assert live.post("m.red", "/api/readiness/probe", _run()).status_code == 403
     live.client.cookies.clear()
     assert live.client.post("/api/readiness/probe", json=_run()).status_code == 401
+
+
+def _echo(seconds: int, *, received: int = 50, lost: int = 0) -> list[dict[str, Any]]:
+    return [
+        {"rtt_ms": 30.0 + i, "jitter_ms": 2.0, "received": received, "lost": lost}
+        for i in range(seconds)
+    ]
+
+
+def test_a_media_echo_is_judged_instead_of_the_websocket_probes_and_says_so(live: Live) -> None:
+    """The tone echoed by the relay (the call's path) decides; the websocket probes, lossy
+    here, only give the bandwidth. The stored check says which path was measured."""
+    lossy = [{"seq": i, "rtt_ms": None if i % 4 == 0 else 30.0} for i in range(20)]
+    r = live.post("h1", "/api/readiness/probe", _run(probes=lossy, media=_echo(8)))
+    assert r.status_code == 201, r.text
+    out = r.json()
+    assert (out["check"]["verdict"], out["check"]["path"]) == ("pass", "media")
+    summary = out["summary"]
+    assert len(summary["samples"]) == 8 and summary["sent"] == 400 and summary["lost"] == 0
+    assert summary["rtt_ms"] == pytest.approx(33.5) and summary["jitter_ms"] == 2.0
+    assert summary["bandwidth_kbps"] is not None
+    assert live.get("h1", "/api/agents/h1/readiness").json()[0]["path"] == "media"
+    # without the echo: the websocket probes, said so
+    fallback = live.post("h1", "/api/readiness/probe", _run()).json()
+    assert fallback["check"]["path"] == "websocket"
+
+
+def test_a_media_echo_that_never_came_back_fails(live: Live) -> None:
+    """UDP blocked at home (a call could not carry audio): nothing returns, 100 % loss."""
+    out = live.post("h1", "/api/readiness/probe", _run(media=_echo(8, received=0))).json()
+    assert out["check"]["verdict"] == "fail"
+    assert out["summary"]["loss_pct"] == 100.0
+    partly = live.post("h1", "/api/readiness/probe", _run(media=_echo(8, lost=5))).json()
+    assert partly["summary"]["loss_pct"] == pytest.approx(100 * 40 / 440)

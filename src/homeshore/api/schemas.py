@@ -186,6 +186,7 @@ class ReadinessOut(_Out):
     r_factor: float
     mos: float
     reasons: list[str]
+    path: Literal["media", "websocket"] | None = None
 
 
 # -- metrics and events -----------------------------------------------------------------
@@ -304,6 +305,14 @@ class SdpIn(_In):
     """The browser's SDP answer."""
 
     sdp: Annotated[str, StringConstraints(min_length=10, max_length=20_000, pattern=NO_NUL)]
+
+
+class EchoOut(BaseModel):
+    """A readiness echo through the media relay: its session and the relay's answer."""
+
+    session: str
+    sdp: str
+    ice_servers: list[str]
 
 
 class SdpOut(BaseModel):

@@ -166,6 +166,8 @@ class ReadinessCheckRow(Base):
     mos: Mapped[float] = mapped_column(Float)
     reasons: Mapped[list[str]] = mapped_column(JSON)
     samples: Mapped[list[dict[str, float]]] = mapped_column(JSON)
+    # what was measured: "media" (UDP through the media relay, as a call) or "websocket"
+    path: Mapped[str | None] = mapped_column(String(16))
 
 
 class EventRow(Base):

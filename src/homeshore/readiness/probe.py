@@ -166,6 +166,56 @@ def summarise(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class MediaInterval:
+    """One interval (about a second) of audio echoed back by the media relay, from the
+    browser's WebRTC statistics: the round trip to the relay (ICE), the jitter of the audio
+    that came back, its packets received and lost."""
+
+    rtt_ms: float | None
+    jitter_ms: float
+    received: int
+    lost: int
+
+    def __post_init__(self) -> None:
+        if self.rtt_ms is not None and (math.isnan(self.rtt_ms) or self.rtt_ms < 0):
+            raise ValueError("round-trip time must be >= 0 ms")
+        if math.isnan(self.jitter_ms) or self.jitter_ms < 0:
+            raise ValueError("jitter must be >= 0 ms")
+        if self.received < 0 or self.lost < 0:
+            raise ValueError("packet counts must be >= 0")
+
+    def sample(self, fallback_rtt_ms: float) -> NetworkSample:
+        total = self.received + self.lost
+        loss = 100.0 if total == 0 else 100.0 * self.lost / total  # nothing came back
+        rtt = self.rtt_ms if self.rtt_ms is not None else fallback_rtt_ms
+        return NetworkSample(rtt, self.jitter_ms, loss)
+
+
+def summarise_media(
+    intervals: Sequence[MediaInterval], *, bandwidth: Sequence[BandwidthResult] = ()
+) -> ProbeSummary:
+    """The samples of a media echo through the relay, one per interval: the path a call's
+    audio takes (UDP), where loss shows as loss, not as the delay of a TCP resend."""
+    if not intervals:
+        raise ValueError("a media probe needs at least one interval")
+    rtts = [i.rtt_ms for i in intervals if i.rtt_ms is not None]
+    rtt_all = sum(rtts) / len(rtts) if rtts else 0.0
+    samples = tuple(i.sample(rtt_all) for i in intervals)
+    packets = sum(i.received + i.lost for i in intervals)
+    lost = sum(i.lost for i in intervals)
+    kbps = min(b.kbps(rtt_all) for b in bandwidth) if bandwidth else None
+    return ProbeSummary(
+        samples=samples,
+        rtt_ms=rtt_all,
+        jitter_ms=sum(i.jitter_ms for i in intervals) / len(intervals),
+        loss_pct=100.0 * lost / packets if packets else 100.0,
+        sent=packets,
+        lost=lost,
+        bandwidth_kbps=kbps,
+    )
+
+
 class ProbeTransport(Protocol):
     """A message channel to the server's probe endpoint (a websocket, or a test double)."""
 

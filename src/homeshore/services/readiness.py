@@ -21,6 +21,7 @@ def record_check(
     wired: bool | None,
     usb_headset: bool | None,
     quiet_room: bool | None = None,
+    path: str = "websocket",
 ) -> ReadinessCheckRow:
     """An agent's desktop measured its connection: store the verdict, update the agent."""
     actor.require(Role.AGENT)
@@ -48,6 +49,7 @@ def record_check(
                 {"rtt_ms": s.rtt_ms, "jitter_ms": s.jitter_ms, "loss_pct": s.loss_pct}
                 for s in samples
             ],
+            path=path,
         )
         tx.session.add(row)
         tx.session.flush()
@@ -58,6 +60,7 @@ def record_check(
                 "r_factor": row.r_factor,
                 "mos": row.mos,
                 "reasons": row.reasons,
+                "path": path,
             },
             agent_id=agent.id,
             team_id=agent.team_id,

@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import logging
 import secrets
+import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from homeshore.realtime.types import Event, EventHub
 from homeshore.services import voice as voice_service
 from homeshore.services.errors import Conflict, NotFound, Unavailable
 from homeshore.services.platform import Platform
-from homeshore.services.scope import Actor
+from homeshore.services.scope import Actor, Role
 from homeshore.services.voice import Listening
 from homeshore.voice.credentials import control_token, new_secret
 from homeshore.voice.engines import host_port
@@ -67,6 +68,35 @@ class Whisper:
     started_at: dt.datetime
 
 
+@dataclass(frozen=True, slots=True)
+class MediaProbe:
+    """A readiness check's audio echoed by the relay back to the advisor's browser."""
+
+    agent_id: str
+    call_id: str
+    started: float  # time.monotonic()
+
+
+#: a readiness echo still open after this long is ended (its page went away mid-check)
+MEDIA_PROBE_MAX_S = 120.0
+
+#: a readiness echo's far side: plain RTP (G.711) to the discard port, where nothing is sent
+_NOWHERE_SDP = (
+    "v=0\r\no=homeshore 1 1 IN IP4 127.0.0.1\r\ns=readiness\r\nc=IN IP4 127.0.0.1\r\n"
+    "t=0 0\r\nm=audio 9 RTP/AVP 0 8\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
+    "a=sendrecv\r\n"
+)
+#: the browser's answer, towards that far side
+_TO_NOWHERE: dict[str, object] = {
+    "ICE": "remove",
+    "DTLS": "off",
+    "SDES": ["off"],
+    "transport_protocol": "RTP/AVP",
+    "rtcp_mux": ["demux"],
+    "replace": ["origin", "session-connection"],
+}
+
+
 class VoiceUnavailable(Unavailable):
     """The media relay could not do what was asked (it says why)."""
 
@@ -91,6 +121,7 @@ class VoiceLink:
     listening: dict[str, Listening] = field(default_factory=dict)  # by session
     whispers: dict[str, Whisper] = field(default_factory=dict)  # by listening session
     subscriptions: dict[str, dict[str, str]] = field(default_factory=dict)  # party -> tag
+    media_probes: dict[str, MediaProbe] = field(default_factory=dict)  # by session
     _client: httpx.AsyncClient | None = None
     _task: asyncio.Task[None] | None = None
     _drops: set[asyncio.Task[None]] = field(default_factory=set)
@@ -183,6 +214,67 @@ class VoiceLink:
             for listening in [x for x in self.listening.values() if x.contact_id == contact_id]:
                 await self.stop_listening(platform, listening.session, reason="call ended")
 
+    async def start_media_probe(self, actor: Actor) -> tuple[str, str]:
+        """An advisor's readiness check: the relay offers the browser a call's kind of leg
+        (ICE, DTLS-SRTP, UDP) and sends back whatever the browser sends on it. Returns the
+        session and the offer (the browser answers with :meth:`answer_media_probe`). One
+        echo per advisor at a time."""
+        actor.require(Role.AGENT)
+        agent_id = actor.agent_id or ""
+        now = time.monotonic()
+        for session, probe in list(self.media_probes.items()):
+            if probe.agent_id == agent_id or now - probe.started > MEDIA_PROBE_MAX_S:
+                await self._end_media_probe(session)
+        session = secrets.token_hex(12)
+        call_id = f"readiness-{session}"
+        offer = await asyncio.to_thread(
+            self._ng,
+            "offer",
+            call_id=call_id,
+            from_tag="echo",
+            sdp=_NOWHERE_SDP,
+            media_echo="forward",  # what the browser (this offer's receiver) sends comes back
+            **_TO_BROWSER,
+        )
+        if not offer.get("sdp"):
+            await asyncio.to_thread(self._delete_quietly, call_id)
+            raise VoiceUnavailable("rtpengine gave no offer for the readiness echo")
+        self.media_probes[session] = MediaProbe(agent_id, call_id, now)
+        return session, str(offer["sdp"])
+
+    async def answer_media_probe(self, actor: Actor, session: str, sdp: str) -> None:
+        probe = self._media_probe_of(actor, session)
+        await asyncio.to_thread(
+            self._ng,
+            "answer",
+            call_id=probe.call_id,
+            from_tag="echo",
+            to_tag="advisor",
+            sdp=sdp,
+            **_TO_NOWHERE,
+        )
+
+    def _media_probe_of(self, actor: Actor, session: str) -> MediaProbe:
+        probe = self.media_probes.get(session)
+        if probe is None or probe.agent_id != actor.agent_id:
+            raise NotFound(f"no readiness echo {session!r} of yours")
+        return probe
+
+    async def stop_media_probe(self, actor: Actor, session: str) -> None:
+        self._media_probe_of(actor, session)
+        await self._end_media_probe(session)
+
+    async def _end_media_probe(self, session: str) -> None:
+        probe = self.media_probes.pop(session, None)
+        if probe is not None:
+            await asyncio.to_thread(self._delete_quietly, probe.call_id)
+
+    def _delete_quietly(self, call_id: str) -> None:
+        try:
+            self._ng("delete", call_id=call_id)
+        except VoiceUnavailable as exc:  # gone already (the relay's own timeout)
+            log.info("voice: delete %s: %s", call_id, exc)
+
     def _ng(self, command: str, **args: object) -> dict[str, object]:
         """One command to rtpengine (blocking: run it in a thread)."""
         if self.rtpengine_ng is None:
@@ -210,10 +302,7 @@ class VoiceLink:
             await asyncio.sleep(0.5)
             result = await self._control("/hangup", leg.call_id)
         log.info("voice: dropped call %s (message %d ms): %s", leg.call_id, played_ms, result)
-        try:
-            await asyncio.to_thread(self._ng, "delete", call_id=leg.call_id)
-        except VoiceUnavailable as exc:  # already gone with the caller's BYE
-            log.info("voice: relay's side of call %s: %s", leg.call_id, exc)
+        await asyncio.to_thread(self._delete_quietly, leg.call_id)  # gone if the caller hung up
 
     async def _in_relay(self, leg: CallLeg) -> bool:
         try:

@@ -122,7 +122,9 @@ EN: Final[dict[str, str]] = {
     "readiness.what.summary": "What is measured and kept",
     "readiness.what.body": (
         "About 5 seconds of small timed messages to the platform (round-trip time, jitter, "
-        "loss), one larger transfer each way (bandwidth), and your three answers below. The "
+        "loss), one larger transfer each way (bandwidth), about 8 seconds of a test tone "
+        "sent through the platform's media relay and back, as a call's audio travels (no "
+        "microphone is used), and your three answers below. The "
         "platform keeps the result, the voice-quality score (R factor and MOS) and these "
         "measurements with your advisor identifier; your manager sees the result. Nothing "
         "else on your computer is read."
@@ -268,6 +270,13 @@ EN: Final[dict[str, str]] = {
     "js.supervisor.transferred": "Contact #{contact} transferred.",
     "js.readiness.no_connection": "The platform cannot be reached for the measurement.",
     "js.readiness.no_reason": "Everything is within the recommended values.",
+    "js.readiness.path.media": (
+        "Measured on a call's path: a test tone through the media relay and back (UDP)."
+    ),
+    "js.readiness.path.websocket": (
+        "Measured over the platform's connection (TCP), not a call's path: a loss shows as a delay."
+    ),
+    "js.readiness.media_failed": "The call path could not be measured ({reason}).",
     "js.error.network": "The platform cannot be reached. Check your connection and try again.",
     "js.error.session": "Your session has ended: log in again.",
     "js.error.generic": "The platform refused the request (status {status}).",

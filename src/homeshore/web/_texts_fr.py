@@ -124,7 +124,9 @@ FR: Final[dict[str, str]] = {
     "readiness.what.summary": "Ce qui est mesuré et conservé",
     "readiness.what.body": (
         "Environ 5 secondes de petits messages chronométrés vers la plateforme (temps "
-        "aller-retour, gigue, pertes), un transfert plus gros dans chaque sens (débit) et vos "
+        "aller-retour, gigue, pertes), un transfert plus gros dans chaque sens (débit), "
+        "environ 8 secondes d'une tonalité d'essai envoyée au relais média de la plateforme "
+        "et renvoyée, comme le son d'un appel (aucun micro n'est utilisé), et vos "
         "trois réponses ci-dessous. La plateforme conserve le résultat, la note de qualité "
         "vocale (facteur R et MOS) et ces mesures avec votre identifiant ; votre responsable "
         "voit le résultat. Rien d'autre n'est lu sur votre ordinateur."
@@ -276,6 +278,15 @@ FR: Final[dict[str, str]] = {
     "js.supervisor.took_over": "Vous avez repris le contact n° {contact}.",
     "js.supervisor.transferred": "Contact n° {contact} transféré.",
     "js.readiness.no_connection": "La plateforme est injoignable pour la mesure.",
+    "js.readiness.path.media": (
+        "Mesuré sur le chemin d'un appel : une tonalité d'essai via le relais média, aller et "
+        "retour (UDP)."
+    ),
+    "js.readiness.path.websocket": (
+        "Mesuré sur la connexion à la plateforme (TCP), pas sur le chemin d'un appel : une "
+        "perte y apparaît comme un retard."
+    ),
+    "js.readiness.media_failed": "Le chemin d'un appel n'a pas pu être mesuré ({reason}).",
     "js.readiness.no_reason": "Tout est dans les valeurs recommandées.",
     "js.error.network": ("La plateforme est injoignable. Vérifiez votre connexion puis réessayez."),
     "js.error.session": "Votre session est terminée : reconnectez-vous.",

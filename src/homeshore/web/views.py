@@ -267,6 +267,7 @@ def check_view(p: Platform, row: Any, language: str) -> dict[str, Any]:
         "jitter_ms": f"{mean('jitter_ms'):.1f} ms",
         "loss_pct": f"{mean('loss_pct'):.1f} %",
         "bandwidth_kbps": "—",
+        "path": row.path or "",
         "at_text": format_when(p, row.at, language),
     }
 

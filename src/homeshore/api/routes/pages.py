@@ -278,6 +278,12 @@ async def readiness_page(
     request: Request, platform: PlatformDep, auth: AuthDep, token: TokenDep
 ) -> Response:
     def build(actor: Actor, t: Translator) -> dict[str, Any]:
-        return views.readiness_view(platform, actor, t)
+        view = views.readiness_view(platform, actor, t)
+        # voice on: the check echoes audio through the media relay, the path a call takes
+        voice: VoiceLink | None = request.app.state.voice
+        view["page_data"]["media_probe"] = (
+            {"ice_servers": list(voice.ice_servers)} if voice is not None else None
+        )
+        return view
 
     return _page(request, platform, auth, token, "readiness", (Role.AGENT,), build)

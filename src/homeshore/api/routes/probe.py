@@ -17,7 +17,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from homeshore.api.deps import SESSION_COOKIE, ActorDep, PlatformDep
 from homeshore.api.schemas import ReadinessOut
-from homeshore.readiness.probe import BandwidthResult, ProbeResult, echo_reply, summarise
+from homeshore.readiness.probe import (
+    BandwidthResult,
+    MediaInterval,
+    ProbeResult,
+    echo_reply,
+    summarise,
+    summarise_media,
+)
 from homeshore.services import readiness
 from homeshore.services.auth import Auth
 from homeshore.services.errors import Invalid, ServiceError
@@ -48,8 +55,20 @@ class TransferIn(_In):
     elapsed_ms: Annotated[float, Field(gt=0, le=600_000)]
 
 
+class MediaIntervalIn(_In):
+    """About a second of the media echo through the relay (the browser's WebRTC stats)."""
+
+    rtt_ms: Annotated[float, Field(ge=0, le=60_000)] | None
+    jitter_ms: Annotated[float, Field(ge=0, le=60_000)]
+    received: Annotated[int, Field(ge=0, le=100_000)]
+    lost: Annotated[int, Field(ge=0, le=100_000)]
+
+
 class ProbeRunIn(_In):
     probes: list[ProbeIn] = Field(min_length=1, max_length=1_000)
+    # the media echo through the relay (voice on): judged instead of the websocket probes,
+    # which then serve only for the bandwidth
+    media: list[MediaIntervalIn] | None = Field(default=None, min_length=1, max_length=120)
     transfers: list[TransferIn] = Field(default_factory=list, max_length=4)
     probes_per_sample: Annotated[int, Field(ge=1, le=100)] = 10
     wired: bool | None = None
@@ -99,17 +118,24 @@ async def probe_socket(websocket: WebSocket, token: str | None = None) -> None:
 async def record_probe(
     body: ProbeRunIn, request: Request, actor: ActorDep, platform: PlatformDep
 ) -> ProbeRunOut:
-    """Summarise a probe run into samples, judge and store it for the calling agent."""
+    """Summarise a probe run into samples, judge and store it for the calling agent: the
+    media echo when the browser sent one (the path a call takes), else the websocket
+    probes (the fallback: TCP turns loss into delay). The check says which."""
+    bandwidth = [BandwidthResult(t.direction, t.size_bytes, t.elapsed_ms) for t in body.transfers]
     try:
-        summary = summarise(
-            [ProbeResult(p.seq, p.rtt_ms) for p in body.probes],
-            probes_per_sample=body.probes_per_sample,
-            bandwidth=[
-                BandwidthResult(t.direction, t.size_bytes, t.elapsed_ms) for t in body.transfers
-            ],
-        )
+        if body.media is not None:
+            intervals = [
+                MediaInterval(m.rtt_ms, m.jitter_ms, m.received, m.lost) for m in body.media
+            ]
+            summary = summarise_media(intervals, bandwidth=bandwidth)
+        else:
+            summary = summarise(
+                [ProbeResult(p.seq, p.rtt_ms) for p in body.probes],
+                probes_per_sample=body.probes_per_sample,
+                bandwidth=bandwidth,
+            )
     except ValueError as exc:
-        raise Invalid(str(exc), field="probes") from exc
+        raise Invalid(str(exc), field="media" if body.media is not None else "probes") from exc
     row = readiness.record_check(
         platform,
         actor,
@@ -118,6 +144,7 @@ async def record_probe(
         wired=body.wired,
         usb_headset=body.usb_headset,
         quiet_room=body.quiet_room,
+        path="websocket" if body.media is None else "media",
     )
     t = views.translator_for(
         platform,

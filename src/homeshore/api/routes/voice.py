@@ -15,6 +15,7 @@ from homeshore.api.schemas import (
     CallQualityIn,
     CallQualityOut,
     CallQualityRow,
+    EchoOut,
     HoldIn,
     ListenOut,
     QualityReportOut,
@@ -222,3 +223,26 @@ async def softphone(actor: ActorDep, link: LinkDep, platform: PlatformDep) -> So
         expires_at=dt.datetime.fromtimestamp(credential.expires_s, dt.UTC),
         ice_servers=list(link.ice_servers),
     )
+
+
+@router.post("/readiness", response_model=EchoOut, status_code=201)
+async def readiness_echo(actor: ActorDep, link: LinkDep) -> EchoOut:
+    """An advisor's readiness check: the media relay's offer (``sdp``) of a call's kind of
+    leg (UDP, ICE, DTLS-SRTP) on which it sends back whatever the browser sends, so the
+    check measures the path a call takes."""
+    session, sdp = await link.start_media_probe(actor)
+    return EchoOut(session=session, sdp=sdp, ice_servers=list(link.ice_servers))
+
+
+@router.put("/readiness/{session}", status_code=204)
+async def readiness_echo_answer(
+    session: Session, body: SdpIn, actor: ActorDep, link: LinkDep
+) -> None:
+    """The browser's answer: the echo starts."""
+    await link.answer_media_probe(actor, session, body.sdp)
+
+
+@router.delete("/readiness/{session}", status_code=204)
+async def readiness_echo_stop(session: Session, actor: ActorDep, link: LinkDep) -> None:
+    """The check is over: the relay forgets the echo."""
+    await link.stop_media_probe(actor, session)

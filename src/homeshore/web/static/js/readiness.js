@@ -1,9 +1,12 @@
 // Home readiness check: timed probes over a websocket to the platform (round trip, jitter,
-// loss), one bulk transfer each way (bandwidth), and the checklist. The raw measurements go
-// to the server, which summarises them and gives the verdict (E-model, DOMAIN.md section 4);
-// the verdict shown is the one stored for the agent.
+// loss), one bulk transfer each way (bandwidth), and the checklist. With voice on, a test
+// tone also goes through the media relay and back over WebRTC, the path a call's audio
+// takes (UDP, ICE, DTLS-SRTP): its WebRTC statistics are what is judged, the websocket
+// probes then serve for the bandwidth only. The raw measurements go to the server, which
+// summarises them and gives the verdict (E-model, DOMAIN.md section 4); the verdict shown
+// is the one stored for the agent.
 
-import { api, number, page, showError, t } from "./util.js";
+import { api, iceGathered, number, page, showError, t } from "./util.js";
 
 const plan = page.probe_plan;
 const form = document.getElementById("readiness-form");
@@ -71,6 +74,74 @@ async function measure(socket) {
   return { probes, transfers };
 }
 
+const ECHO_PATH = "/api/voice/readiness";
+const ECHO_SECONDS = 8;
+const ECHO_SETUP_MS = 5000;
+
+/** The browser's counters: the round trip to the relay (ICE candidate pair) and the audio
+ * that came back (inbound RTP: packets received and lost, jitter). */
+async function echoCounters(pc) {
+  const counters = { rtt_ms: null, jitter_ms: 0, received: 0, lost: 0 };
+  const stats = await pc.getStats();
+  stats.forEach((s) => {
+    if (s.type === "candidate-pair" && s.nominated && s.currentRoundTripTime !== undefined) {
+      counters.rtt_ms = s.currentRoundTripTime * 1000;
+    } else if (s.type === "inbound-rtp" && s.kind === "audio") {
+      counters.jitter_ms = (s.jitter || 0) * 1000;
+      counters.received = s.packetsReceived || 0;
+      counters.lost = Math.max(0, s.packetsLost || 0);
+    }
+  });
+  return counters;
+}
+
+/** A test tone (no microphone) sent to the media relay, which offers the leg (as it does
+ * for a call) and sends the tone straight back; one interval of figures per second. */
+async function mediaEcho(onSecond) {
+  const audio = new AudioContext();
+  const tone = audio.createOscillator();
+  const sink = audio.createMediaStreamDestination();
+  tone.connect(sink);
+  tone.start();
+  const servers = page.media_probe.ice_servers;
+  const pc = new RTCPeerConnection(servers.length ? { iceServers: [{ urls: servers }] } : {});
+  let session = null;
+  try {
+    const echo = await api("POST", ECHO_PATH);
+    session = echo.session;
+    await pc.setRemoteDescription({ type: "offer", sdp: echo.sdp });
+    const [track] = sink.stream.getAudioTracks();
+    pc.addTrack(track, sink.stream);
+    await pc.setLocalDescription(await pc.createAnswer());
+    await iceGathered(pc);
+    await api("PUT", `${ECHO_PATH}/${session}`, { sdp: pc.localDescription.sdp });
+    // count from the first echoed packet (ICE and DTLS take a moment); a path that carries
+    // nothing within a few seconds is measured as it is: all lost
+    const settled = performance.now() + ECHO_SETUP_MS;
+    while (performance.now() < settled && (await echoCounters(pc)).received === 0) await sleep(50);
+    const intervals = [];
+    let before = await echoCounters(pc);
+    for (let second = 0; second < ECHO_SECONDS; second += 1) {
+      await sleep(1000);
+      const now = await echoCounters(pc);
+      intervals.push({
+        rtt_ms: now.rtt_ms,
+        jitter_ms: now.jitter_ms,
+        received: Math.max(0, now.received - before.received),
+        lost: Math.max(0, now.lost - before.lost),
+      });
+      before = now;
+      onSecond();
+    }
+    return intervals;
+  } finally {
+    pc.close();
+    tone.stop();
+    audio.close();
+    if (session) api("DELETE", `${ECHO_PATH}/${session}`).catch(() => {});
+  }
+}
+
 function show(result) {
   const section = document.getElementById("readiness-result");
   section.hidden = false;
@@ -88,6 +159,12 @@ function show(result) {
   put("bandwidth_kbps", s.bandwidth_kbps === null ? "—" : `${number(s.bandwidth_kbps)} kbit/s`);
   put("r_factor", number(result.check.r_factor, 1));
   put("mos", number(result.check.mos, 2));
+  const path = document.getElementById("readiness-path");
+  path.dataset.path = result.check.path || "";
+  path.textContent = [
+    result.check.path ? t(`readiness.path.${result.check.path}`) : "",
+    result.media_failed ? t("readiness.media_failed", { reason: result.media_failed }) : "",
+  ].join(" ");
   document.getElementById("checked-at").textContent = result.checked_at_text;
   verdict.focus();
 }
@@ -102,15 +179,25 @@ form.addEventListener("submit", async (submit) => {
   try {
     socket = await openSocket();
     const measured = await measure(socket);
+    let media;
+    let mediaFailed = null;
+    if (page.media_probe) {
+      try {
+        media = await mediaEcho(() => { progress.value = Math.min(99, progress.value + 1); });
+      } catch (error) {
+        mediaFailed = error.message || String(error); // judged on the websocket probes
+      }
+    }
     const result = await api("POST", "/api/readiness/probe", {
       ...measured,
+      ...(media ? { media } : {}),
       probes_per_sample: plan.probes_per_sample,
       wired: document.getElementById("chk-wired").checked,
       usb_headset: document.getElementById("chk-headset").checked,
       quiet_room: document.getElementById("chk-quiet").checked,
     });
     progress.value = 100;
-    show(result);
+    show({ ...result, media_failed: mediaFailed });
   } catch (error) {
     showError(errorBox, error.message || String(error));
   } finally {
