@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     abandon_after_s: float | None = Field(None, gt=0)
     # does a readiness check that passed with warnings allow home work?
     readiness_accept_warn: bool = True
+    # a home readiness check holds this many days; then the next shift from home needs a new
+    # one (0: it never expires)
+    readiness_valid_days: float = Field(30.0, ge=0)
+    # this many calls in a row from home with a low-quality sample (MOS under
+    # voice_low_mos) make the check due again before the next shift from home (0: never)
+    readiness_bad_calls: int = Field(3, ge=0)
     # publish per-queue KPIs as an event this often (seconds)
     metrics_every_s: float = Field(10.0, gt=0)
     # PostgreSQL: "off" acknowledges commits before the disk flush (see docs/live.md)

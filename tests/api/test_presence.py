@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from homeshore.domain import Activity, Schedule, ScheduleSegment, WorkMode
 from homeshore.services.metrics import publish_queue_kpis
@@ -167,3 +168,75 @@ def test_queue_kpis_are_published_to_supervisors_when_they_change(live: Live) ->
         event = next_event(ws, "queue.kpis")
         plans = {q["queue_id"]: q for q in event["data"]["queues"]}["plans"]
         assert (plans["waiting"], plans["offered_today"], plans["oldest_wait_s"]) == (1, 1, 25)
+
+
+GOOD_CHECK = {"samples": [{"rtt_ms": 40, "jitter_ms": 3, "loss_pct": 0}] * 5, "wired": True}
+
+
+def test_a_home_check_expires_and_is_asked_again_at_the_next_shift_not_mid_shift(
+    tmp_path: Path,
+) -> None:
+    with (
+        live_app(f"sqlite:///{tmp_path / 'live.db'}", readiness_valid_days=0.01) as live,
+        live.ws("h1"),
+    ):
+        assert live.post("h1", "/api/readiness", GOOD_CHECK).json()["verdict"] == "pass"
+        assert live.go("h1", "available", location="home").json()["state"] == "available"
+        live.clock.advance(3600)  # past 0.01 day (14.4 min)
+        # mid-shift: a break and back again is not refused, the desk says a check is due
+        assert live.go("h1", "break", location=None).status_code == 200
+        assert live.go("h1", "available", location=None).status_code == 200
+        assert live.get("h1", "/api/pages/agent").json()["agent"]["readiness_due"] == "expired"
+        # the next shift from home waits for a new check; from the site it does not
+        assert live.go("h1", "offline", location=None).status_code == 200
+        refused = live.go("h1", "available", location="home")
+        assert refused.status_code == 409 and "due again" in refused.json()["detail"]
+        assert live.go("h1", "available", location="site").status_code == 200
+        assert live.go("h1", "offline", location=None).status_code == 200
+        assert live.post("h1", "/api/readiness", GOOD_CHECK).status_code == 201
+        assert live.get("h1", "/api/pages/agent").json()["agent"]["readiness_due"] == ""
+        assert live.go("h1", "available", location="home").status_code == 200
+        # after a restart the check's date comes back from the database
+        live.on_loop(live.platform.reload)
+        h1 = live.platform.agents["h1"]
+        assert h1.readiness_at is not None
+        live.clock.advance(3600)
+        assert live.platform.readiness_due(h1, live.clock.now()) == "expired"
+
+
+def test_calls_in_a_row_with_a_poor_quality_make_the_check_due_at_the_next_home_shift(
+    tmp_path: Path,
+) -> None:
+    from homeshore.services import voice
+    from homeshore.services.scope import Actor, Role
+
+    with live_app(f"sqlite:///{tmp_path / 'live.db'}") as live, live.ws("h1") as ws:
+        assert live.post("h1", "/api/readiness", GOOD_CHECK).json()["verdict"] == "pass"
+        assert live.go("h1", "available", location="home").json()["state"] == "available"
+        me = live.get("h1", "/api/auth/me").json()
+        h1 = Actor(me["user_id"], "h1", Role.AGENT, agent_id="h1", team_ids=frozenset({"blue"}))
+
+        def call(n: int, *, poor: bool) -> None:
+            body = {"queue_id": "plans", "customer_ref": "c", "external_id": f"sip:q-{n}"}
+            cid = live.post("admin", "/api/contacts", body).json()["id"]
+            assert live.post("h1", f"/api/contacts/{cid}/accept").status_code == 200
+            rtt = 900.0 if poor else 30.0  # MOS well under / over voice_low_mos
+            live.on_loop(voice.record_quality, live.platform, h1, cid, rtt_ms=rtt,
+                         jitter_ms=2.0, loss_pct=0.0)  # fmt: skip
+            assert live.on_loop(voice.call_ended, live.platform, f"q-{n}", by="caller") == "ended"
+            wrapped = {"disposition": "resolved", "next_state": "available"}
+            assert live.post("h1", f"/api/contacts/{cid}/wrap-up", wrapped).status_code == 200
+
+        # two poor calls, a good one (the run starts again), then three poor ones in a row
+        for n, poor in enumerate([True, True, False, True, True]):
+            call(n, poor=poor)
+        assert live.platform.agents["h1"].readiness_due == ""
+        call(5, poor=True)
+        due = next_event(ws, "readiness.due", limit=500)
+        assert (due["data"]["reason"], due["data"]["calls"]) == ("bad_calls", 3)
+        # this shift goes on (still routable), the next one from home needs a check
+        assert live.get("h1", "/api/agents/h1").json()["state"] == "available"
+        assert live.go("h1", "offline", location=None).status_code == 200
+        assert live.go("h1", "available", location="home").status_code == 409
+        assert live.post("h1", "/api/readiness", GOOD_CHECK).status_code == 201
+        assert live.go("h1", "available", location="home").status_code == 200

@@ -80,6 +80,7 @@ def test_every_text_a_script_names_exists() -> None:
         "softphone": ["registering", "registered", "failed", "off"],
         "call": ["connecting", "connected", "ended", "mute", "unmute", "hold", "resume"],
         "readiness.path": ["media", "websocket"],
+        "agent.readiness_due": ["expired", "bad_calls"],
     }
     assert prefixes <= set(values), prefixes - set(values)
     for prefix in prefixes:

@@ -61,6 +61,8 @@ class AgentRow(Base):
     location: Mapped[str | None] = mapped_column(String(16))  # site, telecentre or home
     idle_since: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     readiness: Mapped[str] = mapped_column(String(8), default="unknown")
+    # why the home set-up must be checked again before the next shift from home (None: not)
+    readiness_due: Mapped[str | None] = mapped_column(String(32))
 
 
 class UserRow(Base):

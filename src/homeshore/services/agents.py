@@ -55,6 +55,15 @@ def change_state(
             raise Invalid(f"agent {agent.id} does not work from {location.value}", "location")
         if location is WorkMode.HOME and not p.home_ready(agent):
             raise Conflict("working from home needs a passed readiness check (POST /api/readiness)")
+    if (
+        target is AgentState.AVAILABLE
+        and agent.state is AgentState.OFFLINE
+        and (location or agent.location) is WorkMode.HOME
+        and p.readiness_due(agent, now)
+    ):
+        # a new shift from home: a set-up that expired or degraded is checked again first
+        # (never mid-shift: a break or a wrap-up does not come through here)
+        raise Conflict(READINESS_DUE)
     if target is AgentState.AVAILABLE:
         where = location or agent.location
         if where is None:
@@ -84,6 +93,12 @@ def change_state(
         if target is AgentState.AVAILABLE:
             fill_agent(p, tx, agent)
     return agent
+
+
+#: the refusal of a shift from home whose readiness check is due again (the desk says why)
+READINESS_DUE = (
+    "your home readiness check is due again: run it before working from home (POST /api/readiness)"
+)
 
 
 def _on_a_call(p: Platform, agent: LiveAgent) -> bool:

@@ -31,6 +31,9 @@ class LiveAgent:
     state_reason: str = ""
     location: WorkMode | None = None
     readiness: str = "unknown"
+    readiness_at: dt.datetime | None = None  # when the last check was stored
+    readiness_due: str = ""  # "bad_calls": a new check is needed before the next home shift
+    bad_calls: int = 0  # calls in a row from home with a low-quality sample
     # contacts this agent holds, by state: offered, active, wrap_up
     offered: set[int] = field(default_factory=set)
     active: set[int] = field(default_factory=set)
@@ -58,6 +61,7 @@ class LiveContact:
     handler_user_id: int | None = None
     offers: int = 0
     transfers: int = 0
+    low_quality: bool = False  # a call with a quality sample under voice_low_mos
     #: the router's image of the contact's row (column -> value), kept in step with it
     row: dict[str, Any] = field(default_factory=dict)
 

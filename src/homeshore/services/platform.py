@@ -27,6 +27,7 @@ from homeshore.db.tables import (
     ContactRow,
     EventRow,
     QueueRow,
+    ReadinessCheckRow,
     ScheduleSegmentRow,
     TeamRow,
     UserRow,
@@ -145,8 +146,16 @@ class Platform(GroupCommit):
                 u.agent_id: u.id
                 for u in session.scalars(select(UserRow).where(UserRow.agent_id.is_not(None)))
             }
+            last_checks = select(ReadinessCheckRow.agent_id, func.max(ReadinessCheckRow.at))
+            checked: dict[str, dt.datetime] = {
+                agent_id: at
+                for agent_id, at in session.execute(
+                    last_checks.group_by(ReadinessCheckRow.agent_id)
+                )
+            }
             for row in session.scalars(select(AgentRow)):
                 agent = self._live_agent(row)
+                agent.readiness_at = checked.get(row.id)
                 agent.user_id = users.get(row.id)
                 agent.connections, agent.last_seen = presence.get(row.id, (0, None))
                 self.agents[row.id] = agent
@@ -237,6 +246,7 @@ class Platform(GroupCommit):
             state_reason=row.state_reason,
             location=WorkMode(row.location) if row.location else None,
             readiness=row.readiness,
+            readiness_due=row.readiness_due or "",
         )
 
     def load_supervisors(self, session: Session) -> None:
@@ -281,6 +291,20 @@ class Platform(GroupCommit):
     def home_ready(self, agent: LiveAgent) -> bool:
         accepted = ("pass", "warn") if self.settings.readiness_accept_warn else ("pass",)
         return agent.readiness in accepted or not self.scenario.agreement.readiness_check_required
+
+    def readiness_due(self, agent: LiveAgent, now: dt.datetime) -> str:
+        """Why the advisor's home set-up must be checked again before their next shift from
+        home ("" when it need not): ``expired`` (older than ``readiness_valid_days``) or
+        ``bad_calls`` (``readiness_bad_calls`` calls in a row with a low quality)."""
+        if not self.scenario.agreement.readiness_check_required:
+            return ""
+        if agent.readiness_due:
+            return agent.readiness_due
+        days = self.settings.readiness_valid_days
+        checked = agent.readiness_at
+        if days and checked is not None and (now - checked).total_seconds() > days * 86_400:
+            return "expired"
+        return ""
 
     def routable(self, agent: LiveAgent, now: dt.datetime) -> bool:
         return (

@@ -66,6 +66,11 @@ def record_check(
             team_id=agent.team_id,
             actor_user_id=actor.user_id,
         )
+        agent.readiness_at = tx.now
+        agent.bad_calls = 0
+        if agent.readiness_due:
+            agent.readiness_due = ""
+            p.agent_values(tx, agent, readiness_due=None)
         set_readiness(p, tx, agent, result.verdict.value)
         return row
 

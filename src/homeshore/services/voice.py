@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from homeshore.db.tables import EventRow
-from homeshore.domain import Channel, Queue
+from homeshore.domain import Channel, Queue, WorkMode
 from homeshore.readiness.emodel import mos_from_r, r_factor_network
 from homeshore.services import contacts
 from homeshore.services.dispatch import fill_agent, route_contact
@@ -126,9 +126,28 @@ def call_ended(p: Platform, call_id: str, *, by: str = "") -> str:
     if contact is None:
         return "unknown"
     if contact.state == "active" and contact.agent_id is not None:
+        judge_home_set_up(p, p.agents[contact.agent_id], contact)
         contacts.complete(p, TELEPHONY, contact.id, ended_by=by or None)
         return "ended"
     return contact.state
+
+
+def judge_home_set_up(p: Platform, agent: LiveAgent, contact: LiveContact) -> None:
+    """An answered call from home ends: ``readiness_bad_calls`` calls in a row with a
+    low-quality sample make the readiness check due again before the advisor's next shift
+    from home (``readiness.due``: the desk tells them; this shift goes on)."""
+    limit = p.settings.readiness_bad_calls
+    if not limit or agent.location is not WorkMode.HOME:
+        return
+    agent.bad_calls = agent.bad_calls + 1 if contact.low_quality else 0
+    if agent.bad_calls < limit or agent.readiness_due:
+        return
+    with p.transaction() as tx:
+        agent.readiness_due = "bad_calls"
+        p.agent_values(tx, agent, readiness_due="bad_calls")
+        low_mos = p.settings.voice_low_mos
+        data = {"reason": "bad_calls", "calls": agent.bad_calls, "low_mos": low_mos}
+        tx.emit("readiness.due", data, agent_id=agent.id, team_id=agent.team_id)
 
 
 #: what closes a dropped call an advisor cannot wrap up: the customer is to be called back
@@ -148,6 +167,7 @@ def call_dropped(p: Platform, call_id: str, *, reason: str) -> str:
     with p.transaction() as tx:
         data = {"reason": reason}
         tx.emit_about("call.dropped", contact, agent, actor_user_id=TELEPHONY.user_id, data=data)
+    judge_home_set_up(p, agent, contact)
     contacts.complete(p, TELEPHONY, contact.id, ended_by="dropped")
     return "dropped"
 
@@ -236,6 +256,7 @@ def record_quality(
     sample = {"rtt_ms": rtt_ms, "jitter_ms": jitter_ms, "loss_pct": loss_pct}
     with p.transaction() as tx:
         low = mos < p.settings.voice_low_mos  # flagged to the manager
+        contact.low_quality = contact.low_quality or low
         data = {**sample, "r": round(r, 1), "mos": round(mos, 2), "low": low}
         tx.emit_about("call.quality", contact, agent, actor_user_id=actor.user_id, data=data)
     return r, mos

@@ -150,6 +150,9 @@ EN: Final[dict[str, str]] = {
         " to disconnect)."
     ),
     "refusal.readiness": "Working from home needs a passed home readiness check.",
+    "refusal.readiness_due": (
+        "Your home readiness check is due again: run it before working from home."
+    ),
     "refusal.location": "Say where you work from (contact centre, telecentre or home).",
     "refusal.no_connection": (
         'The desk is not connected to the platform yet; wait for "Connected" and try again.'
@@ -218,6 +221,13 @@ EN: Final[dict[str, str]] = {
     "js.agent.readiness.warn": "Your last readiness check gave a warning.",
     "js.agent.readiness.fail": (
         "Your last readiness check failed: you cannot take contacts from home."
+    ),
+    "js.agent.readiness_due.expired": (
+        "Your home readiness check is out of date: run it again before your next shift from home."
+    ),
+    "js.agent.readiness_due.bad_calls": (
+        "Several calls in a row had a poor voice quality: run the home readiness check again "
+        "before your next shift from home."
     ),
     "js.agent.offer.countdown": "{seconds} s left to answer",
     "js.agent.offer.announce": (

@@ -152,6 +152,9 @@ FR: Final[dict[str, str]] = {
         "contacts maintenant (droit à la déconnexion)."
     ),
     "refusal.readiness": "Le travail à domicile demande un test du poste réussi.",
+    "refusal.readiness_due": (
+        "Votre test du poste à domicile est à refaire avant de travailler à domicile."
+    ),
     "refusal.location": (
         "Indiquez d'où vous travaillez (centre de contacts, télécentre ou domicile)."
     ),
@@ -224,6 +227,14 @@ FR: Final[dict[str, str]] = {
     "js.agent.readiness.warn": "Votre dernier test du poste a donné un avertissement.",
     "js.agent.readiness.fail": (
         "Votre dernier test du poste a échoué : vous ne pouvez pas prendre de contacts à domicile."
+    ),
+    "js.agent.readiness_due.expired": (
+        "Votre test du poste à domicile n'est plus à jour : refaites-le avant votre prochaine "
+        "journée à domicile."
+    ),
+    "js.agent.readiness_due.bad_calls": (
+        "Plusieurs appels de suite ont eu une mauvaise qualité vocale : refaites le test du "
+        "poste avant votre prochaine journée à domicile."
     ),
     "js.agent.offer.countdown": "{seconds} s pour répondre",
     "js.agent.offer.announce": (

@@ -15,6 +15,10 @@ from homeshore.web.i18n import Translator
 REFUSALS: Final[dict[str, str]] = {
     "outside your scheduled working time (right to disconnect)": "refusal.outside_hours",
     "working from home needs a passed readiness check (POST /api/readiness)": ("refusal.readiness"),
+    (
+        "your home readiness check is due again: run it before working from home "
+        "(POST /api/readiness)"
+    ): "refusal.readiness_due",
     "say where you work from (site, telecentre or home)": "refusal.location",
     "open the websocket (/api/ws) before going available": "refusal.no_connection",
     "finish the contacts in hand first": "refusal.contacts_in_hand",

@@ -173,6 +173,7 @@ def agent_desk(p: Platform, actor: Actor, translator: Translator) -> dict[str, A
         "agent": {
             **_agent(agent),
             "work_modes": sorted(m.value for m in agent.work_modes),
+            "readiness_due": p.readiness_due(agent, now),
         },
         "schedule": today_schedule(p, agent.id, now),
         "in_contact_time": p.in_contact_time(agent, now),

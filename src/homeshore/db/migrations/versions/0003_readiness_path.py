@@ -1,5 +1,6 @@
 """readiness_checks.path: what a readiness check measured (the call's media path through the
-relay, or the websocket fallback; None for checks stored before)
+relay, or the websocket fallback; None for checks stored before); agents.readiness_due: why
+an advisor's home set-up must be checked again before the next shift from home
 
 Revision ID: 0003
 Revises: 0002
@@ -20,8 +21,12 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("readiness_checks", schema=None) as batch_op:
         batch_op.add_column(sa.Column("path", sa.String(length=16), nullable=True))
+    with op.batch_alter_table("agents", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("readiness_due", sa.String(length=32), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("agents", schema=None) as batch_op:
+        batch_op.drop_column("readiness_due")
     with op.batch_alter_table("readiness_checks", schema=None) as batch_op:
         batch_op.drop_column("path")

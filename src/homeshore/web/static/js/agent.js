@@ -88,14 +88,18 @@ function renderSchedule() {
   document.getElementById("notice-hours").hidden = inContactTime;
 }
 
-function renderReadiness(verdict) {
+function renderReadiness(verdict, due) {
   const notice = document.getElementById("notice-readiness");
-  if (!me.work_modes.includes("home") || verdict === "pass") {
+  if (!me.work_modes.includes("home") || (verdict === "pass" && !due)) {
     notice.hidden = true;
     return;
   }
   notice.hidden = false;
-  document.getElementById("notice-readiness-text").textContent = t(`agent.readiness.${verdict}`);
+  notice.dataset.due = due || "";
+  const text = verdict === "pass" || (due && verdict === "warn")
+    ? t(`agent.readiness_due.${due}`)
+    : t(`agent.readiness.${verdict}`);
+  document.getElementById("notice-readiness-text").textContent = text;
 }
 
 /** At the next schedule boundary, ask the server again whether contacts may reach us. */
@@ -493,7 +497,15 @@ async function onEvent(event) {
       announce(t("agent.help.joined"));
       break;
     case "readiness.result":
-      renderReadiness(data.verdict);
+      me.readiness = data.verdict;
+      me.readiness_due = "";
+      renderReadiness(data.verdict, "");
+      break;
+    case "readiness.due":
+      if (event.agent_id !== me.id) break;
+      me.readiness_due = data.reason;
+      renderReadiness(me.readiness, data.reason);
+      announce(t(`agent.readiness_due.${data.reason}`));
       break;
     default:
       break;
@@ -505,7 +517,7 @@ async function onEvent(event) {
 renderState();
 tickStateClock();
 renderSchedule();
-renderReadiness(me.readiness);
+renderReadiness(me.readiness, me.readiness_due);
 planBoundaryRefresh();
 for (const item of page.contacts || []) {
   if (item.contact.state === "offered") addOffer(item.contact.id, item.contact.offer_deadline);
