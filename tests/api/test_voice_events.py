@@ -341,3 +341,49 @@ def test_the_readiness_echo_is_an_advisors_own_and_needs_the_relay(
     with live_app(f"sqlite:///{tmp_path / 'off.db'}") as off:
         answer = off.post("h1", "/api/voice/readiness")
         assert answer.status_code == 404 and "voice" in answer.text.lower()
+
+
+def test_call_quality_per_way_of_working_and_home_set_up(tmp_path: Path) -> None:
+    """What a pilot compares: calls from the site, and from home per declared set-up (the
+    set-up of the advisor's last readiness check, kept with each sample)."""
+    from homeshore.services import voice
+    from homeshore.services.scope import Actor, Role
+
+    with (
+        live_app(f"sqlite:///{tmp_path / 'live.db'}") as live,
+        live.ws("a1"),
+        live.ws("h1"),
+    ):
+        check = {
+            "samples": [{"rtt_ms": 40, "jitter_ms": 3, "loss_pct": 0}] * 5,
+            "wired": False,
+            "usb_headset": True,
+            "access": "dsl",
+        }
+        assert live.post("h1", "/api/readiness", check).json()["verdict"] != "fail"
+        unknown = {**check, "access": "cable-modem"}
+        assert live.post("h1", "/api/readiness", unknown).status_code == 422
+        me = {u: live.get(u, "/api/auth/me").json()["user_id"] for u in ("a1", "h1")}
+        actors = {
+            "a1": Actor(me["a1"], "a1", Role.AGENT, agent_id="a1", team_ids=frozenset({"red"})),
+            "h1": Actor(me["h1"], "h1", Role.AGENT, agent_id="h1", team_ids=frozenset({"blue"})),
+        }
+        for n, (agent, location, rtt) in enumerate(
+            [("a1", "site", 20.0), ("h1", "home", 120.0), ("h1", "home", 160.0)]
+        ):
+            assert live.go(agent, "available", location=location).status_code == 200
+            body = {"queue_id": "plans", "customer_ref": "c", "external_id": f"sip:w-{n}"}
+            cid = live.post("admin", "/api/contacts", body).json()["id"]
+            assert live.post(agent, f"/api/contacts/{cid}/accept").status_code == 200
+            live.on_loop(voice.record_quality, live.platform, actors[agent], cid, rtt_ms=rtt,
+                         jitter_ms=2.0, loss_pct=0.0)  # fmt: skip
+            assert live.on_loop(voice.call_ended, live.platform, f"w-{n}", by="caller") == "ended"
+            done = {"disposition": "resolved", "next_state": "break"}
+            assert live.post(agent, f"/api/contacts/{cid}/wrap-up", done).status_code == 200
+        report = live.get("admin", "/api/voice/quality").json()
+        setups = {(s["location"], s["setup"]): s for s in report["setups"]}
+        assert set(setups) == {("site", ""), ("home", "wifi,usb_headset,dsl,?")}
+        home = setups["home", "wifi,usb_headset,dsl,?"]
+        assert (home["advisors"], home["calls"], home["samples"]) == (1, 2, 2)
+        assert setups["site", ""]["mean_mos"] > home["mean_mos"]
+        assert {c["location"] for c in report["calls"]} == {"site", "home"}

@@ -79,6 +79,8 @@ def test_bandwidth_takes_the_round_trip_out_and_keeps_the_slowest_direction() ->
     assert bandwidth_kbps(125_000, 1_100.0, 100.0) == pytest.approx(1_000.0)
     # a round trip longer than the transfer cannot make the bandwidth infinite
     assert bandwidth_kbps(125_000, 100.0, 500.0) == pytest.approx(1_000_000 / 25.0)
+    # nor can a vanishing elapsed time (found by the API fuzzing: 5e-324 ms divided by 4 is 0)
+    assert bandwidth_kbps(1, 5e-324, 0.0) == pytest.approx(8.0 / 0.001)
     summary = summarise(
         [ProbeResult(0, 100.0)],
         probes_per_sample=1,

@@ -171,11 +171,17 @@ class SampleIn(_In):
     loss_pct: Annotated[float, Field(ge=0, le=100)]
 
 
+#: the internet access an advisor declares at the readiness check (homeshore.readiness.setup)
+Access = Literal["fibre", "dsl", "cable", "mobile", "satellite", "other"]
+
+
 class ReadinessIn(_In):
     samples: list[SampleIn] = Field(min_length=1, max_length=120)
     bandwidth_kbps: Annotated[float, Field(ge=0, le=10_000_000)] | None = None
     wired: bool | None = None
     usb_headset: bool | None = None
+    access: Access | None = None
+    vpn: bool | None = None
 
 
 class ReadinessOut(_Out):
@@ -331,6 +337,22 @@ class CallQualityRow(BaseModel):
     low_samples: int
     first_at: dt.datetime
     last_at: dt.datetime
+    location: str  # site, telecentre or home ("" before this was recorded)
+    setup: str  # from home: the set-up declared at the last readiness check
+
+
+class SetUpQuality(BaseModel):
+    """One way of working's calls on a day: a location, and from home a set-up (e.g.
+    ``wired,usb_headset,fibre,no_vpn``; ``?`` where the advisor did not say)."""
+
+    location: str
+    setup: str
+    advisors: int
+    calls: int
+    samples: int
+    mean_mos: float
+    min_mos: float
+    low_calls: int
 
 
 class AdvisorQuality(BaseModel):
@@ -349,3 +371,4 @@ class QualityReportOut(BaseModel):
     low_mos: float
     calls: list[CallQualityRow]
     advisors: list[AdvisorQuality]
+    setups: list[SetUpQuality]

@@ -24,6 +24,7 @@ from websockets.exceptions import InvalidStatus, WebSocketException
 
 from homeshore.errors import HomeshoreError, InputError
 from homeshore.readiness.probe import ProbePlan, run_probe
+from homeshore.readiness.setup import ACCESS_KINDS
 
 PROBE_WS_PATH = "/api/readiness/probe/ws"
 
@@ -115,6 +116,10 @@ def check(
     quiet_room: bool | None = typer.Option(
         None, "--quiet-room/--noisy-room", help="Do you work in a quiet room?"
     ),
+    access: str | None = typer.Option(
+        None, "--access", help=f"Your internet access: {', '.join(ACCESS_KINDS)}."
+    ),
+    vpn: bool | None = typer.Option(None, "--vpn/--no-vpn", help="Do you work through a VPN?"),
     count: int = typer.Option(50, min=5, max=1000, help="Number of timed probes."),
     interval_ms: float = typer.Option(100.0, min=0.0, max=5000.0, help="Time between probes."),
     language: str | None = typer.Option(
@@ -124,6 +129,8 @@ def check(
     """Check a home workstation's connection to the platform and store the verdict."""
     if language is not None and language not in ("fr", "en"):
         raise InputError("use fr or en", where=f"--language {language!r}")
+    if access is not None and access not in ACCESS_KINDS:
+        raise InputError(f"use one of {', '.join(ACCESS_KINDS)}", where=f"--access {access!r}")
     base = _base_url(server)
     plan = dataclasses.replace(ProbePlan(), count=count, interval_s=interval_ms / 1000.0)
     console = Console()
@@ -139,6 +146,8 @@ def check(
             "wired": wired,
             "usb_headset": usb_headset,
             "quiet_room": quiet_room,
+            "access": access,
+            "vpn": vpn,
         }
         response = client.post(
             "/api/readiness/probe", json=body, headers={"Authorization": f"Bearer {token}"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -170,6 +171,8 @@ class ReadinessCheckRow(Base):
     samples: Mapped[list[dict[str, float]]] = mapped_column(JSON)
     # what was measured: "media" (UDP through the media relay, as a call) or "websocket"
     path: Mapped[str | None] = mapped_column(String(16))
+    # the home set-up the advisor declared (homeshore.readiness.setup.SetUp.to_dict)
+    setup: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class EventRow(Base):

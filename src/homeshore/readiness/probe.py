@@ -99,7 +99,8 @@ def bandwidth_kbps(size_bytes: int, elapsed_ms: float, rtt_ms: float) -> float:
     """Throughput of one transfer in kbit/s, the round trip taken out of its duration.
 
     The transfer time is never counted below a quarter of the elapsed time, so a noisy round
-    trip cannot turn a slow transfer into an infinite bandwidth.
+    trip cannot turn a slow transfer into an infinite bandwidth, nor below a microsecond
+    (the browser's clock does not resolve less).
     """
     if size_bytes <= 0:
         raise ValueError("a bandwidth transfer must move at least one byte")
@@ -107,7 +108,7 @@ def bandwidth_kbps(size_bytes: int, elapsed_ms: float, rtt_ms: float) -> float:
         raise ValueError("a bandwidth transfer must take some time (elapsed_ms > 0)")
     if rtt_ms < 0:
         raise ValueError("round-trip time must be >= 0 ms")
-    transfer_ms = max(elapsed_ms - rtt_ms, elapsed_ms / 4.0)
+    transfer_ms = max(elapsed_ms - rtt_ms, elapsed_ms / 4.0, 0.001)
     return size_bytes * 8.0 / transfer_ms  # bits per ms == kbit/s
 
 

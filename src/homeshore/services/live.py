@@ -34,6 +34,7 @@ class LiveAgent:
     readiness_at: dt.datetime | None = None  # when the last check was stored
     readiness_due: str = ""  # "bad_calls": a new check is needed before the next home shift
     bad_calls: int = 0  # calls in a row from home with a low-quality sample
+    setup: str = ""  # the home set-up of the last readiness check (SetUp.key)
     # contacts this agent holds, by state: offered, active, wrap_up
     offered: set[int] = field(default_factory=set)
     active: set[int] = field(default_factory=set)

@@ -34,6 +34,7 @@ from homeshore.db.tables import (
 )
 from homeshore.domain import Activity, Channel, Queue, Scenario, WorkMode
 from homeshore.readiness.emodel import ReadinessThresholds
+from homeshore.readiness.setup import SetUp
 from homeshore.realtime.types import Event, EventHub
 from homeshore.routing import AgentState as RouteState
 from homeshore.routing import AgentView, IdleIndex, Router, build_policy, recheck_delays_s
@@ -146,16 +147,23 @@ class Platform(GroupCommit):
                 u.agent_id: u.id
                 for u in session.scalars(select(UserRow).where(UserRow.agent_id.is_not(None)))
             }
-            last_checks = select(ReadinessCheckRow.agent_id, func.max(ReadinessCheckRow.at))
-            checked: dict[str, dt.datetime] = {
-                agent_id: at
-                for agent_id, at in session.execute(
-                    last_checks.group_by(ReadinessCheckRow.agent_id)
+            last = (
+                select(func.max(ReadinessCheckRow.id).label("id"))
+                .group_by(ReadinessCheckRow.agent_id)
+                .subquery()
+            )
+            checked: dict[str, tuple[dt.datetime, str]] = {
+                agent_id: (at, SetUp.from_dict(setup).key)
+                for agent_id, at, setup in session.execute(
+                    select(
+                        ReadinessCheckRow.agent_id, ReadinessCheckRow.at, ReadinessCheckRow.setup
+                    ).join(last, ReadinessCheckRow.id == last.c.id)
                 )
             }
             for row in session.scalars(select(AgentRow)):
                 agent = self._live_agent(row)
-                agent.readiness_at = checked.get(row.id)
+                if row.id in checked:
+                    agent.readiness_at, agent.setup = checked[row.id]
                 agent.user_id = users.get(row.id)
                 agent.connections, agent.last_seen = presence.get(row.id, (0, None))
                 self.agents[row.id] = agent

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from homeshore.db.tables import ReadinessCheckRow
 from homeshore.readiness.emodel import NetworkSample, verdict
+from homeshore.readiness.setup import SetUp
 from homeshore.services.agents import agent_for, set_readiness
 from homeshore.services.errors import Invalid
 from homeshore.services.platform import Platform
@@ -22,6 +23,8 @@ def record_check(
     usb_headset: bool | None,
     quiet_room: bool | None = None,
     path: str = "websocket",
+    access: str | None = None,
+    vpn: bool | None = None,
 ) -> ReadinessCheckRow:
     """An agent's desktop measured its connection: store the verdict, update the agent."""
     actor.require(Role.AGENT)
@@ -29,6 +32,10 @@ def record_check(
     agent = agent_for(p, actor, actor.agent_id)
     if not samples:
         raise Invalid("send at least one network sample", field="samples")
+    try:
+        setup = SetUp(wired=wired, usb_headset=usb_headset, access=access, vpn=vpn)
+    except ValueError as exc:
+        raise Invalid(str(exc), field="access") from exc
     result = verdict(
         samples,
         bandwidth_kbps=bandwidth_kbps,
@@ -50,6 +57,7 @@ def record_check(
                 for s in samples
             ],
             path=path,
+            setup=setup.to_dict(),
         )
         tx.session.add(row)
         tx.session.flush()
@@ -67,6 +75,7 @@ def record_check(
             actor_user_id=actor.user_id,
         )
         agent.readiness_at = tx.now
+        agent.setup = setup.key
         agent.bad_calls = 0
         if agent.readiness_due:
             agent.readiness_due = ""

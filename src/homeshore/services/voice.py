@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -257,9 +258,16 @@ def record_quality(
     with p.transaction() as tx:
         low = mos < p.settings.voice_low_mos  # flagged to the manager
         contact.low_quality = contact.low_quality or low
-        data = {**sample, "r": round(r, 1), "mos": round(mos, 2), "low": low}
+        data = {**sample, "r": round(r, 1), "mos": round(mos, 2), "low": low, **_where(agent)}
         tx.emit_about("call.quality", contact, agent, actor_user_id=actor.user_id, data=data)
     return r, mos
+
+
+def _where(agent: LiveAgent) -> dict[str, str]:
+    """Where the advisor works for this call, and from home with which set-up: what the
+    quality is compared across."""
+    location = agent.location.value if agent.location else ""
+    return {"location": location, "setup": agent.setup if agent.location is WorkMode.HOME else ""}
 
 
 def softphone_credential(p: Platform, actor: Actor, *, secret: str) -> SipCredential:
@@ -371,6 +379,8 @@ class CallQuality:
     first_at: dt.datetime
     last_at: dt.datetime
     mos_total: float  # the samples' sum, for means over several calls
+    location: str = ""  # where the advisor worked (site, telecentre, home)
+    setup: str = ""  # from home: the set-up declared at the last readiness check
 
 
 def calls_quality(p: Platform, actor: Actor, day: dt.date) -> list[CallQuality]:
@@ -388,12 +398,15 @@ def calls_quality(p: Platform, actor: Actor, day: dt.date) -> list[CallQuality]:
     elif actor.role is Role.SUPERVISOR:
         query = query.where(EventRow.team_id.in_(sorted(actor.team_ids)))
     samples: dict[tuple[int, str], list[tuple[dt.datetime, float]]] = {}
+    where: dict[tuple[int, str], tuple[str, str]] = {}
     with p.sessions() as session:
         for contact_id, agent_id, at, data in session.execute(query):
             mos = data.get("mos") if isinstance(data, dict) else None
             if contact_id is None or agent_id is None or not isinstance(mos, int | float):
                 continue
             samples.setdefault((contact_id, agent_id), []).append((at, float(mos)))
+            location, setup = data.get("location") or "", data.get("setup") or ""
+            where[contact_id, agent_id] = (str(location), str(setup))
     threshold = p.settings.voice_low_mos
     return [
         CallQuality(
@@ -406,37 +419,45 @@ def calls_quality(p: Platform, actor: Actor, day: dt.date) -> list[CallQuality]:
             first_at=values[0][0],
             last_at=values[-1][0],
             mos_total=sum(m for _, m in values),
+            location=where[contact_id, agent_id][0],
+            setup=where[contact_id, agent_id][1],
         )
         for (contact_id, agent_id), values in sorted(samples.items())
     ]
 
 
 @dataclass(frozen=True, slots=True)
-class AdvisorCallQuality:
-    """An advisor's calls' quality on a day."""
+class GroupCallQuality:
+    """The quality of a group of calls on a day: one advisor's, or one way of working's
+    (a location, and from home a set-up)."""
 
-    agent_id: str
+    key: tuple[str, ...]
+    advisors: int
     calls: int
     samples: int
-    mean_mos: float  # over every sample of the day
+    mean_mos: float  # over all samples
     min_mos: float
     low_calls: int  # calls with at least one sample below voice_low_mos
 
 
-def advisors_quality(calls: list[CallQuality]) -> list[AdvisorCallQuality]:
-    by_agent: dict[str, list[CallQuality]] = {}
+def quality_by(
+    calls: list[CallQuality], key: Callable[[CallQuality], tuple[str, ...]]
+) -> list[GroupCallQuality]:
+    """Calls summed up per ``key`` (per advisor: ``lambda c: (c.agent_id,)``; per way of
+    working: ``lambda c: (c.location, c.setup)``)."""
+    groups: dict[tuple[str, ...], list[CallQuality]] = {}
     for call in calls:
-        by_agent.setdefault(call.agent_id, []).append(call)
+        groups.setdefault(key(call), []).append(call)
     summary = []
-    for agent_id, rows in sorted(by_agent.items()):
+    for group, rows in sorted(groups.items()):
         samples = sum(r.samples for r in rows)
-        total = sum(r.mos_total for r in rows)
         summary.append(
-            AdvisorCallQuality(
-                agent_id=agent_id,
+            GroupCallQuality(
+                key=group,
+                advisors=len({r.agent_id for r in rows}),
                 calls=len(rows),
                 samples=samples,
-                mean_mos=round(total / samples, 2),
+                mean_mos=round(sum(r.mos_total for r in rows) / samples, 2),
                 min_mos=min(r.min_mos for r in rows),
                 low_calls=sum(1 for r in rows if r.low_samples),
             )

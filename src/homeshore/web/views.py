@@ -15,6 +15,7 @@ from typing import Any, Final
 from homeshore.api.schemas import ContactOut, ConversationOut, MessageOut
 from homeshore.db.tables import UserRow
 from homeshore.readiness.probe import ProbePlan
+from homeshore.readiness.setup import ACCESS_KINDS
 from homeshore.services import agents, chat, contacts, events, metrics, readiness
 from homeshore.services.errors import Invalid, NotFound
 from homeshore.services.live import LiveAgent
@@ -289,4 +290,5 @@ def readiness_view(p: Platform, actor: Actor, translator: Translator) -> dict[st
         },
         "last_check": check_view(p, rows[0], translator.language) if rows else None,
         "monitoring_disclosed": list(p.scenario.agreement.monitoring_disclosed),
+        "access_kinds": ACCESS_KINDS,
     }

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field
 
 from homeshore.api.deps import SESSION_COOKIE, ActorDep, PlatformDep
-from homeshore.api.schemas import ReadinessOut
+from homeshore.api.schemas import Access, ReadinessOut
 from homeshore.readiness.probe import (
     BandwidthResult,
     MediaInterval,
@@ -74,6 +74,8 @@ class ProbeRunIn(_In):
     wired: bool | None = None
     usb_headset: bool | None = None
     quiet_room: bool | None = None
+    access: Access | None = None
+    vpn: bool | None = None
 
 
 class SummaryOut(BaseModel):
@@ -145,6 +147,8 @@ async def record_probe(
         usb_headset=body.usb_headset,
         quiet_room=body.quiet_room,
         path="websocket" if body.media is None else "media",
+        access=body.access,
+        vpn=body.vpn,
     )
     t = views.translator_for(
         platform,

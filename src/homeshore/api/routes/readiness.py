@@ -23,5 +23,7 @@ async def record_check(body: ReadinessIn, actor: ActorDep, platform: PlatformDep
         bandwidth_kbps=body.bandwidth_kbps,
         wired=body.wired,
         usb_headset=body.usb_headset,
+        access=body.access,
+        vpn=body.vpn,
     )
     return ReadinessOut.model_validate(row)

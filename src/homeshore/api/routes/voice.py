@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hmac
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
@@ -21,6 +21,7 @@ from homeshore.api.schemas import (
     QualityReportOut,
     SdpIn,
     SdpOut,
+    SetUpQuality,
     SoftphoneOut,
     VoiceEventIn,
     VoiceEventOut,
@@ -202,13 +203,28 @@ async def quality(
     samples are in the event log."""
     when = day or platform.clock.now().astimezone(platform.zone).date()
     calls = await asyncio.to_thread(voice.calls_quality, platform, actor, when)
-    advisors = voice.advisors_quality(calls)
+    advisors = voice.quality_by(calls, lambda c: (c.agent_id,))
+    setups = voice.quality_by(calls, lambda c: (c.location, c.setup))
     return QualityReportOut(
         day=when,
         low_mos=platform.settings.voice_low_mos,
         calls=[CallQualityRow.model_validate(c, from_attributes=True) for c in calls],
-        advisors=[AdvisorQuality.model_validate(a, from_attributes=True) for a in advisors],
+        advisors=[
+            AdvisorQuality(agent_id=a.key[0], **_figures(a, with_advisors=False)) for a in advisors
+        ],
+        setups=[SetUpQuality(location=s.key[0], setup=s.key[1], **_figures(s)) for s in setups],
     )
+
+
+def _figures(group: voice.GroupCallQuality, *, with_advisors: bool = True) -> dict[str, Any]:
+    figures = {
+        "calls": group.calls,
+        "samples": group.samples,
+        "mean_mos": group.mean_mos,
+        "min_mos": group.min_mos,
+        "low_calls": group.low_calls,
+    }
+    return {**figures, "advisors": group.advisors} if with_advisors else figures
 
 
 @router.get("/softphone", response_model=SoftphoneOut)

@@ -1,6 +1,7 @@
 """readiness_checks.path: what a readiness check measured (the call's media path through the
-relay, or the websocket fallback; None for checks stored before); agents.readiness_due: why
-an advisor's home set-up must be checked again before the next shift from home
+relay, or the websocket fallback; None for checks stored before); readiness_checks.setup:
+the home set-up the advisor declared; agents.readiness_due: why an advisor's home set-up
+must be checked again before the next shift from home
 
 Revision ID: 0003
 Revises: 0002
@@ -21,6 +22,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("readiness_checks", schema=None) as batch_op:
         batch_op.add_column(sa.Column("path", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("setup", sa.JSON(), nullable=True))
     with op.batch_alter_table("agents", schema=None) as batch_op:
         batch_op.add_column(sa.Column("readiness_due", sa.String(length=32), nullable=True))
 
@@ -29,4 +31,5 @@ def downgrade() -> None:
     with op.batch_alter_table("agents", schema=None) as batch_op:
         batch_op.drop_column("readiness_due")
     with op.batch_alter_table("readiness_checks", schema=None) as batch_op:
+        batch_op.drop_column("setup")
         batch_op.drop_column("path")

@@ -195,6 +195,8 @@ form.addEventListener("submit", async (submit) => {
       wired: document.getElementById("chk-wired").checked,
       usb_headset: document.getElementById("chk-headset").checked,
       quiet_room: document.getElementById("chk-quiet").checked,
+      vpn: document.getElementById("chk-vpn").checked,
+      access: document.getElementById("sel-access").value || null,
     });
     progress.value = 100;
     show({ ...result, media_failed: mediaFailed });
