@@ -18,6 +18,13 @@ advisor's accept to media flowing both ways through the relay (rtpengine's per-c
 packet counters, polled every 20 ms); CPU seconds per call of homeshore, Kamailio,
 rtpengine, the two SIPp and the load generator itself. Needs the voice packages and
 sip-tester; no root.
+
+`--listen-share 0.25`: a manager listens to that share of the answered calls (every 4th
+contact), the way the platform sets listening up: one rtpengine media subscription per
+party (`subscribe request` / `subscribe answer`), here answered with plain RTP to a UDP
+socket of the load generator that counts what arrives (a browser's listening leg adds
+SRTP encryption to this). Comparing the relay's CPU with and without gives the cost of
+monitoring per listened call.
 """
 
 from __future__ import annotations
@@ -73,6 +80,8 @@ class Stats:
     wrapped: int = 0
     errors: list[str] = field(default_factory=list)
     most_calls: int = 0
+    listened: set[int] = field(default_factory=set)  # contact ids a manager listens to
+    listen_packets: int = 0  # what the listeners' sockets received
 
 
 def cpu_s(pids: list[int]) -> float:
@@ -162,9 +171,58 @@ def _packets_by_tag(answer: dict[str, Any]) -> dict[str, int]:
     return counts
 
 
-async def watch_media(ng: NgClient, stats: Stats, stop: asyncio.Event) -> None:
+class ListenerSink(asyncio.DatagramProtocol):
+    """A listening manager's ear: counts the RTP packets the relay forks to it."""
+
+    def __init__(self, stats: Stats) -> None:
+        self.stats = stats
+
+    def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
+        self.stats.listen_packets += 1
+
+
+def _listener_sdp(port: int) -> str:
+    return (
+        "v=0\r\no=manager 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+        f"m=audio {port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=recvonly\r\n"
+    )
+
+
+async def listen(
+    ng: NgClient, call_id: str, parties: list[str], stats: Stats, sinks: list[Any]
+) -> None:
+    """A manager listens to a call: one subscription per party, as the platform does
+    (homeshore.voice.link), delivered as plain RTP to a counting socket."""
+    loop = asyncio.get_running_loop()
+    for tag in parties:
+        transport, _ = await loop.create_datagram_endpoint(
+            lambda: ListenerSink(stats), local_addr=("127.0.0.1", 0)
+        )
+        sinks.append(transport)
+        port = transport.get_extra_info("sockname")[1]
+        offer = await loop.run_in_executor(
+            None,
+            lambda t=tag: ng.command(  # type: ignore[misc]
+                "subscribe request", call_id=call_id, from_tag=t, ICE="remove", DTLS="off",
+                SDES=["off"], transport_protocol="RTP/AVP",
+                replace=["origin", "session-connection"],
+            ),
+        )  # fmt: skip
+        await loop.run_in_executor(
+            None,
+            lambda o=offer, p=port: ng.command(  # type: ignore[misc]
+                "subscribe answer", call_id=call_id, to_tag=o["to-tag"], sdp=_listener_sdp(p),
+                flags=[],
+            ),
+        )  # fmt: skip
+
+
+async def watch_media(
+    ng: NgClient, stats: Stats, stop: asyncio.Event, listen_every: int, sinks: list[Any]
+) -> None:
     """For each accepted call: when media first flows both ways (both parties' packets
-    counted by the relay); and, every second, how many calls the relay carries."""
+    counted by the relay), then a manager listens to every ``listen_every``-th (0: none);
+    and, every second, how many calls the relay carries."""
     loop = asyncio.get_running_loop()
     last_list = 0.0
     while not stop.is_set():
@@ -190,6 +248,12 @@ async def watch_media(ng: NgClient, stats: Stats, stop: asyncio.Event) -> None:
             if len(counts) >= 2 and all(counts.values()):
                 stats.two_way_at[cid] = time.time()
                 stats.media_checked[cid] = counts
+                if listen_every and cid % listen_every == 0:
+                    try:
+                        await listen(ng, call_id, sorted(counts), stats, sinks)
+                        stats.listened.add(cid)
+                    except (NgError, KeyError) as exc:
+                        stats.errors.append(f"listening to {call_id}: {exc!r}")
         await asyncio.sleep(0.02)
 
 
@@ -222,7 +286,9 @@ async def drive(args: argparse.Namespace, site: Site) -> tuple[Stats, dict[str, 
 
     ng = NgClient(site.rtpengine_ng)
     stop = asyncio.Event()
-    watcher = asyncio.create_task(watch_media(ng, stats, stop))
+    listen_every = round(1 / args.listen_share) if args.listen_share > 0 else 0
+    sinks: list[Any] = []
+    watcher = asyncio.create_task(watch_media(ng, stats, stop, listen_every, sinks))
     groups = site.process_groups()
     before = {name: cpu_s(pids) for name, pids in groups.items()}
     started = time.time()
@@ -251,6 +317,8 @@ async def drive(args: argparse.Namespace, site: Site) -> tuple[Stats, dict[str, 
     stop.set()
     await watcher
     ng.close()
+    for sink in sinks:
+        sink.close()
     for task in agents:
         task.cancel()
     await asyncio.gather(*agents, return_exceptions=True)
@@ -486,6 +554,11 @@ def report(
     print(f"INVITE -> offer on the websocket ms   {percentiles(invite_to_offer)}")
     print(f"  of which contact created -> offer  {percentiles(created_to_offer)}")
     print(f"accept -> media both ways ms         {percentiles(accept_to_media)}")
+    if stats.listened:
+        per_call = stats.listen_packets / len(stats.listened)
+        print(f"listened to {len(stats.listened)} calls (both parties): {stats.listen_packets} "
+              f"packets reached the listeners, {per_call:.0f} per call "
+              f"({2 * 50 * args.talk_s} sent per call)")  # fmt: skip
     calls = max(completed, 1)
     print(f"CPU per completed call (ms), over {elapsed:.0f} s; load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores:")  # fmt: skip
@@ -502,6 +575,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=10.0, help="new calls per second")
     parser.add_argument("--calls", type=int, default=600)
     parser.add_argument("--talk-s", type=int, default=20, help="seconds each call lasts")
+    parser.add_argument(
+        "--listen-share", type=float, default=0.0, help="share of calls a manager listens to"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the run's files and logs")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="voice_load_"))

@@ -108,6 +108,10 @@ def test_call_reaches_the_advisor_with_audio_both_ways_mute_and_hang_up(
         console = desk("m.red", "/supervisor")
         row = console.locator(f'#contacts-table tr[data-contact="{contact["id"]}"] .call-quality')
         row.filter(has_text="MOS").wait_for()
+        # and the day's call quality by way of working (a2 at the site: no home set-up)
+        way = console.locator('#quality-setups tbody tr[data-location="site"]')
+        way.wait_for()
+        assert way.locator("td").nth(1).inner_text() == "1"  # one call measured
 
         # mute: the customer hears silence; unmute: the advisor again
         card.locator('[data-action="mute"]').click()

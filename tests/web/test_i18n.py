@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from homeshore.domain import Activity, Channel, WorkMode
+from homeshore.readiness.setup import ACCESS_KINDS
 from homeshore.services.states import AgentState
 from homeshore.web.i18n import (
     CATALOGUES,
@@ -61,6 +62,10 @@ def test_every_text_a_template_names_exists() -> None:
     assert not missing
 
 
+#: the parts of a home set-up's name (homeshore.readiness.setup.SetUp.key)
+SETUP_PARTS = ("wired", "wifi", "usb_headset", "other_headset", *ACCESS_KINDS, "vpn", "no_vpn")
+
+
 def test_every_text_a_script_names_exists() -> None:
     literal, prefixes = _script_keys()
     script_texts = Translator("en").script_texts()
@@ -81,6 +86,7 @@ def test_every_text_a_script_names_exists() -> None:
         "call": ["connecting", "connected", "ended", "mute", "unmute", "hold", "resume"],
         "readiness.path": ["media", "websocket"],
         "agent.readiness_due": ["expired", "bad_calls"],
+        "setup": [*SETUP_PARTS],
     }
     assert prefixes <= set(values), prefixes - set(values)
     for prefix in prefixes:

@@ -65,6 +65,38 @@ function renderAgents() {
   }));
 }
 
+/** A way of working: the location, and from home the declared set-up (wired or Wi-Fi,
+ * headset, access, VPN; "?" where the advisor did not say). */
+function wayText(row) {
+  const where = row.location ? t(`location.${row.location}`) : "—";
+  if (!row.setup) return where;
+  const parts = row.setup.split(",").filter((part) => part !== "?").map((part) => t(`setup.${part}`));
+  return parts.length ? `${where} · ${parts.join(" · ")}` : where;
+}
+
+/** Today's call quality per way of working, from the server (after quality samples). */
+let qualityTimer = null;
+function refreshQualitySoon(delayMs = 2000) {
+  if (!document.getElementById("quality-card")) return;
+  clearTimeout(qualityTimer);
+  qualityTimer = setTimeout(async () => {
+    try {
+      const report = await api("GET", "/api/voice/quality");
+      const body = document.querySelector("#quality-setups tbody");
+      body.replaceChildren(...report.setups.map((row) => el("tr", { dataset: { location: row.location, setup: row.setup } },
+        el("th", { scope: "row", text: wayText(row) }),
+        el("td", { text: String(row.advisors) }),
+        el("td", { text: String(row.calls) }),
+        el("td", { text: row.mean_mos.toFixed(2) }),
+        el("td", { text: row.min_mos.toFixed(2) }),
+        el("td", { text: String(row.low_calls) }))));
+      document.getElementById("quality-empty").hidden = report.setups.length > 0;
+    } catch (error) {
+      fail(error);
+    }
+  }, delayMs);
+}
+
 /** The day's adherence share comes from the server: fetched again after state changes. */
 let adherenceTimer = null;
 function refreshAdherenceSoon() {
@@ -526,6 +558,7 @@ async function onEvent(event) {
     return;
   }
   if (event.type === "call.quality") {
+    refreshQualitySoon();
     const before = contacts.get(event.contact_id);
     await loadContact(event.contact_id, { mos: data.mos, low: Boolean(data.low) });
     if (data.low && !before?.low) {
@@ -612,6 +645,7 @@ for (const item of page.help) {
 renderHelpList();
 renderAgents();
 renderContacts();
+refreshQualitySoon(0);
 setInterval(renderAgents, 1000);
 
 streamEvents(onEvent, fail);
