@@ -195,7 +195,7 @@ class VoiceLink:
             if result in ("agent_offline", "error"):  # the call is still held
                 log.warning("voice: call %s not put through to %s: %s", call_id, agent, result)
                 voice_service.call_not_connected(platform, contact_id, reason=f"voice_{result}")
-            elif result in ("media_relay_down", "relay_failed"):  # Kamailio ended the call
+            elif result in ("media_relay_down", "relay_failed", "agent_gone"):  # call ended
                 log.error("voice: call %s lost on its way to %s: %s", call_id, agent, result)
                 voice_service.call_lost(platform, contact_id, reason=result)
         elif event.type == "contact.abandoned":
