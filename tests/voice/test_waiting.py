@@ -13,6 +13,17 @@ from tests.voice.test_phones import desk_socket
 SETTINGS = {"offer_timeout_s": 4.0}
 
 
+def _available_and_answering(page: Any, contact_id: int) -> Any:
+    """The advisor goes available, accepts the call offered and hears the caller: the
+    call's card on the desk."""
+    _go_available(page)
+    page.locator(f'.offer[data-contact="{contact_id}"] [data-action="accept"]').click()
+    card = page.locator(f'.contact[data-contact="{contact_id}"]')
+    card.locator('[data-field="call-state"][data-state="connected"]').wait_for()
+    wait_until(lambda: _heard(page, CALLER_HZ), "the desk to play the caller's voice")
+    return card
+
+
 def test_a_waiting_call_missed_by_one_advisor_is_answered_by_another(
     voice_site: VoiceSite, desk: Callable[[str], Any]
 ) -> None:
@@ -31,11 +42,7 @@ def test_a_waiting_call_missed_by_one_advisor_is_answered_by_another(
 
         # a2 comes, is offered the same call and answers: the customer is connected
         second = desk("a2")
-        _go_available(second)
-        second.locator(f'.offer[data-contact="{cid}"] [data-action="accept"]').click()
-        card = second.locator(f'.contact[data-contact="{cid}"]')
-        card.locator('[data-field="call-state"][data-state="connected"]').wait_for()
-        wait_until(lambda: _heard(second, CALLER_HZ), "a2's desk to play the caller's voice")
+        card = _available_and_answering(second, cid)
         answered = voice_site.api.get(f"/api/contacts/{cid}").json()
         assert answered["agent_id"] == "a2" and answered["offers"] == 2
         assert answered["wait_s"] >= 4.0  # it waited through a1's whole offer
@@ -76,13 +83,7 @@ def test_a_call_accepted_by_an_advisor_whose_softphone_went_away_waits_for_anoth
             ]
             assert requeued and requeued[-1]["data"]["reason"] == "voice_agent_offline"
             # another advisor answers the caller, who was held all along
-            other = desk("a1")
-            _go_available(other)
-            other.locator(f'.offer[data-contact="{cid}"] [data-action="accept"]').click()
-            card = other.locator(f'.contact[data-contact="{cid}"]')
-            card.locator('[data-field="call-state"][data-state="connected"]').wait_for()
-            wait_until(lambda: _heard(other, CALLER_HZ), "a1's desk to play the caller's voice")
-            other.locator(f'.contact[data-contact="{cid}"] [data-action="end"]').click()
+            _available_and_answering(desk("a1"), cid).locator('[data-action="end"]').click()
             assert caller.wait() == 0, caller.explain()
         finally:
             caller.stop()
