@@ -4,6 +4,7 @@ UDP); the check is judged on that echo's WebRTC statistics and says so."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -11,7 +12,8 @@ from sqlalchemy import select
 
 from homeshore.db.tables import ReadinessCheckRow
 from homeshore.voice.ng import NgClient
-from tests.voice.conftest import VoiceSite, wait_until
+from tests.voice.conftest import VoiceSite, answer_on_desk, recorded_call, wait_until
+from tests.voice.test_calls import _go_available
 
 
 def _echo_calls(site: VoiceSite) -> list[str]:
@@ -48,3 +50,44 @@ def test_the_readiness_check_measures_a_calls_path_through_the_media_relay(
     assert all(s["loss_pct"] == 0 and s["rtt_ms"] < 50 for s in samples)
     # the page ended its echo: the relay forgets it
     wait_until(lambda: not _echo_calls(voice_site), "the relay to forget the readiness echo")
+
+
+#: records the audio constraints each getUserMedia call of the page asked for
+RECORD_MICROPHONE = """
+  window.__asked = [];
+  const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = (constraints) => {
+    window.__asked.push(JSON.stringify(constraints.audio));
+    return original(constraints);
+  };
+"""
+
+
+def test_the_headset_chosen_on_the_readiness_page_is_the_one_calls_use(
+    voice_site: VoiceSite, desk: Callable[..., Any]
+) -> None:
+    page = desk("a2", "/readiness")
+    page.locator("#headset-list").click()
+    microphones = page.locator("#headset-input option")
+    wait_until(lambda: microphones.count() > 2, "the browser's microphones listed")
+    chosen = microphones.nth(2)  # not the default: a second device
+    device, label = chosen.get_attribute("value"), chosen.inner_text()
+    assert device
+    page.locator("#headset-input").select_option(device)
+    page.locator("#headset-chosen").filter(has_text=label).wait_for()
+    # the desk in the same browser answers a call with that microphone
+    page.context.add_init_script(RECORD_MICROPHONE)
+    page.goto("/agent")
+    page.locator('#softphone[data-state="open"]').wait_for()
+    _go_available(page)
+    with recorded_call(voice_site) as (caller, _recorder):
+        contact_id, _card = answer_on_desk(voice_site, page)
+        asked = page.evaluate("window.__asked")
+        assert any(json.loads(a) == {"deviceId": device} for a in asked), asked
+        page.locator(f'.contact[data-contact="{contact_id}"] [data-action="end"]').click()
+        assert caller.wait() == 0, caller.explain()
+    wrapped = voice_site.api.post(
+        f"/api/contacts/{contact_id}/wrap-up",
+        json={"disposition": "resolved", "next_state": "offline"},
+    )
+    assert wrapped.status_code == 200, wrapped.text

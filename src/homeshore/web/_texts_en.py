@@ -142,6 +142,15 @@ EN: Final[dict[str, str]] = {
         "else on your computer is read."
     ),
     "readiness.checklist": "My workstation",
+    "readiness.headset.title": "My headset for calls",
+    "readiness.headset.intro": (
+        "Choose the microphone and the speaker the desk uses for calls. The choice is kept "
+        "in this browser."
+    ),
+    "readiness.headset.list": "Show my audio devices",
+    "readiness.headset.microphone": "Microphone",
+    "readiness.headset.speaker": "Speaker",
+    "readiness.headset.default": "The computer's default",
     "readiness.vpn": "I work through a VPN",
     "readiness.access": "My internet access",
     "readiness.access.unsaid": "I would rather not say",
@@ -210,6 +219,9 @@ EN: Final[dict[str, str]] = {
     "js.setup.other": "other access",
     "js.setup.vpn": "VPN",
     "js.setup.no_vpn": "no VPN",
+    "js.readiness.headset.chosen": "Calls use: microphone {microphone}, speaker {speaker}.",
+    "js.readiness.headset.default": "the computer's default",
+    "js.readiness.headset.denied": "The audio devices cannot be listed ({reason}).",
     "js.call.dropped": "The call was cut off: the caller was told, and is to be called back",
     "js.conn.connecting": "Connecting…",
     "js.conn.open": "Connected",

@@ -144,6 +144,15 @@ FR: Final[dict[str, str]] = {
         "voit le résultat. Rien d'autre n'est lu sur votre ordinateur."
     ),
     "readiness.checklist": "Mon poste",
+    "readiness.headset.title": "Mon casque pour les appels",
+    "readiness.headset.intro": (
+        "Choisissez le micro et le haut-parleur que le poste utilise pour les appels. Le "
+        "choix est gardé dans ce navigateur."
+    ),
+    "readiness.headset.list": "Afficher mes appareils audio",
+    "readiness.headset.microphone": "Micro",
+    "readiness.headset.speaker": "Haut-parleur",
+    "readiness.headset.default": "Celui de l'ordinateur par défaut",
     "readiness.vpn": "Je travaille à travers un VPN",
     "readiness.access": "Mon accès à internet",
     "readiness.access.unsaid": "Je préfère ne pas le dire",
@@ -214,6 +223,11 @@ FR: Final[dict[str, str]] = {
     "js.setup.other": "autre accès",
     "js.setup.vpn": "avec VPN",
     "js.setup.no_vpn": "sans VPN",
+    "js.readiness.headset.chosen": (
+        "Les appels utilisent : micro {microphone}, haut-parleur {speaker}."
+    ),
+    "js.readiness.headset.default": "celui de l'ordinateur par défaut",
+    "js.readiness.headset.denied": "Les appareils audio ne peuvent pas être listés ({reason}).",
     "js.call.dropped": "L'appel a été coupé : le client a été prévenu et doit être rappelé",
     "js.conn.connecting": "Connexion…",
     "js.conn.open": "Connecté",

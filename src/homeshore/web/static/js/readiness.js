@@ -6,6 +6,7 @@
 // summarises them and gives the verdict (E-model, DOMAIN.md section 4); the verdict shown
 // is the one stored for the agent.
 
+import { chooseHeadset, chosenHeadset, listAudioDevices } from "./headset.js";
 import { api, iceGathered, number, page, showError, t } from "./util.js";
 
 const plan = page.probe_plan;
@@ -208,3 +209,55 @@ form.addEventListener("submit", async (submit) => {
   }
 });
 document.getElementById("verdict").tabIndex = -1;
+
+// -- the headset the desk's softphone uses ----------------------------------------------
+
+const inputSelect = document.getElementById("headset-input");
+const outputSelect = document.getElementById("headset-output");
+const chosenLine = document.getElementById("headset-chosen");
+
+function showChosen() {
+  const choice = chosenHeadset();
+  chosenLine.textContent = t("readiness.headset.chosen", {
+    microphone: choice.inputLabel || t("readiness.headset.default"),
+    speaker: choice.outputLabel || t("readiness.headset.default"),
+  });
+}
+
+function fill(select, devices, chosen) {
+  const first = select.options[0];
+  select.replaceChildren(first, ...devices.map((device, index) => {
+    const option = document.createElement("option");
+    option.value = device.deviceId;
+    option.textContent = device.label || `${index + 1}`;
+    option.selected = device.deviceId === chosen;
+    return option;
+  }));
+  select.disabled = false;
+}
+
+function saveChoice() {
+  const label = (select) => (select.value ? select.selectedOptions[0].textContent : "");
+  chooseHeadset({
+    input: inputSelect.value,
+    output: outputSelect.value,
+    inputLabel: label(inputSelect),
+    outputLabel: label(outputSelect),
+  });
+  showChosen();
+}
+
+document.getElementById("headset-list").addEventListener("click", async () => {
+  errorBox.hidden = true;
+  try {
+    const { inputs, outputs } = await listAudioDevices();
+    const choice = chosenHeadset();
+    fill(inputSelect, inputs, choice.input);
+    fill(outputSelect, outputs, choice.output);
+  } catch (error) {
+    showError(errorBox, t("readiness.headset.denied", { reason: error.message || String(error) }));
+  }
+});
+inputSelect.addEventListener("change", saveChoice);
+outputSelect.addEventListener("change", saveChoice);
+showChosen();

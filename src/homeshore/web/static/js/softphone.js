@@ -3,6 +3,7 @@
 // only, and answers the calls of contacts this advisor accepted in the desk. Media goes
 // through the platform's media relay (DTLS-SRTP); nothing is loaded from elsewhere.
 
+import { microphoneConstraint, useChosenSpeaker } from "./headset.js";
 import { api } from "./util.js";
 
 const RENEW_MARGIN_MS = 60_000;
@@ -98,8 +99,9 @@ export async function startSoftphone({ expects, onState, onCall, onQuality, audi
     calls.set(contactId, session);
     onCall(contactId, "connecting");
     session.on("peerconnection", ({ peerconnection }) => {
-      peerconnection.addEventListener("track", (event) => {
+      peerconnection.addEventListener("track", async (event) => {
         audio.srcObject = event.streams[0] || new MediaStream([event.track]);
+        await useChosenSpeaker(audio);
         audio.play().catch(() => {});
       });
     });
@@ -122,7 +124,7 @@ export async function startSoftphone({ expects, onState, onCall, onQuality, audi
     session.on("ended", ended);
     session.on("failed", ended);
     session.answer({
-      mediaConstraints: { audio: true, video: false },
+      mediaConstraints: { audio: microphoneConstraint(), video: false },
       pcConfig: { iceServers: credential.ice_servers.map((url) => ({ urls: url })) },
     });
   });
