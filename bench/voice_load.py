@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -81,6 +82,7 @@ class Stats:
     errors: list[str] = field(default_factory=list)
     most_calls: int = 0
     listened: set[int] = field(default_factory=set)  # contact ids a manager listens to
+    ended_ids: list[int] = field(default_factory=list)  # contact ids, as their calls end
     listen_packets: int = 0  # what the listeners' sockets received
 
 
@@ -140,6 +142,7 @@ async def run_agent(
                     await send(action="accept", contact_id=cid, ref="a")
                 elif kind == "contact.ended" and message.get("agent_id") == name:
                     stats.ended += 1
+                    stats.ended_ids.append(message["contact_id"])
                     await send(
                         action="wrap_up",
                         contact_id=message["contact_id"],
@@ -217,6 +220,11 @@ async def listen(
         )  # fmt: skip
 
 
+def _forget(ng: NgClient, call_id: str) -> None:
+    with contextlib.suppress(NgError):  # gone already
+        ng.command("delete", call_id=call_id)
+
+
 async def watch_media(
     ng: NgClient, stats: Stats, stop: asyncio.Event, listen_every: int, sinks: list[Any]
 ) -> None:
@@ -225,7 +233,14 @@ async def watch_media(
     and, every second, how many calls the relay carries."""
     loop = asyncio.get_running_loop()
     last_list = 0.0
+    seen_ended = 0
     while not stop.is_set():
+        # a listened call is over: the relay forgets it with its listeners' legs, as the
+        # platform has it do (homeshore.voice.link)
+        for cid in stats.ended_ids[seen_ended:]:
+            if cid in stats.listened:
+                await loop.run_in_executor(None, _forget, ng, stats.call_ids[cid])
+        seen_ended = len(stats.ended_ids)
         now = time.time()
         if now - last_list >= 1.0:
             last_list = now

@@ -20,6 +20,7 @@ from tests.voice.conftest import (
     wait_until,
 )
 from tests.voice.test_calls import HZ_TOLERANCE, _go_available
+from tests.voice.test_phones import _relay_has
 
 #: what the console's listening plays: the dominant frequency of each received track
 LISTENER_HEARS = (
@@ -133,5 +134,8 @@ def test_a_manager_listens_to_an_advisors_call_and_the_advisor_is_told(
             "the second listening recorded",
         )
         assert last["type"] == "call.listen.ended" and last["data"]["reason"] == "call ended"
+        # nothing of the call is left in the relay (its listeners' legs neither)
+        call_id = voice_site.api.get(f"/api/contacts/{cid}").json()["external_id"][4:]
+        wait_until(lambda: not _relay_has(voice_site, call_id), "the relay to forget the call")
     finally:
         caller.stop()

@@ -36,6 +36,10 @@ _CALL_OVER = frozenset(
     {"contact.ended", "contact.completed", "contact.abandoned", "contact.requeued",
      "contact.transferred", "contact.taken_over", "call.failed", "call.dropped"}
 )  # fmt: skip
+#: ... and over for good: the relay may forget it
+_CALL_ENDED = frozenset(
+    {"contact.ended", "contact.completed", "contact.abandoned", "call.failed"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +129,7 @@ class VoiceLink:
     _client: httpx.AsyncClient | None = None
     _task: asyncio.Task[None] | None = None
     _drops: set[asyncio.Task[None]] = field(default_factory=set)
+    _dropping: set[str] = field(default_factory=set)  # Call-IDs whose caller hears why
 
     @classmethod
     def from_settings(
@@ -207,12 +212,18 @@ class VoiceLink:
         elif event.type in ("call.held", "call.resumed"):
             await asyncio.to_thread(self._hold_music, leg, event.type == "call.held")
         elif event.type == "call.dropped":
+            self._dropping.add(call_id)
             drop = asyncio.create_task(self._drop(leg))
             self._drops.add(drop)
             drop.add_done_callback(self._drops.discard)
         if event.type in _CALL_OVER:  # nobody listens to a call that is over
-            for listening in [x for x in self.listening.values() if x.contact_id == contact_id]:
+            listened = [x for x in self.listening.values() if x.contact_id == contact_id]
+            for listening in listened:
                 await self.stop_listening(platform, listening.session, reason="call ended")
+            if listened and event.type in _CALL_ENDED and call_id not in self._dropping:
+                # the BYE took the call's own legs; the listeners' would keep it in the
+                # relay until its media timeout
+                await asyncio.to_thread(self._delete_quietly, call_id)
 
     async def start_media_probe(self, actor: Actor) -> tuple[str, str]:
         """An advisor's readiness check: the relay offers the browser a call's kind of leg
@@ -291,18 +302,21 @@ class VoiceLink:
         """The advisor's line dropped during the call: the caller hears why (the dropped-call
         message), then Kamailio ends the call (BYE to both parties) and the relay forgets it.
         A caller hanging up meanwhile ends it first (``gone``)."""
-        played_ms = await asyncio.to_thread(self._play_message, leg)
-        await asyncio.sleep(played_ms / 1000)
-        result = await self._control("/hangup", leg.call_id)
-        # not answered yet (the softphone still ringing): end it once it is, unless it fails
-        # or the caller hangs up first (the relay then forgets the call)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.answer_timeout_s + 5
-        while result == "gone" and loop.time() < deadline and await self._in_relay(leg):
-            await asyncio.sleep(0.5)
+        try:
+            played_ms = await asyncio.to_thread(self._play_message, leg)
+            await asyncio.sleep(played_ms / 1000)
             result = await self._control("/hangup", leg.call_id)
-        log.info("voice: dropped call %s (message %d ms): %s", leg.call_id, played_ms, result)
-        await asyncio.to_thread(self._delete_quietly, leg.call_id)  # gone if the caller hung up
+            # not answered yet (the softphone still ringing): end it once it is, unless it fails
+            # or the caller hangs up first (the relay then forgets the call)
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + self.answer_timeout_s + 5
+            while result == "gone" and loop.time() < deadline and await self._in_relay(leg):
+                await asyncio.sleep(0.5)
+                result = await self._control("/hangup", leg.call_id)
+            log.info("voice: dropped call %s (message %d ms): %s", leg.call_id, played_ms, result)
+            await asyncio.to_thread(self._delete_quietly, leg.call_id)  # gone if the caller hung up
+        finally:
+            self._dropping.discard(leg.call_id)
 
     async def _in_relay(self, leg: CallLeg) -> bool:
         try:
