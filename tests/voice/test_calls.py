@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import httpx
 import pytest
 
 from homeshore.voice.music import NOTES_HZ, SIT_HZ
 from tests.browser.conftest import WAIT_S
+from tests.services.support import PASSWORD
 from tests.voice import media
 from tests.voice.conftest import (
     AGENT_HZ,
     CALLER_HZ,
     DOMINANT_JS,
+    Caller,
     VoiceSite,
     answer_on_desk,
     recorded_call,
@@ -241,6 +245,23 @@ def test_malformed_sip_is_dropped_and_the_engines_go_on(voice_site: VoiceSite) -
     assert voice_site.engines.alive()
 
 
+@contextmanager
+def talking(site: VoiceSite, page: Any) -> Iterator[tuple[int, Caller, media.RtpRecorder]]:
+    """The advisor goes available and answers a recorded call; the caller hears them."""
+    _go_available(page)
+    with recorded_call(site) as (caller, recorder):
+        contact_id, _card = answer_on_desk(site, page)
+        start = time.monotonic()
+        wait_until(lambda: _caller_hears(recorder, start, AGENT_HZ), "the caller to hear 1 kHz")
+        yield contact_id, caller, recorder
+
+
+def _caller_heard_the_notice(recorder: media.RtpRecorder, since: float) -> None:
+    """The dropped-call notice (the special information tone's three frequencies)."""
+    heard = recorder.audio_since(since)
+    assert [hz for hz in SIT_HZ if media.has_tone(heard, hz)] == list(SIT_HZ)
+
+
 def test_an_advisors_browser_closed_mid_call_drops_the_call_and_the_caller_is_told(
     voice_site: VoiceSite, desk: Callable[[str], Any]
 ) -> None:
@@ -248,16 +269,11 @@ def test_an_advisors_browser_closed_mid_call_drops_the_call_and_the_caller_is_to
     hears the dropped-call notice (special information tone), then BYE; the contact goes
     to wrap-up for the advisor with who ended it (``dropped``) and the log says why."""
     page = desk("a1")
-    _go_available(page)
-    with recorded_call(voice_site) as (caller, recorder):
-        contact_id, _card = answer_on_desk(voice_site, page)
-        start = time.monotonic()
-        wait_until(lambda: _caller_hears(recorder, start, AGENT_HZ), "the caller to hear 1 kHz")
+    with talking(voice_site, page) as (contact_id, caller, recorder):
         since = time.monotonic()
         page.context.close()  # the advisor's browser goes away
         assert caller.wait() == 0, caller.explain()  # told, then BYE
-        heard = recorder.audio_since(since)
-        assert [hz for hz in SIT_HZ if media.has_tone(heard, hz)] == list(SIT_HZ)
+        _caller_heard_the_notice(recorder, since)
     contact = voice_site.api.get(f"/api/contacts/{contact_id}").json()
     assert (contact["state"], contact["agent_id"]) == ("wrap_up", "a1")
     events = voice_site.api.get("/api/events", params={"limit": 5000}).json()
@@ -270,3 +286,24 @@ def test_an_advisors_browser_closed_mid_call_drops_the_call_and_the_caller_is_to
     # a1 is not coming back: the manager logs them off, which closes the wrap-up
     off = voice_site.api.post("/api/agents/a1/state", json={"state": "offline"})
     assert off.status_code == 200, off.text
+
+
+def test_a_manager_logging_off_an_advisor_on_a_call_lets_the_caller_hear_why(
+    voice_site: VoiceSite, desk: Callable[[str], Any]
+) -> None:
+    """The advisor's desk stays open when their manager logs them off mid-call: the desk
+    does not hang up over the dropped-call notice; the caller hears the special
+    information tone, then the platform ends the call."""
+    with talking(voice_site, desk("a1")) as (contact_id, caller, recorder):
+        with httpx.Client(base_url=voice_site.base_url, timeout=WAIT_S) as manager:
+            login = manager.post(
+                "/api/auth/login", json={"username": "m.red", "password": PASSWORD}
+            )
+            manager.headers["Authorization"] = f"Bearer {login.json()['token']}"
+            since = time.monotonic()
+            off = manager.post("/api/agents/a1/state", json={"state": "offline"})
+            assert off.status_code == 200, off.text
+        assert caller.wait() == 0, caller.explain()
+        _caller_heard_the_notice(recorder, since)
+    contact = voice_site.api.get(f"/api/contacts/{contact_id}").json()
+    assert (contact["state"], contact["disposition"]) == ("completed", "callback")

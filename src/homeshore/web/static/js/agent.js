@@ -251,9 +251,14 @@ async function addContact(contact, snapshot) {
   return entry;
 }
 
+/** Calls the platform dropped (the advisor taken offline): the caller hears why before the
+ * platform ends the call, so the desk does not hang up at once; it only stops sending. */
+const droppedCalls = new Set();
+const DROPPED_HANG_UP_MS = 30_000; // the platform ends it well before
+
 function removeContact(contactId, notice) {
   accepting.delete(contactId);
-  if (softphone) softphone.hangUp(contactId);
+  if (softphone && !droppedCalls.has(contactId)) softphone.hangUp(contactId);
   const entry = contacts.get(contactId);
   if (!entry) return;
   entry.node.remove();
@@ -467,7 +472,13 @@ async function onEvent(event) {
       stopHearingManager(data.session);
       break;
     case "call.dropped":
-      if (event.agent_id === me.id) announce(t("call.dropped"));
+      if (event.agent_id !== me.id) break;
+      announce(t("call.dropped"));
+      droppedCalls.add(id);
+      if (softphone) {
+        softphone.setMuted(id, true);
+        setTimeout(() => { softphone.hangUp(id); droppedCalls.delete(id); }, DROPPED_HANG_UP_MS);
+      }
       break;
     case "message.created": {
       const entry = contacts.get(id);
