@@ -196,7 +196,9 @@ def open_page(browser: Any, server: Server, requests_seen: Requests) -> Iterator
             page.get_by_label("Identifiant").or_(page.get_by_label("User name")).fill(username)
             page.get_by_label("Mot de passe").or_(page.get_by_label("Password")).fill(PASSWORD)
             page.keyboard.press("Enter")
-            page.wait_for_url(f"**{path}")
+            # the path itself: a "**/path" pattern also matches "/login?next=/path", and the
+            # page could then be checked before the form's navigation ran its scripts
+            page.wait_for_url(lambda url: urlsplit(url).path == path.split("?")[0])
         else:
             page.goto(path)
         page.wait_for_load_state("networkidle")
