@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from homeshore.domain import Activity, Channel, WorkMode
+from homeshore.domain.evaluation import Rating
 from homeshore.readiness.setup import ACCESS_KINDS
 from homeshore.services.states import AgentState
 from homeshore.web.i18n import (
@@ -87,6 +88,7 @@ def test_every_text_a_script_names_exists() -> None:
         "readiness.path": ["media", "websocket"],
         "agent.readiness_due": ["expired", "bad_calls"],
         "setup": [*SETUP_PARTS],
+        "rating": [r.value for r in Rating],
     }
     assert prefixes <= set(values), prefixes - set(values)
     for prefix in prefixes:

@@ -31,6 +31,7 @@ from homeshore.api.routes import (
     metrics,
     pages,
     probe,
+    quality,
     readiness,
     voice,
 )
@@ -144,6 +145,7 @@ def create_app(
         readiness,
         metrics,
         voice,
+        quality,
     ):
         app.include_router(module.router)
     for web_module in (pages, probe):  # the web pages and the readiness probe (homeshore.web)

@@ -96,6 +96,11 @@ class ContactOut(_Out):
     offers: int
     transfers: int
     escalated: bool
+    location: str | None = None
+    setup: str | None = None
+    csat: int | None = None
+    csat_at: dt.datetime | None = None
+    csat_source: str | None = None
 
 
 class WrapUpIn(_In):
@@ -193,6 +198,75 @@ class ReadinessOut(_Out):
     mos: float
     reasons: list[str]
     path: Literal["media", "websocket"] | None = None
+
+
+# -- quality ---------------------------------------------------------------------------
+
+QuestionId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=NO_NUL)]
+
+
+class EvaluationIn(_In):
+    form_id: Name
+    #: every question of the form: met, partly, not_met or na
+    ratings: dict[QuestionId, Literal["met", "partly", "not_met", "na"]] = Field(max_length=200)
+    comment: Annotated[str, StringConstraints(max_length=4000, pattern=NO_NUL)] = ""
+
+
+class EvaluationOut(_Out):
+    id: int
+    contact_id: int
+    agent_id: str
+    team_id: str
+    queue_id: str
+    channel: str
+    form_id: str
+    evaluator_user_id: int
+    at: dt.datetime
+    ratings: dict[str, str]
+    comment: str
+    score_pct: float | None
+    critical_failed: list[str]
+    sections: dict[str, float | None]
+    passed: bool | None
+    location: str | None
+    setup: str | None
+
+
+class SatisfactionIn(_In):
+    csat: Annotated[int, Field(ge=1, le=5)]
+    source: Literal["ivr", "web", "sms", "email"]
+
+
+class QuestionOut(_Out):
+    id: str
+    text: str
+    weight: float
+    critical: bool
+
+
+class SectionOut(_Out):
+    name: str
+    questions: list[QuestionOut]
+
+
+class EvaluationFormOut(_Out):
+    id: str
+    name: str
+    channels: list[str]
+    pass_pct: float
+    sections: list[SectionOut]
+
+
+class QualityGroupOut(_Out):
+    group: str
+    period: str
+    evaluations: int
+    score_mean_pct: float | None
+    pass_rate: float | None
+    critical_failures: int
+    csat_responses: int
+    csat_mean: float | None
+    csat_satisfied_share: float | None
 
 
 # -- metrics and events -----------------------------------------------------------------

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from homeshore.data._yaml_lines import load_with_lines, nearest_line
+from homeshore.data.evaluation_forms import EvaluationFormModel, build_forms
 from homeshore.domain import (
     Agent,
     AgentSkill,
@@ -241,6 +242,7 @@ class ScenarioModel(_Model):
     agreement: AgreementModel = AgreementModel()
     planning: PlanningModel = PlanningModel()
     history: HistoryModel | None = None
+    evaluation_forms: list[EvaluationFormModel] = []
     # later stages (variants, reports) may add sections of their own
     variants: list[dict[str, Any]] = []
 
@@ -421,6 +423,7 @@ def build_scenario(
         agreement=agreement,
         planning=planning,
         history=history,
+        evaluation_forms=build_forms(model.evaluation_forms, fail),
         description=model.description,
         source=path,
     )

@@ -120,6 +120,14 @@ class ContactRow(Base):
     offers: Mapped[int] = mapped_column(Integer, default=0)
     transfers: Mapped[int] = mapped_column(Integer, default=0)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # where the advisor who answered worked (site, telecentre, home) and its home set-up
+    # (SetUp.key) at that moment: the pilot compares quality measures by them
+    location: Mapped[str | None] = mapped_column(String(16))
+    setup: Mapped[str | None] = mapped_column(String(64))
+    # the customer's satisfaction (1-5) posted after the contact by a survey or the IVR
+    csat: Mapped[int | None] = mapped_column(Integer)
+    csat_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    csat_source: Mapped[str | None] = mapped_column(String(16))
 
 
 class ConversationRow(Base):
@@ -173,6 +181,31 @@ class ReadinessCheckRow(Base):
     path: Mapped[str | None] = mapped_column(String(16))
     # the home set-up the advisor declared (homeshore.readiness.setup.SetUp.to_dict)
     setup: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class EvaluationRow(Base):
+    """A manager's quality evaluation of one contact, on a form of the scenario."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (Index("ix_evaluations_agent_at", "agent_id", "at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), index=True)
+    agent_id: Mapped[str] = mapped_column(ForeignKey("agents.id"))
+    team_id: Mapped[str] = mapped_column(String(64), index=True)
+    queue_id: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(16))
+    form_id: Mapped[str] = mapped_column(String(64))
+    evaluator_user_id: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    ratings: Mapped[dict[str, str]] = mapped_column(JSON)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    score_pct: Mapped[float | None] = mapped_column(Float)
+    critical_failed: Mapped[list[str]] = mapped_column(JSON)
+    sections: Mapped[dict[str, float | None]] = mapped_column(JSON)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    # the contact's: where the advisor worked and its set-up when it answered
+    location: Mapped[str | None] = mapped_column(String(16))
+    setup: Mapped[str | None] = mapped_column(String(64))
 
 
 class EventRow(Base):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from homeshore.domain.agent import Agent
+from homeshore.domain.evaluation import EvaluationForm
 from homeshore.domain.queue import Queue, Skill
 from homeshore.domain.rules import LabourRules, TeleworkAgreement
 from homeshore.domain.site import Site, Team
@@ -55,6 +56,7 @@ class Scenario:
     agreement: TeleworkAgreement = field(default_factory=TeleworkAgreement)
     planning: PlanningSettings = field(default_factory=PlanningSettings)
     history: HistorySource | None = None
+    evaluation_forms: tuple[EvaluationForm, ...] = ()
     description: str = ""
     source: Path | None = None  # the file it was read from
 
@@ -85,3 +87,9 @@ class Scenario:
     def agent_site(self, agent: Agent) -> str:
         """The site an agent works at when not at home: its own, or its team's."""
         return agent.site or self.team(agent.team).site
+
+    def form(self, form_id: str) -> EvaluationForm:
+        for f in self.evaluation_forms:
+            if f.id == form_id:
+                return f
+        raise KeyError(f"scenario {self.name}: no evaluation form {form_id!r}")

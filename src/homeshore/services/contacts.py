@@ -205,8 +205,16 @@ def accept(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
         contact.state = "active"
         contact.offer_deadline = None
         wait_s = (tx.now - contact.created_at).total_seconds()
+        location = agent.location.value if agent.location else None
         p.contact_values(
-            tx, contact, state="active", answered_at=tx.now, wait_s=wait_s, offer_deadline=None
+            tx,
+            contact,
+            state="active",
+            answered_at=tx.now,
+            wait_s=wait_s,
+            offer_deadline=None,
+            location=location,
+            setup=(agent.setup or None) if location == "home" else None,
         )
         tx.emit(
             "contact.accepted",

@@ -335,4 +335,42 @@ EN: Final[dict[str, str]] = {
     "js.error.network": "The platform cannot be reached. Check your connection and try again.",
     "js.error.session": "Your session has ended: log in again.",
     "js.error.generic": "The platform refused the request (status {status}).",
+    "agent.evaluations.title": "My evaluations",
+    "agent.evaluations.empty": "No evaluation of your contacts yet.",
+    "supervisor.evaluations.title": "Quality evaluations",
+    "supervisor.evaluations.intro": (
+        "Score a completed contact of your teams on the centre's form; a critical item "
+        "not met fails the evaluation. The advisor sees the result."
+    ),
+    "supervisor.evaluations.recent": "Recently completed contacts",
+    "supervisor.evaluations.where": "Worked from",
+    "supervisor.evaluations.closed": "Closed",
+    "supervisor.evaluations.csat": "Customer satisfaction",
+    "supervisor.evaluations.score": "Evaluation",
+    "supervisor.evaluations.empty": "No completed contact yet.",
+    "supervisor.evaluations.by_advisor": "Last 4 weeks, by advisor",
+    "supervisor.evaluations.count": "Evaluations",
+    "supervisor.evaluations.mean": "Mean score",
+    "supervisor.evaluations.pass_rate": "Passed",
+    "supervisor.evaluations.critical": "Critical items failed",
+    "js.quality.no_score": "no applicable question",
+    "js.quality.passed": "passed",
+    "js.quality.failed": "not passed",
+    "js.quality.critical": "Critical item not met: {items}",
+    "js.quality.detail": "Each question",
+    "js.quality.own_summary": (
+        "{n} evaluation(s), mean score {mean} %; customer satisfaction {csat} / 5 over "
+        "{answers} answer(s)."
+    ),
+    "js.quality.critical_item": "critical",
+    "js.quality.no_form": "No evaluation form for {channel} contacts in this scenario.",
+    "js.quality.submit": "Save the evaluation",
+    "js.quality.evaluating": "{form} — contact #{contact}",
+    "js.quality.comment": "Comment for the advisor",
+    "js.quality.saved": "Contact #{contact} evaluated: {score}",
+    "js.quality.evaluate": "Evaluate",
+    "js.rating.met": "met",
+    "js.rating.partly": "partly",
+    "js.rating.not_met": "not met",
+    "js.rating.na": "not applicable",
 }

@@ -349,4 +349,44 @@ FR: Final[dict[str, str]] = {
     "js.error.network": ("La plateforme est injoignable. Vérifiez votre connexion puis réessayez."),
     "js.error.session": "Votre session est terminée : reconnectez-vous.",
     "js.error.generic": "La plateforme a refusé la demande (code {status}).",
+    "agent.evaluations.title": "Mes évaluations",
+    "agent.evaluations.empty": "Aucune évaluation de vos contacts pour l'instant.",
+    "supervisor.evaluations.title": "Évaluations qualité",
+    "supervisor.evaluations.intro": (
+        "Évaluez un contact terminé de vos équipes sur la grille du centre ; un point "
+        "critique non respecté fait échouer l'évaluation. Le conseiller voit le résultat."
+    ),
+    "supervisor.evaluations.recent": "Contacts terminés récemment",
+    "supervisor.evaluations.where": "Lieu de travail",
+    "supervisor.evaluations.closed": "Clos à",
+    "supervisor.evaluations.csat": "Satisfaction client",
+    "supervisor.evaluations.score": "Évaluation",
+    "supervisor.evaluations.empty": "Aucun contact terminé pour l'instant.",
+    "supervisor.evaluations.by_advisor": "4 dernières semaines, par conseiller",
+    "supervisor.evaluations.count": "Évaluations",
+    "supervisor.evaluations.mean": "Note moyenne",
+    "supervisor.evaluations.pass_rate": "Réussies",
+    "supervisor.evaluations.critical": "Points critiques manqués",
+    "js.quality.no_score": "aucune question applicable",
+    "js.quality.passed": "réussie",
+    "js.quality.failed": "non réussie",
+    "js.quality.critical": "Point critique non respecté : {items}",
+    "js.quality.detail": "Détail par question",
+    "js.quality.own_summary": (
+        "{n} évaluation(s), note moyenne {mean} % ; satisfaction client {csat} / 5 sur "
+        "{answers} réponse(s)."
+    ),
+    "js.quality.critical_item": "critique",
+    "js.quality.no_form": (
+        "Aucune grille d'évaluation pour les contacts {channel} dans ce scénario."
+    ),
+    "js.quality.submit": "Enregistrer l'évaluation",
+    "js.quality.evaluating": "{form} — contact n° {contact}",
+    "js.quality.comment": "Commentaire pour le conseiller",
+    "js.quality.saved": "Contact n° {contact} évalué : {score}",
+    "js.quality.evaluate": "Évaluer",
+    "js.rating.met": "respecté",
+    "js.rating.partly": "en partie",
+    "js.rating.not_met": "non respecté",
+    "js.rating.na": "sans objet",
 }

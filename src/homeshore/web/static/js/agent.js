@@ -3,6 +3,7 @@
 // websocket (see events.js); actions are API calls whose effects come back as events.
 
 import { streamEvents } from "./events.js";
+import { showOwnEvaluations } from "./quality.js";
 import { startSoftphone } from "./softphone.js";
 import {
   announce, api, clockTime, duration, el, field, fromTemplate, iceGathered, input, linkLabels, page,
@@ -426,6 +427,10 @@ async function onEvent(event) {
   const id = event.contact_id;
   const data = event.data || {};
   switch (event.type) {
+    case "evaluation.created":
+    case "contact.satisfaction":
+      if (event.agent_id === me.id) showOwnEvaluations(evaluationsCard).catch(fail);
+      break;
     case "agent.state":
       if (event.agent_id !== me.id) break;
       state = { name: data.state, since: Date.parse(event.at) };
@@ -539,6 +544,8 @@ setInterval(() => {
   tickOffers();
   document.getElementById("clock").textContent = clockTime(new Date(serverNow()).toISOString(), true);
 }, 1000);
+const evaluationsCard = document.getElementById("evaluations-card");
+showOwnEvaluations(evaluationsCard).catch(fail);
 
 streamEvents(onEvent, fail);
 

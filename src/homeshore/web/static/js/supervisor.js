@@ -3,6 +3,7 @@
 // is kept current by the event stream; the figures themselves are the server's.
 
 import { streamEvents } from "./events.js";
+import { showTeamQuality } from "./quality.js";
 import { renderTile } from "./tiles.js";
 import {
   announce, api, clockTime, duration, el, iceGathered, page, percent, serverNow, showError, t,
@@ -540,8 +541,20 @@ async function loadFresh(contactId) {
   renderAgents();
 }
 
+/** The evaluations card, refreshed after a contact closes or an evaluation is saved. */
+let evaluationsTimer = null;
+function refreshEvaluationsSoon(delayMs = 1500) {
+  clearTimeout(evaluationsTimer);
+  evaluationsTimer = setTimeout(() => {
+    showTeamQuality(document.getElementById("evaluations-card"), agentName).catch(fail);
+  }, delayMs);
+}
+
 async function onEvent(event) {
   const data = event.data || {};
+  if (["contact.completed", "evaluation.created", "contact.satisfaction"].includes(event.type)) {
+    refreshEvaluationsSoon();
+  }
   if (event.type === "queue.kpis") {
     for (const q of data.queues || []) renderTile(q, queues);
     return;
@@ -646,6 +659,7 @@ renderHelpList();
 renderAgents();
 renderContacts();
 refreshQualitySoon(0);
+refreshEvaluationsSoon(0);
 setInterval(renderAgents, 1000);
 
 streamEvents(onEvent, fail);
