@@ -25,6 +25,11 @@ party (`subscribe request` / `subscribe answer`), here answered with plain RTP t
 socket of the load generator that counts what arrives (a browser's listening leg adds
 SRTP encryption to this). Comparing the relay's CPU with and without gives the cost of
 monitoring per listened call.
+
+`--record`: the queue records every call (`record: true`): rtpengine writes each call's
+pcap once connected, homeshore turns it into a WAV when the call ends. The run waits until
+every answered call's recording is stored; comparing with a run without gives the cost of
+recording per call (rtpengine's writing, homeshore's conversion).
 """
 
 from __future__ import annotations
@@ -317,9 +322,13 @@ async def drive(args: argparse.Namespace, site: Site) -> tuple[Stats, dict[str, 
     )
     if rc != 0:
         stats.errors.append(f"callers' SIPp exit {rc} (see {site.tmp}/caller_errors.log)")
-    # every answered call ended by its caller: wait for the last wrap-ups
+    # every answered call ended by its caller: wait for the last wrap-ups (and recordings)
     deadline = time.monotonic() + 60
-    while stats.wrapped < stats.ended or stats.ended < len(stats.call_ids):
+    while (
+        stats.wrapped < stats.ended
+        or stats.ended < len(stats.call_ids)
+        or (args.record and recordings_stored(site) < len(stats.call_ids))
+    ):
         if time.monotonic() > deadline:
             break
         await asyncio.sleep(0.1)
@@ -339,6 +348,12 @@ async def drive(args: argparse.Namespace, site: Site) -> tuple[Stats, dict[str, 
     await asyncio.gather(*agents, return_exceptions=True)
     pool.close()
     return stats, cpu, elapsed
+
+
+def recordings_stored(site: Site) -> int:
+    """The recordings homeshore has stored (WAV files in HOMESHORE_VOICE_RECORDINGS_DIR)."""
+    folder = site.tmp / "recordings"
+    return sum(1 for _ in folder.glob("*.wav")) if folder.is_dir() else 0
 
 
 @dataclass
@@ -401,7 +416,11 @@ def start_site(args: argparse.Namespace, tmp: Path, started: list[subprocess.Pop
     """Accounts, `homeshore serve --voice`, the desk phones' SIPp, their registrations
     (long-running processes go to ``started``, for the caller to stop)."""
     scenario = tmp / "scenario.yaml"
-    scenario.write_text(scenario_yaml(args.agents, 50))
+    text_yaml = scenario_yaml(args.agents, 50)
+    if args.record:
+        text_yaml = text_yaml.replace("channel: voice,", "channel: voice, record: true,")
+        assert "record: true" in text_yaml
+    scenario.write_text(text_yaml)
     secret = new_secret()
     # one free range of UDP ports, in three parts: rtpengine, the phones, the callers
     size = max(400, 8 * args.agents)
@@ -425,6 +444,7 @@ def start_site(args: argparse.Namespace, tmp: Path, started: list[subprocess.Pop
         "HOMESHORE_VOICE_RTP_PORTS": f"{rtp_low}-{rtp_high}",
         "HOMESHORE_VOICE_TRUNKS": '["127.0.0.1"]',
         "HOMESHORE_VOICE_PHONE_NETWORKS": '["127.0.0.1"]',
+        "HOMESHORE_VOICE_RECORDINGS_DIR": str(tmp / "recordings"),
     }
     homeshore = [sys.executable, "-m", "homeshore.cli"]
     subprocess.run(
@@ -574,6 +594,12 @@ def report(
         print(f"listened to {len(stats.listened)} calls (both parties): {stats.listen_packets} "
               f"packets reached the listeners, {per_call:.0f} per call "
               f"({2 * 50 * args.talk_s} sent per call)")  # fmt: skip
+    if args.record:
+        wavs = sorted((site.tmp / "recordings").glob("*.wav"))
+        size = sum(w.stat().st_size for w in wavs)
+        seconds = (size - 44 * len(wavs)) / (8000 * 2 * 2)  # 8 kHz, 16 bits, two channels
+        print(f"recordings stored: {len(wavs)} for {answered} answered calls, "
+              f"{seconds:.0f} s of stereo audio, {size / 1e6:.0f} MB")  # fmt: skip
     calls = max(completed, 1)
     print(f"CPU per completed call (ms), over {elapsed:.0f} s; load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores:")  # fmt: skip
@@ -593,6 +619,7 @@ def main() -> None:
     parser.add_argument(
         "--listen-share", type=float, default=0.0, help="share of calls a manager listens to"
     )
+    parser.add_argument("--record", action="store_true", help="the queue records every call")
     parser.add_argument("--keep", action="store_true", help="keep the run's files and logs")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="voice_load_"))

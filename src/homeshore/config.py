@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     voice_sip_listen: str = "127.0.0.1:5060"
     # carriers' addresses (or networks, a.b.c.d/n) allowed to send calls; others get 403
     voice_trunks: tuple[str, ...] = ("127.0.0.1",)
+    # where advisors' calls to customers go (the carrier's SIP address, host:port; they
+    # call back customers whose call needs it); unset: no outgoing calls
+    voice_trunk_gateway: str | None = None
+    # the number customers see when called back (P-Asserted-Identity; the carrier checks
+    # the centre may present it)
+    voice_caller_id: str = Field("", pattern=r"^\+?[0-9]{0,20}$")
     # networks (a site's or telecentre's LAN) whose SIP desk phones may register advisors
     # over UDP with plain RTP (credential: `homeshore voice phone-credential`); browsers
     # register over WebSocket from anywhere. Empty: desk phones are refused.
@@ -91,6 +97,15 @@ class Settings(BaseSettings):
     # (a WAV file on rtpengine's machine: "we were cut off, we will call you back"; unset: a
     # local run plays the special information tone homeshore writes)
     voice_dropped_message: Path | None = None
+    # recorded calls (queues with `record: true`): rtpengine's recording directory, which
+    # homeshore must be able to read (unset: a local run's, next to the engines' logs); where
+    # the WAV files are kept; how many days before the purge deletes them; what the caller
+    # hears when the recording starts (a WAV file on rtpengine's machine: "this call may be
+    # recorded"; unset: a local run plays the recorder warning tone homeshore writes)
+    voice_rtp_recordings_dir: Path | None = None
+    voice_recordings_dir: Path = Path("out/recordings")
+    voice_recording_days: int = Field(30, ge=1, le=3650)
+    voice_recording_notice: Path | None = None
     # an advisor's SIP credential lasts this long; the desk renews it while logged in
     voice_credential_ttl_s: float = Field(600.0, ge=60)
     # a call whose quality sample scores a MOS below this is flagged to the manager (the

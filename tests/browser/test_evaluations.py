@@ -3,29 +3,16 @@ the result at once (two real browsers)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import WAIT_S, Server
-from tests.services.support import PASSWORD
+from tests.web.live_server import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@contextmanager
-def _as(server: Server, username: str) -> Iterator[httpx.Client]:
-    """An API client signed in as ``username`` (its own session beside the page's)."""
-    with httpx.Client(base_url=server.base_url, timeout=WAIT_S) as api:
-        token = api.post("/api/auth/login", json={"username": username, "password": PASSWORD})
-        api.headers["Authorization"] = f"Bearer {token.json()['token']}"
-        api.cookies.clear()
-        yield api
 
 
 def test_a_manager_evaluates_a_chat_and_the_advisor_reads_it(
@@ -39,7 +26,7 @@ def test_a_manager_evaluates_a_chat_and_the_advisor_reads_it(
     expect(agent.locator("#state")).to_have_attribute("data-state", "available")
     contact = server.new_chat("cust-eval")
     cid = contact["id"]
-    with _as(server, "a1") as desk:
+    with signed_in(server.base_url, "a1", WAIT_S) as desk:
         expect(agent.locator(".offer")).to_have_count(1)
         for step, body in (
             ("accept", None),

@@ -25,6 +25,7 @@ from homeshore.services.platform import Platform
 from homeshore.voice import engines
 from homeshore.voice.link import VoiceLink
 from homeshore.voice.music import write_dropped_message, write_hold_music
+from homeshore.voice.recorder import Recorder
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, WAIT_S
 from tests.services.support import PASSWORD, make_users
 from tests.voice import media
@@ -220,12 +221,14 @@ def running_site(run_dir: Path, **overrides: Any) -> Iterator[VoiceSite]:
         voice_rtpengine_ng=f"127.0.0.1:{free_udp_port()}",
         voice_rtp_ports=f"{low}-{high}",
         voice_trunks=("127.0.0.1",),
+        voice_recordings_dir=run_dir / "recordings",
         **overrides,
     )
     plan = engines.EnginePlan.from_settings(settings, link.secret, f"http://127.0.0.1:{port}")
     link.rtpengine_ng = plan.rtpengine_ng
     link.hold_music = write_hold_music(run_dir / "hold.wav")
     link.dropped_message = write_dropped_message(run_dir / "dropped.wav")
+    link.recorder = Recorder.for_run(link.ng, settings, run_dir)
     tone = media.write_ulaw_wav(run_dir / "caller.wav", media.tone(CALLER_HZ, 30.0, 8000))
     scenario = load_scenario(HERE / "data" / "voice.yaml")
     app = create_app(settings, scenario, voice_link=link)

@@ -64,13 +64,20 @@ def serve(app: FastAPI, port: int | None = None) -> Iterator[str]:
 
 
 @contextmanager
-def admin_client(base_url: str, timeout_s: float) -> Iterator[httpx.Client]:
-    """An HTTP client logged in as the admin account (tests.services.support.make_users),
-    acting for the telephony / chat-widget side."""
+def signed_in(base_url: str, username: str, timeout_s: float) -> Iterator[httpx.Client]:
+    """An HTTP client logged in as ``username`` (an account of
+    tests.services.support.make_users), with its own session beside any page's."""
     from tests.services.support import PASSWORD
 
     with httpx.Client(base_url=base_url, timeout=timeout_s) as api:
-        token = api.post("/api/auth/login", json={"username": "admin", "password": PASSWORD})
+        token = api.post("/api/auth/login", json={"username": username, "password": PASSWORD})
         api.headers["Authorization"] = f"Bearer {token.json()['token']}"
         api.cookies.clear()
+        yield api
+
+
+@contextmanager
+def admin_client(base_url: str, timeout_s: float) -> Iterator[httpx.Client]:
+    """The admin account, acting for the telephony / chat-widget side."""
+    with signed_in(base_url, "admin", timeout_s) as api:
         yield api

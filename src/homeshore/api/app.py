@@ -25,6 +25,7 @@ from homeshore.api.intake import ContactIntake
 from homeshore.api.routes import (
     agents,
     auth,
+    callbacks,
     contacts,
     conversations,
     events,
@@ -33,6 +34,7 @@ from homeshore.api.routes import (
     probe,
     quality,
     readiness,
+    recordings,
     voice,
 )
 from homeshore.api.routes import users as users_routes
@@ -44,6 +46,7 @@ from homeshore.readiness.emodel import ReadinessThresholds
 from homeshore.realtime import hub_from_url
 from homeshore.realtime.types import EventHub
 from homeshore.services import agents as agent_service
+from homeshore.services import recordings as recordings_service
 from homeshore.services.auth import Auth
 from homeshore.services.clock import Clock, SystemClock
 from homeshore.services.importing import import_scenario, import_schedule
@@ -146,6 +149,8 @@ def create_app(
         metrics,
         voice,
         quality,
+        recordings,
+        callbacks,
     ):
         app.include_router(module.router)
     for web_module in (pages, probe):  # the web pages and the readiness probe (homeshore.web)
@@ -157,13 +162,20 @@ def create_app(
     return app
 
 
+#: how often the recordings past their retention period are deleted
+PURGE_EVERY_S = 300.0
+
+
 async def _tick_forever(platform: Platform) -> None:
     loop = asyncio.get_running_loop()
-    next_metrics = loop.time()
+    next_metrics = next_purge = loop.time()
     while True:
         await asyncio.sleep(agent_service.next_tick_in_s(platform))
         try:
             agent_service.tick(platform)
+            if loop.time() >= next_purge:
+                next_purge = loop.time() + PURGE_EVERY_S
+                recordings_service.purge(platform)  # an indexed query; rarely a deletion
             if loop.time() >= next_metrics:
                 next_metrics = loop.time() + platform.settings.metrics_every_s
                 from homeshore.services.metrics import publish_queue_kpis

@@ -101,6 +101,7 @@ class ContactOut(_Out):
     csat: int | None = None
     csat_at: dt.datetime | None = None
     csat_source: str | None = None
+    callback_of: int | None = None
 
 
 class WrapUpIn(_In):
@@ -269,6 +270,17 @@ class QualityGroupOut(_Out):
     csat_satisfied_share: float | None
 
 
+class RecordingOut(_Out):
+    id: int
+    contact_id: int
+    agent_id: str
+    team_id: str
+    queue_id: str
+    duration_s: float
+    created_at: dt.datetime
+    expires_at: dt.datetime
+
+
 # -- metrics and events -----------------------------------------------------------------
 
 
@@ -323,11 +335,20 @@ SipToken = Annotated[str, StringConstraints(min_length=1, max_length=256, patter
 class VoiceEventIn(_In):
     """A step of a call, reported by Kamailio (docs/voice.md)."""
 
-    event: Literal["call.new", "call.cancel", "call.end", "call.failed", "call.dropped"]
+    event: Literal[
+        "call.new",
+        "call.outbound",
+        "call.answered",
+        "call.cancel",
+        "call.end",
+        "call.failed",
+        "call.dropped",
+    ]
     call_id: SipToken
     dialled: Annotated[str, StringConstraints(max_length=256, pattern=NO_NUL)] = ""
     caller: Annotated[str, StringConstraints(max_length=256, pattern=NO_NUL)] = ""
     from_tag: Annotated[str, StringConstraints(max_length=256, pattern=NO_NUL)] = ""
+    to_tag: Annotated[str, StringConstraints(max_length=256, pattern=NO_NUL)] = ""
     by: Literal["caller", "agent", ""] = ""
     code: Annotated[int, Field(ge=0, le=999)] = 0
     reason: Literal["softphone_closed", ""] = ""
@@ -335,13 +356,34 @@ class VoiceEventIn(_In):
 
 class VoiceEventOut(BaseModel):
     """``action`` answers call.new (queue, or refuse with the SIP ``code`` the caller
-    gets); ``result`` says what became of the call's contact."""
+    gets) and call.outbound (dial ``number``, or refuse); ``result`` says what became of
+    the call's contact."""
 
-    action: Literal["queue", "refuse", "none"] = "none"
+    action: Literal["queue", "dial", "refuse", "none"] = "none"
     code: int | None = None
     contact_id: int | None = None
+    number: str | None = None
     result: str = ""
     reason: str = ""
+
+
+class CallbackOut(BaseModel):
+    """The call to a customer an advisor starts: its contact, and what the softphone dials
+    (the platform's SIP server names the customer's number itself)."""
+
+    contact: ContactOut
+    target: str
+
+
+class CallbackRow(BaseModel):
+    """A contact to call back: the customer, the queue and when it closed."""
+
+    contact_id: int
+    customer_ref: str
+    queue_id: str
+    agent_id: str | None
+    closed_at: dt.datetime | None
+    disposition: str
 
 
 class HoldIn(_In):

@@ -17,6 +17,7 @@ from homeshore.errors import InputError
 from homeshore.voice import engines
 from homeshore.voice.link import VoiceLink
 from homeshore.voice.music import write_dropped_message, write_hold_music
+from homeshore.voice.recorder import Recorder
 
 
 def redact(url: str) -> str:
@@ -98,6 +99,7 @@ def _start_voice(
         hold_music=write_hold_music((run_dir / "hold.wav").resolve()),
         dropped_message=write_dropped_message((run_dir / "dropped.wav").resolve()),
     )
+    link.recorder = Recorder.for_run(link.ng, settings, run_dir)
     plan = engines.EnginePlan.from_settings(settings, link.secret, homeshore_url)
     running = stack.enter_context(engines.running(plan, run_dir))
     print(

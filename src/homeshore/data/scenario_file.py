@@ -96,6 +96,8 @@ class QueueModel(_Model):
     routing: RoutingModel = RoutingModel()
     # numbers customers dial to reach this queue (voice; the queue id works too)
     numbers: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+*#._-]{1,64}$")]] = []
+    # record this voice queue's calls (the caller hears the recording notice)
+    record: bool = False
 
     _hours = field_validator("opening_hours")(_check_hours)
 
@@ -465,6 +467,7 @@ def _queue(q: QueueModel) -> Queue:
         default_patience_s=q.default_patience_s,
         routing=RoutingSettings(**r.model_dump()),
         numbers=tuple(q.numbers),
+        record_calls=q.record,
     )
 
 

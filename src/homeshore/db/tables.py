@@ -128,6 +128,8 @@ class ContactRow(Base):
     csat: Mapped[int | None] = mapped_column(Integer)
     csat_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     csat_source: Mapped[str | None] = mapped_column(String(16))
+    # a call to a customer placed by an advisor: the contact it calls back
+    callback_of: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class ConversationRow(Base):
@@ -206,6 +208,22 @@ class EvaluationRow(Base):
     # the contact's: where the advisor worked and its set-up when it answered
     location: Mapped[str | None] = mapped_column(String(16))
     setup: Mapped[str | None] = mapped_column(String(64))
+
+
+class RecordingRow(Base):
+    """A recorded call's audio (a stereo WAV: caller left, advisor right), kept until
+    ``expires_at`` (the purge deletes file and row)."""
+
+    __tablename__ = "recordings"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), unique=True)
+    agent_id: Mapped[str] = mapped_column(ForeignKey("agents.id"))
+    team_id: Mapped[str] = mapped_column(String(64), index=True)
+    queue_id: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(String(1000))
+    duration_s: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
 
 
 class EventRow(Base):

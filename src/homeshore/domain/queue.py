@@ -85,8 +85,12 @@ class Queue:
     routing: RoutingSettings = field(default_factory=RoutingSettings)
     # numbers customers dial to reach the queue (voice)
     numbers: tuple[str, ...] = ()
+    # calls are recorded (the caller is told) and kept for the platform's retention period
+    record_calls: bool = False
 
     def __post_init__(self) -> None:
+        if self.record_calls and self.channel is not Channel.VOICE:
+            raise ValueError(f"queue {self.id}: only voice queues record calls")
         if self.concurrency < 1:
             raise ValueError(f"queue {self.id}: concurrency must be >= 1")
         if self.channel is Channel.VOICE and self.concurrency != 1:

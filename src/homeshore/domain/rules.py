@@ -65,6 +65,10 @@ class TeleworkAgreement:
         "your manager listening to a call, or talking to you during it: shown on your desk "
         "while it lasts, and logged "
         "(who, which call, when, how long)",
+        "the recording of calls in queues that record them (shown on your desk; kept for "
+        "the platform's retention period; each playing by a manager is logged)",
+        "your managers' quality evaluations of your contacts (shown to you) and the "
+        "customers' satisfaction scores",
     )
 
     def __post_init__(self) -> None:

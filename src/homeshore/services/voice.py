@@ -30,7 +30,7 @@ from sqlalchemy import select
 from homeshore.db.tables import EventRow
 from homeshore.domain import Channel, Queue, WorkMode
 from homeshore.readiness.emodel import mos_from_r, r_factor_network
-from homeshore.services import contacts
+from homeshore.services import callbacks, contacts
 from homeshore.services.dispatch import fill_agent, route_contact
 from homeshore.services.errors import Conflict, NotFound
 from homeshore.services.live import LiveAgent, LiveContact
@@ -120,6 +120,25 @@ def call_cancelled(p: Platform, call_id: str) -> str:
     return contact.state
 
 
+def call_answered(p: Platform, call_id: str) -> str:
+    """The advisor's phone answered: caller and advisor are connected (``call.connected``,
+    with the time since the advisor accepted)."""
+    contact = live_call(p, call_id)
+    if contact is None or contact.agent_id is None or contact.state != "active":
+        return "unknown" if contact is None else contact.state
+    agent = p.agents[contact.agent_id]
+    with p.transaction() as tx:
+        answered_at = contact.row.get("answered_at")
+        data: dict[str, object] = {"record": p.queues[contact.queue_id].record_calls}
+        if isinstance(answered_at, dt.datetime):
+            data["after_accept_s"] = round((tx.now - answered_at).total_seconds(), 3)
+        if callbacks.is_callback(contact):
+            data["callback_of"] = contact.row["callback_of"]
+            callbacks.called_back(p, tx, contact)
+        tx.emit_about("call.connected", contact, agent, actor_user_id=TELEPHONY.user_id, data=data)
+    return "connected"
+
+
 def call_ended(p: Platform, call_id: str, *, by: str = "") -> str:
     """Caller or advisor (``by``, when the engines know) hung up an answered call: the
     advisor goes to wrap-up."""
@@ -128,6 +147,8 @@ def call_ended(p: Platform, call_id: str, *, by: str = "") -> str:
         return "unknown"
     if contact.state == "active" and contact.agent_id is not None:
         judge_home_set_up(p, p.agents[contact.agent_id], contact)
+        if callbacks.is_callback(contact):  # the advisor placed the call: the engines'
+            by = {"caller": "agent", "agent": "caller"}.get(by, by)  # caller is the advisor
         contacts.complete(p, TELEPHONY, contact.id, ended_by=by or None)
         return "ended"
     return contact.state
@@ -152,7 +173,7 @@ def judge_home_set_up(p: Platform, agent: LiveAgent, contact: LiveContact) -> No
 
 
 #: what closes a dropped call an advisor cannot wrap up: the customer is to be called back
-DROPPED_DISPOSITION = "callback"
+DROPPED_DISPOSITION = callbacks.TO_CALL_BACK
 
 
 def call_dropped(p: Platform, call_id: str, *, reason: str) -> str:
@@ -228,6 +249,8 @@ def call_failed(p: Platform, call_id: str, *, code: int) -> str:
     contact = live_call(p, call_id)
     if contact is None:
         return "unknown"
+    if callbacks.is_callback(contact):  # busy, no answer: the advisor wraps the attempt up
+        return call_lost(p, contact.id, reason=f"customer answered {code}")
     return call_lost(p, contact.id, reason=f"softphone answered {code}")
 
 

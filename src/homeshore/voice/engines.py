@@ -75,6 +75,8 @@ class EnginePlan:
     answer_timeout_s: float
     max_hold_s: float
     phone_networks: tuple[str, ...] = ()
+    trunk_gateway: tuple[str, int] | None = None  # advisors' calls to customers go there
+    caller_id: str = ""
     children: int = 4
 
     @classmethod
@@ -105,6 +107,10 @@ class EnginePlan:
             phone_networks=_checked_networks(
                 settings.voice_phone_networks, "HOMESHORE_VOICE_PHONE_NETWORKS"
             ),
+            trunk_gateway=host_port(settings.voice_trunk_gateway, "HOMESHORE_VOICE_TRUNK_GATEWAY")
+            if settings.voice_trunk_gateway
+            else None,
+            caller_id=settings.voice_caller_id,
         )
 
 
@@ -144,6 +150,8 @@ def kamailio_config(plan: EnginePlan, module_dir: str) -> str:
         rtpengine_ng=_endpoint(plan.rtpengine_ng),
         trunks=_networks(plan.trunks),
         phone_networks=_networks(plan.phone_networks),
+        trunk_gateway=_endpoint(plan.trunk_gateway) if plan.trunk_gateway else "",
+        caller_id=plan.caller_id,
         answer_timeout_ms=int(plan.answer_timeout_s * 1000),
         max_hold_ms=int(plan.max_hold_s * 1000),
         module_dir=module_dir,
@@ -152,7 +160,11 @@ def kamailio_config(plan: EnginePlan, module_dir: str) -> str:
     )
 
 
-def rtpengine_args(plan: EnginePlan, binary: str, pidfile: Path) -> list[str]:
+#: rtpengine's recording directory in a local run's directory
+RTP_RECORDINGS = "rtp-recordings"
+
+
+def rtpengine_args(plan: EnginePlan, binary: str, run_dir: Path) -> list[str]:
     low, high = plan.rtp_ports
     return [
         binary,
@@ -169,7 +181,12 @@ def rtpengine_args(plan: EnginePlan, binary: str, pidfile: Path) -> list[str]:
         "--delete-delay=0",
         "--timeout=60",
         "--silent-timeout=3600",
-        f"--pidfile={pidfile}",
+        f"--pidfile={run_dir / 'rtpengine.pid'}",
+        # calls are recorded only when homeshore asks (a queue that records): one pcap per
+        # call, written in user space (the other methods need the kernel module)
+        f"--recording-dir={run_dir / RTP_RECORDINGS}",
+        "--recording-method=pcap",
+        "--recording-format=raw",
     ]
 
 
@@ -237,6 +254,7 @@ def running(plan: EnginePlan, run_dir: Path, *, ready_within_s: float = 60.0) ->
     module_dir = kamailio_module_dir()
     assert kamailio and rtpengine and module_dir  # checked by missing()
     run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / RTP_RECORDINGS).mkdir(exist_ok=True)
     cfg = run_dir / "kamailio.cfg"
     cfg.touch(mode=0o600)
     cfg.chmod(0o600)  # it holds the secret
@@ -249,7 +267,7 @@ def running(plan: EnginePlan, run_dir: Path, *, ready_within_s: float = 60.0) ->
             f"Kamailio refuses the configuration: {check.stderr[-2000:]}", where=str(cfg)
         )
     commands = {
-        "rtpengine": rtpengine_args(plan, rtpengine, run_dir / "rtpengine.pid"),
+        "rtpengine": rtpengine_args(plan, rtpengine, run_dir),
         "kamailio": [
             kamailio,
             "-DD",

@@ -20,6 +20,7 @@ import httpx
 
 from homeshore.config import Settings
 from homeshore.realtime.types import Event, EventHub
+from homeshore.services import recordings
 from homeshore.services import voice as voice_service
 from homeshore.services.errors import Conflict, NotFound, Unavailable
 from homeshore.services.platform import Platform
@@ -28,6 +29,7 @@ from homeshore.services.voice import Listening
 from homeshore.voice.credentials import control_token, new_secret
 from homeshore.voice.engines import host_port
 from homeshore.voice.ng import NgClient, NgError
+from homeshore.voice.recorder import Recorder
 
 log = logging.getLogger("homeshore.voice")
 
@@ -47,7 +49,9 @@ class CallLeg:
     """The customer's side of a call, as the engines name it."""
 
     call_id: str
-    from_tag: str = ""
+    # the customer's tag in the engines: the From tag of an incoming call, the To tag of
+    # a call back (known once answered)
+    customer_tag: str = ""
 
 
 #: rtpengine's flags for a browser's leg of a media subscription or publication (WebRTC)
@@ -119,6 +123,7 @@ class VoiceLink:
     hold_music: Path | None = None  # a WAV file rtpengine can read
     dropped_message: Path | None = None  # played to the caller before a dropped call ends
     answer_timeout_s: float = 20.0  # how long a softphone may ring once its advisor accepted
+    recorder: Recorder | None = None  # records the calls of queues that say so
     calls: dict[int, CallLeg] = field(default_factory=dict)  # by contact id
     # Call-IDs cancelled before their call.new was handled (reports can cross): refused
     cancelled: OrderedDict[str, None] = field(default_factory=OrderedDict)
@@ -170,6 +175,8 @@ class VoiceLink:
         self._task = asyncio.create_task(self._follow(platform, hub))
 
     async def stop(self) -> None:
+        if self.recorder is not None:
+            await self.recorder.stop()
         for drop in list(self._drops):  # the engines stop too: they end those calls
             drop.cancel()
         if self._task is not None:
@@ -211,11 +218,18 @@ class VoiceLink:
             self.calls.pop(contact_id, None)
         elif event.type in ("call.held", "call.resumed"):
             await asyncio.to_thread(self._hold_music, leg, event.type == "call.held")
+        elif event.type == "call.connected" and self.recorder is not None:
+            if event.data.get("record"):
+                await self._record(platform, contact_id, leg)
         elif event.type == "call.dropped":
             self._dropping.add(call_id)
             drop = asyncio.create_task(self._drop(leg))
             self._drops.add(drop)
             drop.add_done_callback(self._drops.discard)
+        if self.recorder is not None and (
+            event.type in _CALL_ENDED or event.type == "call.dropped"
+        ):
+            self.recorder.finish_soon(platform, contact_id)
         if event.type in _CALL_OVER:  # nobody listens to a call that is over
             listened = [x for x in self.listening.values() if x.contact_id == contact_id]
             for listening in listened:
@@ -224,6 +238,22 @@ class VoiceLink:
                 # the BYE took the call's own legs; the listeners' would keep it in the
                 # relay until its media timeout
                 await asyncio.to_thread(self._delete_quietly, call_id)
+
+    async def _record(self, platform: Platform, contact_id: int, leg: CallLeg) -> None:
+        """The call is connected and its queue records: the relay records it from now."""
+        assert self.recorder is not None
+        recorder = self.recorder
+
+        def start() -> None:
+            parties = self._parties(leg)
+            recorder.start(contact_id, leg.call_id, parties["caller"], parties["advisor"])
+
+        try:
+            await asyncio.to_thread(start)
+        except (VoiceUnavailable, LookupError) as exc:
+            log.error("voice: call %s not recorded: %s", leg.call_id, exc)
+            return
+        recordings.recording_started(platform, contact_id)
 
     async def start_media_probe(self, actor: Actor) -> tuple[str, str]:
         """An advisor's readiness check: the relay offers the browser a call's kind of leg
@@ -239,7 +269,7 @@ class VoiceLink:
         session = secrets.token_hex(12)
         call_id = f"readiness-{session}"
         offer = await asyncio.to_thread(
-            self._ng,
+            self.ng,
             "offer",
             call_id=call_id,
             from_tag="echo",
@@ -256,7 +286,7 @@ class VoiceLink:
     async def answer_media_probe(self, actor: Actor, session: str, sdp: str) -> None:
         probe = self._media_probe_of(actor, session)
         await asyncio.to_thread(
-            self._ng,
+            self.ng,
             "answer",
             call_id=probe.call_id,
             from_tag="echo",
@@ -282,11 +312,11 @@ class VoiceLink:
 
     def _delete_quietly(self, call_id: str) -> None:
         try:
-            self._ng("delete", call_id=call_id)
+            self.ng("delete", call_id=call_id)
         except VoiceUnavailable as exc:  # gone already (the relay's own timeout)
             log.info("voice: delete %s: %s", call_id, exc)
 
-    def _ng(self, command: str, **args: object) -> dict[str, object]:
+    def ng(self, command: str, **args: object) -> dict[str, object]:
         """One command to rtpengine (blocking: run it in a thread)."""
         if self.rtpengine_ng is None:
             raise VoiceUnavailable("no media relay configured (HOMESHORE_VOICE_RTPENGINE_NG)")
@@ -320,7 +350,7 @@ class VoiceLink:
 
     async def _in_relay(self, leg: CallLeg) -> bool:
         try:
-            await asyncio.to_thread(self._ng, "query", call_id=leg.call_id)
+            await asyncio.to_thread(self.ng, "query", call_id=leg.call_id)
         except VoiceUnavailable:
             return False
         return True
@@ -328,16 +358,16 @@ class VoiceLink:
     def _play_message(self, leg: CallLeg) -> int:
         """Start the dropped-call message for the caller; returns its length in ms (0:
         none played)."""
-        if self.dropped_message is None or not leg.from_tag:
+        if self.dropped_message is None or not leg.customer_tag:
             log.warning("voice: no dropped-call message for call %s", leg.call_id)
             return 0
         with contextlib.suppress(VoiceUnavailable):  # the hold music, if it was playing
-            self._ng("stop media", call_id=leg.call_id, from_tag=leg.from_tag)
+            self.ng("stop media", call_id=leg.call_id, from_tag=leg.customer_tag)
         try:
-            answer = self._ng(
+            answer = self.ng(
                 "play media",
                 call_id=leg.call_id,
-                from_tag=leg.from_tag,
+                from_tag=leg.customer_tag,
                 file=str(self.dropped_message),
             )
         except VoiceUnavailable as exc:
@@ -348,20 +378,20 @@ class VoiceLink:
 
     def _hold_music(self, leg: CallLeg, on: bool) -> None:
         """The caller hears the music instead of the advisor, or the advisor again."""
-        if self.hold_music is None or not leg.from_tag:
+        if self.hold_music is None or not leg.customer_tag:
             log.warning("voice: no hold music for call %s (not configured)", leg.call_id)
             return
         try:
             if on:
-                self._ng(
+                self.ng(
                     "play media",
                     call_id=leg.call_id,
-                    from_tag=leg.from_tag,
+                    from_tag=leg.customer_tag,
                     file=str(self.hold_music),
                     repeat_times=10_000,
                 )
             else:
-                self._ng("stop media", call_id=leg.call_id, from_tag=leg.from_tag)
+                self.ng("stop media", call_id=leg.call_id, from_tag=leg.customer_tag)
         except VoiceUnavailable as exc:
             log.error("voice: hold music of call %s: %s", leg.call_id, exc)
 
@@ -385,7 +415,7 @@ class VoiceLink:
                 # one party per subscription: a browser given both in one offer (two media
                 # sections) received the second only about half the time
                 offer = await asyncio.to_thread(
-                    self._ng,
+                    self.ng,
                     "subscribe request",
                     call_id=leg.call_id,
                     from_tag=tag,
@@ -406,7 +436,7 @@ class VoiceLink:
     def _parties(self, leg: CallLeg) -> dict[str, str]:
         """The call's two parties in the relay, by their tags (the caller's is the From
         tag of the INVITE; after a restart, the one other than the advisor's, if known)."""
-        answer = self._ng("query", call_id=leg.call_id)
+        answer = self.ng("query", call_id=leg.call_id)
         tags = answer.get("tags")
         found = []
         for tag, party in tags.items() if isinstance(tags, dict) else []:
@@ -415,13 +445,13 @@ class VoiceLink:
                 found.append(str(tag))
         if len(found) != 2:
             raise VoiceUnavailable(f"the call has {len(found)} parties in the relay, not 2")
-        caller = leg.from_tag if leg.from_tag in found else found[0]
+        caller = leg.customer_tag if leg.customer_tag in found else found[0]
         return {"caller": caller, "advisor": next(t for t in found if t != caller)}
 
     def _unsubscribe(self, leg: CallLeg, tags: Iterable[str]) -> None:
         for tag in tags:
             try:
-                self._ng("unsubscribe", call_id=leg.call_id, to_tag=tag)
+                self.ng("unsubscribe", call_id=leg.call_id, to_tag=tag)
             except VoiceUnavailable as exc:  # the call is gone from the relay: so is this
                 log.info("voice: unsubscribe %s: %s", tag, exc)
 
@@ -445,7 +475,7 @@ class VoiceLink:
             raise NotFound(f"no {party!r} in listening {session!r}")
         leg = self.calls[contact_id]
         await asyncio.to_thread(
-            self._ng, "subscribe answer", call_id=leg.call_id, to_tag=tag, sdp=sdp, flags=[]
+            self.ng, "subscribe answer", call_id=leg.call_id, to_tag=tag, sdp=sdp, flags=[]
         )
 
     async def start_whisper(
@@ -460,10 +490,10 @@ class VoiceLink:
         leg = self.calls[contact_id]
         publisher = f"{session[:24]}-voice"
         answer = await asyncio.to_thread(
-            self._ng, "publish", call_id=leg.call_id, from_tag=publisher, sdp=sdp, **_TO_BROWSER
+            self.ng, "publish", call_id=leg.call_id, from_tag=publisher, sdp=sdp, **_TO_BROWSER
         )
         offer = await asyncio.to_thread(
-            self._ng,
+            self.ng,
             "subscribe request",
             call_id=leg.call_id,
             from_tag=publisher,
@@ -497,7 +527,7 @@ class VoiceLink:
         whisper = self.whisper_of(actor, contact_id, session)
         leg = self.calls[contact_id]
         await asyncio.to_thread(
-            self._ng,
+            self.ng,
             "subscribe answer",
             call_id=leg.call_id,
             to_tag=whisper.advisor_tag,

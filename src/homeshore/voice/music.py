@@ -2,7 +2,7 @@
 engines' configuration: the tune while on hold (a soft arpeggio; an operator sets
 HOMESHORE_VOICE_HOLD_MUSIC instead) and the notice before a dropped call ends (the special
 information tone; an operator records a spoken message and sets
-HOMESHORE_VOICE_DROPPED_MESSAGE)."""
+HOMESHORE_VOICE_DROPPED_MESSAGE), and the notice when a call's recording starts."""
 
 from __future__ import annotations
 
@@ -41,6 +41,20 @@ def write_dropped_message(path: Path) -> Path:
         parts += [0.4 * envelope * np.sin(2 * np.pi * hz * t), gap]
     once = np.concatenate([*parts, np.zeros(int(SIT_PAUSE_S * RATE))])
     return write_wav16(path, np.concatenate([once, once]), RATE)
+
+
+#: the recording notice of a local run: two short beeps at 1,400 Hz
+NOTICE_HZ, NOTICE_BEEP_S, NOTICE_GAP_S = 1400.0, 0.25, 0.2
+
+
+def write_recording_notice(path: Path) -> Path:
+    """Two short beeps: what the caller hears when the recording of the call starts (an
+    operator records "this call may be recorded" and sets HOMESHORE_VOICE_RECORDING_NOTICE)."""
+    t = np.arange(int(NOTICE_BEEP_S * RATE)) / RATE
+    envelope = np.minimum(1.0, np.minimum(t, NOTICE_BEEP_S - t) / 0.01)
+    beep = 0.4 * envelope * np.sin(2 * np.pi * NOTICE_HZ * t)
+    gap = np.zeros(int(NOTICE_GAP_S * RATE))
+    return write_wav16(path, np.concatenate([beep, gap, beep]), RATE)
 
 
 def write_wav16(path: Path, samples: npt.NDArray[np.float64], rate: int) -> Path:

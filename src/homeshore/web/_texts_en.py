@@ -373,4 +373,13 @@ EN: Final[dict[str, str]] = {
     "js.rating.partly": "partly",
     "js.rating.not_met": "not met",
     "js.rating.na": "not applicable",
+    "agent.call.recorded": "This call is recorded (the caller was told).",
+    "js.call.recorded": "This call is recorded.",
+    "supervisor.evaluations.recording": "Recording",
+    "js.quality.recording": "Recording of contact #{contact}",
+    "agent.callbacks.title": "Customers to call back",
+    "agent.callbacks.empty": "Nobody to call back.",
+    "js.callback.call": "Call back",
+    "js.callback.calling": "Calling {customer}…",
+    "js.callback.no_softphone": "The softphone is not ready: wait for it before calling.",
 }

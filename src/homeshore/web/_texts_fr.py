@@ -389,4 +389,13 @@ FR: Final[dict[str, str]] = {
     "js.rating.partly": "en partie",
     "js.rating.not_met": "non respecté",
     "js.rating.na": "sans objet",
+    "agent.call.recorded": "Cet appel est enregistré (l'appelant en a été informé).",
+    "js.call.recorded": "Cet appel est enregistré.",
+    "supervisor.evaluations.recording": "Enregistrement",
+    "js.quality.recording": "Enregistrement du contact n° {contact}",
+    "agent.callbacks.title": "Clients à rappeler",
+    "agent.callbacks.empty": "Personne à rappeler.",
+    "js.callback.call": "Rappeler",
+    "js.callback.calling": "Appel de {customer}…",
+    "js.callback.no_softphone": "Le softphone n'est pas prêt : attendez-le avant d'appeler.",
 }

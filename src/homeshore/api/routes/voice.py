@@ -26,7 +26,7 @@ from homeshore.api.schemas import (
     VoiceEventIn,
     VoiceEventOut,
 )
-from homeshore.services import voice
+from homeshore.services import callbacks, voice
 from homeshore.services.errors import NotFound, Unauthorized
 from homeshore.voice.link import CallLeg, VoiceLink
 
@@ -70,10 +70,27 @@ async def call_event(link: EnginesDep, body: VoiceEventIn, platform: PlatformDep
         link.calls[decision.contact_id] = CallLeg(body.call_id, body.from_tag)
         await platform.durable()
         return VoiceEventOut(action="queue", contact_id=decision.contact_id)
+    if body.event == "call.outbound":
+        dial = callbacks.call_outbound(
+            platform, external_id=voice.external_id(body.call_id), agent_id=body.caller,
+            dialled=body.dialled,
+        )  # fmt: skip
+        if dial.number is None:
+            return VoiceEventOut(action="refuse", code=dial.refusal, reason=dial.reason)
+        assert dial.contact_id is not None
+        link.calls[dial.contact_id] = CallLeg(body.call_id)  # the customer's tag: once answered
+        await platform.durable()
+        return VoiceEventOut(action="dial", number=dial.number, contact_id=dial.contact_id)
+    if body.event == "call.answered":
+        contact = voice.live_call(platform, body.call_id)
+        if contact is not None and callbacks.is_callback(contact) and body.to_tag:
+            link.calls[contact.id] = CallLeg(body.call_id, body.to_tag)  # the customer's side
     if body.event == "call.cancel":
         result = voice.call_cancelled(platform, body.call_id)
         if result == "unknown":
             link.remember_cancelled(body.call_id)
+    elif body.event == "call.answered":
+        result = voice.call_answered(platform, body.call_id)
     elif body.event == "call.end":
         result = voice.call_ended(platform, body.call_id, by=body.by)
     elif body.event == "call.dropped":

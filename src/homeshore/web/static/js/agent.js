@@ -458,6 +458,10 @@ async function onEvent(event) {
     case "contact.completed":
       removeOffer(id);
       removeContact(id);
+      if (event.agent_id === me.id && page.voice) showCallbacks().catch(fail);
+      break;
+    case "contact.called_back":
+      if (page.voice) showCallbacks().catch(fail);
       break;
     case "contact.abandoned":
       removeOffer(id);
@@ -466,6 +470,14 @@ async function onEvent(event) {
     case "contact.taken_over":
       removeContact(id, t("agent.taken_over"));
       break;
+    case "call.recording": {
+      const entry = contacts.get(id);
+      if (entry && event.agent_id === me.id) {
+        field(entry.node, "call-recorded").hidden = false;
+        announce(t("call.recorded"));
+      }
+      break;
+    }
     case "call.listen.started":
     case "call.listen.ended":
       showListened(id, data.session, event.type === "call.listen.started" ? data.manager : null);
@@ -622,7 +634,44 @@ function stopHearingManager(session) {
   if (entry) field(entry.node, "call-whisper").hidden = true;
 }
 
+// customers to call back (a dropped call, or the advisor's "callback" disposition): the
+// softphone calls them through the platform, which names the number
+const callbacksCard = document.getElementById("callbacks-card");
+
+async function showCallbacks() {
+  if (!callbacksCard) return;
+  const due = await api("GET", "/api/voice/callbacks?limit=20");
+  callbacksCard.querySelector("[data-part=list]").replaceChildren(...due.map((c) => {
+    const button = el("button", { type: "button", class: "secondary", dataset: { action: "call-back", contact: String(c.contact_id) }, text: t("callback.call") });
+    button.addEventListener("click", () => callBack(c.contact_id, button));
+    return el("li", { dataset: { contact: String(c.contact_id) } },
+      el("span", { text: `${c.customer_ref} · ${queues[c.queue_id] || c.queue_id} · ${c.closed_at ? clockTime(c.closed_at) : "—"} ` }),
+      button);
+  }));
+  callbacksCard.querySelector("[data-part=empty]").hidden = due.length > 0;
+}
+
+async function callBack(contactId, button) {
+  if (!softphone) {
+    fail(new Error(t("callback.no_softphone")));
+    return;
+  }
+  button.disabled = true;
+  try {
+    const started = await api("POST", `/api/voice/contacts/${contactId}/callback`);
+    accepting.add(started.contact.id);
+    await addContact(started.contact);
+    softphone.dial(started.contact.id, started.target);
+    announce(t("callback.calling", { customer: started.contact.customer_ref }));
+  } catch (error) {
+    fail(error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
 if (page.voice) {
+  showCallbacks().catch(fail);
   softphoneBadge.hidden = false;
   startSoftphone({
     expects: (contactId) => accepting.has(contactId) || contacts.get(contactId)?.contact.state === "active",

@@ -133,12 +133,14 @@ function summaryRow(row, agentName) {
 export async function showTeamQuality(root, agentName) {
   await loadForms();
   const refresh = () => showTeamQuality(root, agentName);
-  const [recent, evaluated, summary] = await Promise.all([
+  const [recent, evaluated, summary, recorded] = await Promise.all([
     api("GET", "/api/contacts?state=completed&limit=30"),
     api("GET", "/api/evaluations?limit=200"),
     api("GET", "/api/quality/summary?by=agent&period=all&weeks=4"),
+    api("GET", "/api/voice/recordings?limit=200"),
   ]);
   const scored = new Map(evaluated.map((e) => [e.contact_id, e]));
+  const recordings = new Set(recorded.map((r) => r.contact_id));
   const answered = recent.filter((c) => c.agent_id);
   root.querySelector("[data-part=contacts] tbody").replaceChildren(...answered.map((c) => {
     const evaluation = scored.get(c.id);
@@ -152,6 +154,9 @@ export async function showTeamQuality(root, agentName) {
       el("td", { text: c.location ? t(`location.${c.location}`) : "—" }),
       el("td", { text: c.closed_at ? clockTime(c.closed_at) : "—" }),
       el("td", { class: "num", text: c.csat === null ? "—" : String(c.csat) }),
+      el("td", {}, recordings.has(c.id)
+        ? el("audio", { controls: true, preload: "none", src: `/api/voice/contacts/${c.id}/recording`, "aria-label": t("quality.recording", { contact: c.id }) })
+        : "—"),
       el("td", {}, action));
   }));
   root.querySelector("[data-part=contacts-empty]").hidden = answered.length > 0;

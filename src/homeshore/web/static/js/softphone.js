@@ -1,7 +1,8 @@
 // The advisor's softphone (JsSIP, served by the platform from /static/vendor): it registers
 // with the platform's SIP server over WebSocket using a credential issued to this session
-// only, and answers the calls of contacts this advisor accepted in the desk. Media goes
-// through the platform's media relay (DTLS-SRTP); nothing is loaded from elsewhere.
+// only, answers the calls of contacts this advisor accepted in the desk, and calls back
+// the customers of contacts to call back. Media goes through the platform's media relay
+// (DTLS-SRTP); nothing is loaded from elsewhere.
 
 import { microphoneConstraint, useChosenSpeaker } from "./headset.js";
 import { api } from "./util.js";
@@ -45,8 +46,8 @@ async function qualitySample(pc, previous) {
  * Start the softphone. `expects(contactId)` says whether the desk accepted that contact;
  * `onState(name)` gets "registering", "registered", "failed" or "off"; `onCall(contactId,
  * state)` gets "connecting", "connected" or "ended"; `onQuality(contactId, sample)` gets
- * the call's round-trip time, jitter and loss every few seconds. Returns {hangUp(contactId),
- * setMuted(contactId, muted), inCall(contactId), stop()}.
+ * the call's round-trip time, jitter and loss every few seconds. Returns {dial(contactId,
+ * target), hangUp(contactId), setMuted(contactId, muted), inCall(contactId), stop()}.
  */
 export async function startSoftphone({ expects, onState, onCall, onQuality, audio }) {
   let credential;
@@ -89,22 +90,19 @@ export async function startSoftphone({ expects, onState, onCall, onQuality, audi
   ua.on("unregistered", () => onState("registering"));
   ua.on("registrationFailed", (e) => onState("failed", new Error(e.cause)));
   ua.on("disconnected", () => onState("registering"));
-  ua.on("newRTCSession", ({ originator, session, request }) => {
-    if (originator !== "remote") return;
-    const contactId = Number(request.getHeader("X-Homeshore-Contact"));
-    if (!contactId || !expects(contactId) || calls.has(contactId)) {
-      session.terminate({ status_code: 486, reason_phrase: "Busy Here" });
-      return;
-    }
+  /** The other party's voice on the chosen speaker. */
+  function playRemote(peerconnection) {
+    peerconnection.addEventListener("track", async (event) => {
+      audio.srcObject = event.streams[0] || new MediaStream([event.track]);
+      await useChosenSpeaker(audio);
+      audio.play().catch(() => {});
+    });
+  }
+
+  /** A call of a contact, incoming or placed: its states and quality samples. */
+  function follow(contactId, session) {
     calls.set(contactId, session);
     onCall(contactId, "connecting");
-    session.on("peerconnection", ({ peerconnection }) => {
-      peerconnection.addEventListener("track", async (event) => {
-        audio.srcObject = event.streams[0] || new MediaStream([event.track]);
-        await useChosenSpeaker(audio);
-        audio.play().catch(() => {});
-      });
-    });
     let counts = { lost: 0, received: 0 };
     let qualityTimer = null;
     session.on("confirmed", () => {
@@ -123,6 +121,17 @@ export async function startSoftphone({ expects, onState, onCall, onQuality, audi
     };
     session.on("ended", ended);
     session.on("failed", ended);
+  }
+
+  ua.on("newRTCSession", ({ originator, session, request }) => {
+    if (originator !== "remote") return;
+    const contactId = Number(request.getHeader("X-Homeshore-Contact"));
+    if (!contactId || !expects(contactId) || calls.has(contactId)) {
+      session.terminate({ status_code: 486, reason_phrase: "Busy Here" });
+      return;
+    }
+    session.on("peerconnection", ({ peerconnection }) => playRemote(peerconnection));
+    follow(contactId, session);
     session.answer({
       mediaConstraints: { audio: microphoneConstraint(), video: false },
       pcConfig: { iceServers: credential.ice_servers.map((url) => ({ urls: url })) },
@@ -133,6 +142,16 @@ export async function startSoftphone({ expects, onState, onCall, onQuality, audi
   ua.start();
   scheduleRenewal(credential.expires_at);
   return {
+    /** Call a customer back: the platform's SIP server dials the number behind `target`. */
+    dial(contactId, target) {
+      if (calls.has(contactId)) return;
+      const session = ua.call(target, {
+        mediaConstraints: { audio: microphoneConstraint(), video: false },
+        pcConfig: { iceServers: credential.ice_servers.map((url) => ({ urls: url })) },
+        eventHandlers: { peerconnection: ({ peerconnection }) => playRemote(peerconnection) },
+      });
+      follow(contactId, session);
+    },
     hangUp(contactId) {
       const session = calls.get(contactId);
       if (session && !session.isEnded()) session.terminate();
