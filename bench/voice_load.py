@@ -103,6 +103,20 @@ def cpu_s(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def python_children(pid: int) -> list[int]:
+    """A process's children started by Python's multiprocessing (not the engines)."""
+    try:
+        listed = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    found = []
+    for child in listed:
+        with contextlib.suppress(OSError):
+            if b"multiprocessing" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(int(child))
+    return found
+
+
 def pids_running(marker: str) -> list[int]:
     """Processes whose command line mentions ``marker`` (an engine's run directory)."""
     found = []
@@ -371,6 +385,8 @@ class Site:
         voice_dir = str(self.tmp / "voice")
         return {
             "homeshore": [self.server.pid],
+            # the process converting recordings (--record), a child of the server
+            "homeshore rec.": python_children(self.server.pid),
             "Kamailio": pids_running(voice_dir + "/kamailio.cfg"),
             "rtpengine": pids_running(voice_dir + "/rtpengine.pid"),
             "SIPp phones": [self.phones.pid],

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+import multiprocessing
 import os
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +29,11 @@ log = logging.getLogger(__name__)
 Ng = Callable[..., dict[str, object]]
 #: how long the relay may take to close a recording once the call is over
 CLOSE_WITHIN_S = 15.0
+
+
+def _converter_started() -> None:
+    """The converting process yields the CPU to everything live (recordings can wait)."""
+    os.nice(10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +68,9 @@ class Recorder:
     notice: Path | None = None  # played to the caller when recording starts
     active: dict[int, Recorded] = field(default_factory=dict)  # by contact id
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    # converting a recording is CPU work in Python: in a process of its own, it never holds
+    # the live platform's interpreter (measured: in a thread, calls waited seconds for offers)
+    _pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def for_run(cls, ng: Ng, settings: Settings, run_dir: Path) -> Recorder:
@@ -99,13 +110,14 @@ class Recorder:
             pcap = await self._closed(recorded.call_id)
             self.store.mkdir(parents=True, exist_ok=True)
             wav = self.store / f"contact-{contact_id}.wav"
-            audio = await asyncio.to_thread(
+            convert = functools.partial(
                 pcap_to_wav,
                 pcap,
                 wav,
                 caller_port=recorded.caller_port,
                 advisor_port=recorded.advisor_port,
             )
+            audio = await asyncio.get_running_loop().run_in_executor(self._converter(), convert)
             os.chmod(wav, 0o600)
             await platform.caught_up()
             recordings.recording_stored(
@@ -116,6 +128,15 @@ class Recorder:
             log.info("voice: recording of contact %s stored: %s", contact_id, wav)
         except Exception:
             log.exception("voice: recording of contact %s (call %s)", contact_id, recorded.call_id)
+
+    def _converter(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_converter_started,
+            )
+        return self._pool
 
     def _metadata(self, pcap: Path) -> Path:
         return self.rtp_recordings / "metadata" / f"rtpengine-meta-{pcap.stem}.txt"
@@ -136,3 +157,6 @@ class Recorder:
         """Let the recordings being stored finish (homeshore stopping)."""
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=CLOSE_WITHIN_S + 5)
+        if self._pool is not None:
+            await asyncio.to_thread(self._pool.shutdown, wait=True, cancel_futures=True)
+            self._pool = None
