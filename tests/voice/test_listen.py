@@ -66,9 +66,9 @@ def _session(site: VoiceSite, username: str) -> httpx.Client:
 
 
 def _listen_events(site: VoiceSite, contact_id: int) -> list[dict[str, Any]]:
-    """The call's monitoring log: listening and whispering, started and ended."""
+    """The call's monitoring log: listening, whispering and joining, started and ended."""
     events = site.api.get("/api/events", params={"limit": 5000}).json()
-    kinds = ("call.listen.", "call.whisper.")
+    kinds = ("call.listen.", "call.whisper.", "call.barge.")
     return [e for e in events if e["type"].startswith(kinds) and e["contact_id"] == contact_id]
 
 

@@ -1,5 +1,6 @@
 """While listening, a manager whispers to the advisor: the advisor hears the manager, the
-caller does not; the advisor is told, and the log keeps how long."""
+caller does not; then joins the call (barge): the caller hears the manager too; the advisor
+is told each time, and the log keeps how long."""
 
 from __future__ import annotations
 
@@ -64,6 +65,24 @@ def test_a_manager_whispers_to_the_advisor_and_the_caller_does_not_hear(
         since = time.monotonic()
         wait_until(lambda: len(recorder.audio_since(since)) >= 16000, "2 s more of the call")
         assert media.rms(recorder.audio_since(since)) < 0.005  # two whole seconds of silence
+
+        # the manager joins the call: the caller hears the manager (the advisor still muted;
+        # the desk mixes the manager's voice into what it sends), and the advisor is told
+        join = console.locator('#listen-controls [data-action="barge"]')
+        join.click()
+        joined = time.monotonic()
+        wait_until(
+            lambda: media.has_tone(recorder.audio_since(joined), AGENT_HZ),
+            "the caller to hear the manager",
+        )
+        wait_until(lambda: "caller hears" in told.inner_text(), "the advisor told of the barge")
+        # the manager leaves the call (back to talking to the advisor only): silence again
+        join.click()
+        join.filter(has_text="Join").wait_for()
+        left = time.monotonic() + 0.5
+        wait_until(lambda: _caller_hears_silence(recorder, left), "the caller to hear silence")
+        barge = [e for e in _listen_events(voice_site, cid) if "barge" in e["type"]]
+        assert [e["type"] for e in barge] == ["call.barge.started", "call.barge.ended"]
 
         # the manager stops whispering (still listening): the notice goes, the log keeps it
         whisper.click()

@@ -386,7 +386,9 @@ class CallbackRow(BaseModel):
     disposition: str
 
 
-class HoldIn(_In):
+class OnOffIn(_In):
+    """A switch: hold, barge."""
+
     on: bool
 
 

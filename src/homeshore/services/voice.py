@@ -357,6 +357,15 @@ def whisper_ended(p: Platform, listening: Listening, *, since: dt.datetime, reas
     _monitoring_event(p, listening, "call.whisper.ended", since=since, reason=reason)
 
 
+def barge_started(p: Platform, listening: Listening) -> dt.datetime:
+    """The manager joins the call: the caller hears the manager too (three-way)."""
+    return _monitoring_event(p, listening, "call.barge.started")
+
+
+def barge_ended(p: Platform, listening: Listening, *, since: dt.datetime, reason: str) -> None:
+    _monitoring_event(p, listening, "call.barge.ended", since=since, reason=reason)
+
+
 def _monitoring_event(
     p: Platform,
     listening: Listening,

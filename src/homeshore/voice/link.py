@@ -131,6 +131,7 @@ class VoiceLink:
     whispers: dict[str, Whisper] = field(default_factory=dict)  # by listening session
     subscriptions: dict[str, dict[str, str]] = field(default_factory=dict)  # party -> tag
     media_probes: dict[str, MediaProbe] = field(default_factory=dict)  # by session
+    barges: dict[str, dt.datetime] = field(default_factory=dict)  # listening session -> since
     _client: httpx.AsyncClient | None = None
     _task: asyncio.Task[None] | None = None
     _drops: set[asyncio.Task[None]] = field(default_factory=set)
@@ -535,7 +536,29 @@ class VoiceLink:
             flags=[],
         )
 
+    def set_barge(
+        self, platform: Platform, actor: Actor, contact_id: int, session: str, *, on: bool
+    ) -> None:
+        """The manager talking to the advisor joins the call (``on``: the caller hears the
+        manager too) or goes back to talking to the advisor only. The advisor's desk mixes
+        the manager's voice, which it already receives, into what it sends to the caller."""
+        listening = self.listening_of(actor, contact_id, session)
+        if session not in self.whispers:
+            raise Conflict("talk to the advisor first: the desk carries your voice to the caller")
+        if on and session not in self.barges:
+            self.barges[session] = voice_service.barge_started(platform, listening)
+        elif not on:
+            self._end_barge(platform, listening, reason="stopped by the manager")
+
+    def _end_barge(self, platform: Platform, listening: Listening, *, reason: str) -> None:
+        since = self.barges.pop(listening.session, None)
+        if since is not None:
+            voice_service.barge_ended(platform, listening, since=since, reason=reason)
+
     async def stop_whisper(self, platform: Platform, session: str, *, reason: str) -> None:
+        listening_now = self.listening.get(session)
+        if listening_now is not None:
+            self._end_barge(platform, listening_now, reason=reason)
         whisper = self.whispers.pop(session, None)
         listening = self.listening.get(session)
         if whisper is None or listening is None:

@@ -382,4 +382,7 @@ EN: Final[dict[str, str]] = {
     "js.callback.call": "Call back",
     "js.callback.calling": "Calling {customer}…",
     "js.callback.no_softphone": "The softphone is not ready: wait for it before calling.",
+    "js.supervisor.barge": "Join the call (the caller hears you)",
+    "js.supervisor.barge.stop": "Leave the call (the advisor only)",
+    "js.call.barge": "{manager} (your manager) is on the call: the caller hears them too",
 }

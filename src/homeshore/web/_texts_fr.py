@@ -398,4 +398,7 @@ FR: Final[dict[str, str]] = {
     "js.callback.call": "Rappeler",
     "js.callback.calling": "Appel de {customer}…",
     "js.callback.no_softphone": "Le softphone n'est pas prêt : attendez-le avant d'appeler.",
+    "js.supervisor.barge": "Rejoindre l'appel (l'appelant vous entend)",
+    "js.supervisor.barge.stop": "Quitter l'appel (le conseiller seul)",
+    "js.call.barge": "{manager} (votre manager) est dans l'appel : l'appelant l'entend aussi",
 }

@@ -16,8 +16,8 @@ from homeshore.api.schemas import (
     CallQualityOut,
     CallQualityRow,
     EchoOut,
-    HoldIn,
     ListenOut,
+    OnOffIn,
     QualityReportOut,
     SdpIn,
     SdpOut,
@@ -105,7 +105,7 @@ async def call_event(link: EnginesDep, body: VoiceEventIn, platform: PlatformDep
 @router.post("/contacts/{contact_id}/hold", status_code=204)
 async def hold(
     contact_id: Annotated[int, Path(ge=1, le=2**62)],
-    body: HoldIn,
+    body: OnOffIn,
     actor: ActorDep,
     platform: PlatformDep,
     link: LinkDep,
@@ -145,6 +145,21 @@ async def listen(
     """The advisor's manager listens to the call (silent monitoring); the advisor is told."""
     session, offers = await link.start_listening(platform, actor, contact_id)
     return ListenOut(session=session, offers=offers, ice_servers=list(link.ice_servers))
+
+
+@router.put("/contacts/{contact_id}/listen/{session}/barge", status_code=204)
+async def barge(
+    contact_id: ContactId,
+    session: Session,
+    body: OnOffIn,
+    actor: ActorDep,
+    platform: PlatformDep,
+    link: LinkDep,
+) -> None:
+    """The manager talking to the advisor joins the call (``on``: the caller hears the
+    manager too; the advisor's desk mixes it in) or leaves it (back to the advisor only).
+    Declared before the listening answers' route, whose ``{party}`` would take "barge"."""
+    link.set_barge(platform, actor, contact_id, session, on=body.on)
 
 
 @router.put("/contacts/{contact_id}/listen/{session}/{party}", status_code=204)

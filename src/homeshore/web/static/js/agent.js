@@ -488,6 +488,10 @@ async function onEvent(event) {
     case "call.whisper.ended":
       stopHearingManager(data.session);
       break;
+    case "call.barge.started":
+    case "call.barge.ended":
+      if (event.agent_id === me.id) await managerJoins(id, data.session, event.type === "call.barge.started");
+      break;
     case "call.dropped":
       if (event.agent_id !== me.id) break;
       announce(t("call.dropped"));
@@ -601,10 +605,11 @@ async function hearManager(contactId, session, manager) {
   try {
     const offer = await api("GET", `/api/voice/contacts/${contactId}/whisper/${session}`);
     const pc = new RTCPeerConnection({ iceServers: offer.ice_servers.map((url) => ({ urls: url })) });
-    managerVoice = { contactId, session, pc };
+    managerVoice = { contactId, session, pc, manager, stream: null };
     const player = document.getElementById("whisper-audio");
     pc.ontrack = (event) => {
-      player.srcObject = new MediaStream([event.track]);
+      managerVoice.stream = new MediaStream([event.track]);
+      player.srcObject = managerVoice.stream;
       player.play().catch(() => {});
     };
     await pc.setRemoteDescription({ type: "offer", sdp: offer.sdp });
@@ -624,9 +629,21 @@ async function hearManager(contactId, session, manager) {
   announce(line.textContent);
 }
 
+/** The manager joins the call (the caller hears them, mixed in by this desk) or leaves it. */
+async function managerJoins(contactId, session, on) {
+  if (!managerVoice || managerVoice.session !== session || !softphone) return;
+  await softphone.mixIn(contactId, on ? managerVoice.stream : null);
+  const entry = contacts.get(contactId);
+  if (!entry) return;
+  const line = field(entry.node, "call-whisper");
+  line.textContent = t(on ? "call.barge" : "call.whisper", { manager: managerVoice.manager });
+  announce(line.textContent);
+}
+
 function stopHearingManager(session) {
   if (!managerVoice || (session && managerVoice.session !== session)) return;
   const { contactId, pc } = managerVoice;
+  if (softphone) softphone.mixIn(contactId, null);
   managerVoice = null;
   pc.close();
   document.getElementById("whisper-audio").srcObject = null;

@@ -47,7 +47,8 @@ async function qualitySample(pc, previous) {
  * `onState(name)` gets "registering", "registered", "failed" or "off"; `onCall(contactId,
  * state)` gets "connecting", "connected" or "ended"; `onQuality(contactId, sample)` gets
  * the call's round-trip time, jitter and loss every few seconds. Returns {dial(contactId,
- * target), hangUp(contactId), setMuted(contactId, muted), inCall(contactId), stop()}.
+ * target), hangUp(contactId), setMuted(contactId, muted), mixIn(contactId, voice),
+ * inCall(contactId), stop()}.
  */
 export async function startSoftphone({ expects, onState, onCall, onQuality, audio }) {
   let credential;
@@ -69,6 +70,8 @@ export async function startSoftphone({ expects, onState, onCall, onQuality, audi
     user_agent: "homeshore desk",
   });
   const calls = new Map(); // contact id -> JsSIP session
+  // calls the manager joined: the desk mixes the manager's voice into what the caller gets
+  const mixes = new Map(); // contact id -> { ctx, microphone, track }
   let renewTimer = null;
 
   function scheduleRenewal(expiresAt) {
@@ -116,6 +119,8 @@ export async function startSoftphone({ expects, onState, onCall, onQuality, audi
     });
     const ended = () => {
       clearInterval(qualityTimer);
+      mixes.get(contactId)?.ctx.close();
+      mixes.delete(contactId);
       calls.delete(contactId);
       onCall(contactId, "ended");
     };
@@ -159,8 +164,31 @@ export async function startSoftphone({ expects, onState, onCall, onQuality, audi
     setMuted(contactId, muted) {
       const session = calls.get(contactId);
       if (!session) return;
-      if (muted) session.mute({ audio: true });
+      const mix = mixes.get(contactId);
+      if (mix) mix.microphone.enabled = !muted; // the manager's voice still goes through
+      else if (muted) session.mute({ audio: true });
       else session.unmute({ audio: true });
+    },
+    /** Mix `voice` (a MediaStream: the manager's) into what the caller gets, or stop
+     * (null): the caller hears the advisor and the manager (three-way, mixed here). */
+    async mixIn(contactId, voice) {
+      const sender = calls.get(contactId)?.connection?.getSenders().find((s) => s.track?.kind === "audio");
+      if (!sender) return;
+      const mix = mixes.get(contactId);
+      if (voice && !mix) {
+        const microphone = sender.track;
+        const ctx = new AudioContext();
+        const out = ctx.createMediaStreamDestination();
+        ctx.createMediaStreamSource(new MediaStream([microphone])).connect(out);
+        ctx.createMediaStreamSource(voice).connect(out);
+        const [track] = out.stream.getAudioTracks();
+        mixes.set(contactId, { ctx, microphone, track });
+        await sender.replaceTrack(track);
+      } else if (!voice && mix) {
+        mixes.delete(contactId);
+        await sender.replaceTrack(mix.microphone);
+        mix.ctx.close();
+      }
     },
     inCall(contactId) {
       return calls.has(contactId);

@@ -141,6 +141,10 @@ function renderContacts() {
   const talk = document.querySelector('#listen-controls [data-action="whisper"]');
   talk.setAttribute("aria-pressed", String(Boolean(listening?.whisper)));
   talk.textContent = listening?.whisper ? t("supervisor.whisper.stop") : t("supervisor.whisper");
+  const join = document.querySelector('#listen-controls [data-action="barge"]');
+  join.hidden = !listening?.whisper;
+  join.setAttribute("aria-pressed", String(Boolean(listening?.whisper?.barge)));
+  join.textContent = listening?.whisper?.barge ? t("supervisor.barge.stop") : t("supervisor.barge");
 }
 
 // -- listening to a call (silent monitoring; the advisor is told) --------------------------
@@ -220,6 +224,21 @@ document.querySelector('#listen-controls [data-action="whisper"]').addEventListe
   try {
     if (listening?.whisper) await stopWhisper();
     else if (listening) await startWhisper();
+  } catch (error) {
+    fail(error);
+  }
+});
+
+/** While talking to the advisor: join the call (the caller hears the manager too) or
+ * leave it; the advisor's desk mixes the manager's voice in. */
+document.querySelector('#listen-controls [data-action="barge"]').addEventListener("click", async () => {
+  const whisper = listening?.whisper;
+  if (!whisper) return;
+  const on = !whisper.barge;
+  try {
+    await api("PUT", `/api/voice/contacts/${listening.contactId}/listen/${listening.session}/barge`, { on });
+    whisper.barge = on;
+    renderContacts();
   } catch (error) {
     fail(error);
   }
