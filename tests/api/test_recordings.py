@@ -35,6 +35,15 @@ def test_recordings_are_played_by_the_team_manager_only_and_purged_when_due(
         e for e in live.get("a1", "/api/events?limit=500").json() if e["type"] == "recording.played"
     ]
     assert [e["data"]["manager"] for e in played] == ["m.red", "admin"]
+    # the advisor's own view of the monitoring of its work (newest first); nobody else's
+    trail = live.get("a1", "/api/agents/a1/monitoring").json()
+    assert [(e["type"], e["data"].get("manager")) for e in trail[:2]] == [
+        ("recording.played", "admin"),
+        ("recording.played", "m.red"),
+    ]
+    assert live.get("m.red", "/api/agents/a1/monitoring").status_code == 200
+    assert live.get("m.blue", "/api/agents/a1/monitoring").status_code == 404
+    assert live.get("a2", "/api/agents/a1/monitoring").status_code == 404
 
     # the retention period (30 days by default): kept on day 29, deleted after day 30
     live.clock.advance(29 * 86400)

@@ -98,6 +98,14 @@ def test_a_manager_whispers_to_the_advisor_and_the_caller_does_not_hear(
         assert [e["type"] for e in whispers] == ["call.whisper.started", "call.whisper.ended"]
         assert whispers[1]["data"]["manager"] == "m.red" and whispers[1]["data"]["duration_s"] > 0
         assert console.locator("#listen-status").is_visible()
+        # the advisor's desk lists it under what the platform records about its work (folded)
+        log = page.locator("#monitoring-log")
+        log.locator('li[data-type="call.whisper.ended"]').filter(has_text="m.red").wait_for(
+            state="attached"
+        )
+        log.locator('li[data-type="call.barge.ended"]').filter(has_text="m.red").wait_for(
+            state="attached"
+        )
 
         card.locator('[data-action="end"]').click()
         assert caller.wait() == 0, caller.explain()

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from homeshore.domain import Activity, Channel, WorkMode
 from homeshore.domain.evaluation import Rating
 from homeshore.readiness.setup import ACCESS_KINDS
+from homeshore.services.events import MONITORING_EVENTS
 from homeshore.services.states import AgentState
 from homeshore.web.i18n import (
     CATALOGUES,
@@ -89,6 +90,7 @@ def test_every_text_a_script_names_exists() -> None:
         "agent.readiness_due": ["expired", "bad_calls"],
         "setup": [*SETUP_PARTS],
         "rating": [r.value for r in Rating],
+        "monitoring": list(MONITORING_EVENTS),
     }
     assert prefixes <= set(values), prefixes - set(values)
     for prefix in prefixes:

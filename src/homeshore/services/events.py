@@ -76,6 +76,31 @@ def replay(p: Platform, actor: Actor, after_id: int, limit: int = REPLAY_LIMIT) 
     return [e for e in events if visible(actor, e)]
 
 
+#: what the platform records of a manager's monitoring of an advisor's work
+MONITORING_EVENTS = (
+    "call.listen.ended",
+    "call.whisper.ended",
+    "call.barge.ended",
+    "call.recording",
+    "recording.played",
+    "evaluation.created",
+)
+
+
+def monitoring(p: Platform, agent_id: str, limit: int = 100) -> list[Event]:
+    """The monitoring of one advisor's work, newest first: who listened to which call and
+    how long, who talked on it, which calls were recorded and who played them, who
+    evaluated which contact (the telework agreement: the advisor can see it)."""
+    query = (
+        select(EventRow)
+        .where(EventRow.agent_id == agent_id, EventRow.type.in_(MONITORING_EVENTS))
+        .order_by(EventRow.id.desc())
+        .limit(limit)
+    )
+    with p.sessions() as session:
+        return [event_from_row(r) for r in session.scalars(query)]
+
+
 def last_id(p: Platform) -> int:
     with p.sessions() as session:
         return session.scalar(select(EventRow.id).order_by(EventRow.id.desc()).limit(1)) or 0

@@ -385,4 +385,16 @@ EN: Final[dict[str, str]] = {
     "js.supervisor.barge": "Join the call (the caller hears you)",
     "js.supervisor.barge.stop": "Leave the call (the advisor only)",
     "js.call.barge": "{manager} (your manager) is on the call: the caller hears them too",
+    "agent.monitoring.log": "Recently",
+    "agent.monitoring.empty": "Nothing recorded of the monitoring of your work yet.",
+    "js.monitoring.call.listen.ended": "{manager} listened to contact #{contact} ({duration})",
+    "js.monitoring.call.whisper.ended": (
+        "{manager} talked to you during contact #{contact} ({duration})"
+    ),
+    "js.monitoring.call.barge.ended": (
+        "{manager} joined the call of contact #{contact} ({duration})"
+    ),
+    "js.monitoring.call.recording": "Contact #{contact} was recorded",
+    "js.monitoring.recording.played": "{manager} played the recording of contact #{contact}",
+    "js.monitoring.evaluation.created": "Contact #{contact} was evaluated ({score})",
 }

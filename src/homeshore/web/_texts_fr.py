@@ -401,4 +401,16 @@ FR: Final[dict[str, str]] = {
     "js.supervisor.barge": "Rejoindre l'appel (l'appelant vous entend)",
     "js.supervisor.barge.stop": "Quitter l'appel (le conseiller seul)",
     "js.call.barge": "{manager} (votre manager) est dans l'appel : l'appelant l'entend aussi",
+    "agent.monitoring.log": "Récemment",
+    "agent.monitoring.empty": "Rien n'a encore été enregistré du suivi de votre travail.",
+    "js.monitoring.call.listen.ended": "{manager} a écouté le contact n° {contact} ({duration})",
+    "js.monitoring.call.whisper.ended": (
+        "{manager} vous a parlé pendant le contact n° {contact} ({duration})"
+    ),
+    "js.monitoring.call.barge.ended": (
+        "{manager} a rejoint l'appel du contact n° {contact} ({duration})"
+    ),
+    "js.monitoring.call.recording": "Le contact n° {contact} a été enregistré",
+    "js.monitoring.recording.played": "{manager} a écouté l'enregistrement du contact n° {contact}",
+    "js.monitoring.evaluation.created": "Le contact n° {contact} a été évalué ({score})",
 }

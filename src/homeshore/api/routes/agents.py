@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from homeshore.api.deps import ActorDep, CommittedPlatformDep, PlatformDep
-from homeshore.api.schemas import AgentOut, ReadinessOut, StateIn
-from homeshore.services import agents, readiness
+from homeshore.api.schemas import AgentOut, EventOut, ReadinessOut, StateIn
+from homeshore.services import agents, events, readiness
 from homeshore.services.live import LiveAgent
 from homeshore.services.platform import Platform
 from homeshore.services.states import AgentState
@@ -68,3 +68,14 @@ async def readiness_checks(
     agent_id: AgentId, actor: ActorDep, platform: CommittedPlatformDep
 ) -> list[ReadinessOut]:
     return [ReadinessOut.model_validate(r) for r in readiness.checks(platform, actor, agent_id)]
+
+
+@router.get("/{agent_id}/monitoring", response_model=list[EventOut])
+async def monitoring(
+    agent_id: AgentId, actor: ActorDep, platform: CommittedPlatformDep
+) -> list[EventOut]:
+    """How the advisor's work was monitored, newest first (listening, whispering, joining
+    a call, recordings and who played them, evaluations): the advisor itself, its managers,
+    an admin."""
+    agents.agent_for(platform, actor, agent_id)
+    return [EventOut(**e.to_dict()) for e in events.monitoring(platform, agent_id)]

@@ -426,6 +426,7 @@ async function refreshContact(contactId) {
 async function onEvent(event) {
   const id = event.contact_id;
   const data = event.data || {};
+  if (MONITORING.includes(event.type) && event.agent_id === me.id) showMonitoring().catch(fail);
   switch (event.type) {
     case "evaluation.created":
     case "contact.satisfaction":
@@ -562,6 +563,25 @@ setInterval(() => {
 }, 1000);
 const evaluationsCard = document.getElementById("evaluations-card");
 showOwnEvaluations(evaluationsCard).catch(fail);
+
+// what the platform recorded of the monitoring of my work (the telework agreement)
+const MONITORING = ["call.listen.ended", "call.whisper.ended", "call.barge.ended", "call.recording", "recording.played", "evaluation.created"];
+
+async function showMonitoring() {
+  const log = await api("GET", `/api/agents/${encodeURIComponent(me.id)}/monitoring`);
+  document.getElementById("monitoring-log").replaceChildren(...log.map((e) => {
+    const data = e.data || {};
+    const values = {
+      manager: data.manager || "—",
+      contact: e.contact_id,
+      duration: data.duration_s === undefined ? "—" : duration(data.duration_s),
+      score: data.score_pct === null || data.score_pct === undefined ? "—" : `${Math.round(data.score_pct)} %`,
+    };
+    return el("li", { dataset: { type: e.type } }, `${clockTime(e.at)} · ${t(`monitoring.${e.type}`, values)}`);
+  }));
+  document.getElementById("monitoring-empty").hidden = log.length > 0;
+}
+showMonitoring().catch(fail);
 
 streamEvents(onEvent, fail);
 
