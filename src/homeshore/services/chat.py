@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import cast
+
+from sqlalchemy import Table, bindparam, select, update
 
 from homeshore.db.tables import ContactRow, ConversationRow, MessageRow
+from homeshore.domain import Channel
 from homeshore.services.errors import Conflict, Invalid, NotFound
 from homeshore.services.live import LiveAgent, LiveContact
 from homeshore.services.platform import Platform
@@ -76,6 +79,7 @@ def open_help_in(
             contact_id=contact.id,
             actor_user_id=actor.user_id,
         )
+    contact.help_chat = (conv.id, agent.id, agent.team_id)
     if first_message.strip():
         _add_message(
             tx, conv, sender="agent", user_id=actor.user_id, body=_check_body(first_message)
@@ -132,6 +136,8 @@ def post_message(p: Platform, actor: Actor, conversation_id: int, body: str) -> 
         conv = _conversation(tx.session, actor, conversation_id)
         if conv.state != "open":
             raise Conflict(f"conversation {conversation_id} is closed")
+        if conv.kind == "customer" and not _chat_goes_on(p, conv.contact_id):
+            raise Conflict(f"the chat of contact {conv.contact_id} has ended")
         if actor.role is Role.AGENT:
             sender = "agent"
         elif conv.kind == "customer" and actor.is_admin:
@@ -139,6 +145,44 @@ def post_message(p: Platform, actor: Actor, conversation_id: int, body: str) -> 
         else:
             sender = "manager"
         return _add_message(tx, conv, sender=sender, user_id=actor.user_id, body=text)
+
+
+def _chat_goes_on(p: Platform, contact_id: int) -> bool:
+    """The customer and the advisor (or the manager who took it over) still talk: the
+    contact waits or is in hand, not in wrap-up nor closed."""
+    contact = p.contacts.get(contact_id)
+    return contact is not None and contact.state in ("queued", "offered", "active")
+
+
+def close_with_contact(tx: Tx, contact: LiveContact, *, actor_user_id: int | None) -> None:
+    """A contact closed (completed or abandoned): its customer chat and its help chat close
+    with it, so nobody writes into a conversation no one reads any more and the help
+    request leaves the manager's inbox. One statement, only for contacts that have one."""
+    if contact.channel is not Channel.CHAT and contact.help_chat is None:
+        return
+    tx.execute(_CLOSE_CONVERSATIONS, {"_contact_id": contact.id})
+    if contact.help_chat is not None:
+        conversation_id, agent_id, team_id = contact.help_chat
+        contact.help_chat = None
+        tx.emit(
+            "conversation.closed",
+            {"conversation_id": conversation_id, "kind": "help", "reason": "contact closed"},
+            agent_id=agent_id,
+            team_id=team_id,
+            contact_id=contact.id,
+            actor_user_id=actor_user_id,
+        )
+
+
+_conversations = cast(Table, ConversationRow.__table__)
+_CLOSE_CONVERSATIONS = (
+    update(_conversations)
+    .where(
+        _conversations.c.contact_id == bindparam("_contact_id"),
+        _conversations.c.state == "open",
+    )
+    .values(state="closed")
+)
 
 
 def join(p: Platform, actor: Actor, conversation_id: int) -> ConversationRow:
@@ -164,6 +208,9 @@ def close(p: Platform, actor: Actor, conversation_id: int) -> ConversationRow:
     with p.transaction() as tx:
         conv = _conversation(tx.session, actor, conversation_id)
         conv.state = "closed"
+        live = p.contacts.get(conv.contact_id)
+        if live is not None and live.help_chat is not None and live.help_chat[0] == conv.id:
+            live.help_chat = None
         tx.emit(
             "conversation.closed",
             {"conversation_id": conv.id, "kind": conv.kind},

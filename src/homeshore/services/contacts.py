@@ -9,6 +9,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 
 from homeshore.db.tables import ContactRow, ConversationRow
 from homeshore.domain import Channel
+from homeshore.services.chat import close_with_contact
 from homeshore.services.dispatch import fill_agent, offer, route_contact
 from homeshore.services.errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
 from homeshore.services.live import LiveAgent, LiveContact
@@ -180,7 +181,9 @@ def in_hand(
     """The contact in one of ``states`` and the agent holding it, if the actor may act on it."""
     contact = p.contacts.get(contact_id)
     if contact is None or contact.agent_id is None:
-        if contact is None and not _exists(p, contact_id):
+        # one answer for a contact that does not exist and one the actor may not see: a
+        # 409 here would tell an advisor that another team's contact exists
+        if not _may_see(p, actor, contact_id):
             raise NotFound(f"no contact {contact_id}")
         raise Conflict(f"contact {contact_id} is not with an agent")
     agent = p.agents[contact.agent_id]
@@ -191,9 +194,28 @@ def in_hand(
     return contact, agent
 
 
-def _exists(p: Platform, contact_id: int) -> bool:
+def _may_see(p: Platform, actor: Actor, contact_id: int) -> bool:
+    """The contact exists and is within the actor's scope (as stored, or in memory while
+    its row is on its way to the database)."""
+    live = p.contacts.get(contact_id)
     with p.sessions() as session:
-        return session.get(ContactRow, contact_id) is not None
+        row = session.get(ContactRow, contact_id)
+        if row is None and live is not None:
+            row = cast(ContactRow, SimpleNamespace(**live.row))
+        return row is not None and _visible(p, actor, row)
+
+
+def _serves_queue(p: Platform, actor: Actor, queue_id: str) -> bool:
+    """An admin, or a supervisor one of whose teams has an advisor with the queue's skill."""
+    if actor.is_admin:
+        return True
+    queue = p.queues.get(queue_id)
+    if queue is None:
+        return False
+    return any(
+        queue.skill in agent.skills and actor.sees_team(agent.team_id)
+        for agent in p.agents.values()
+    )
 
 
 def accept(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
@@ -285,6 +307,7 @@ def _close_taken_over(p: Platform, actor: Actor, contact: LiveContact) -> Contac
             tx, contact, state="completed", ended_at=tx.now, closed_at=tx.now, disposition="manager"
         )
         del p.contacts[contact.id]
+        close_with_contact(tx, contact, actor_user_id=actor.user_id)
         tx.emit(
             "contact.completed",
             {"queue_id": contact.queue_id, "disposition": "manager"},
@@ -338,6 +361,7 @@ def close_in(
         tx, contact, state="completed", closed_at=tx.now, disposition=disposition, **ended_at
     )
     del p.contacts[contact.id]
+    close_with_contact(tx, contact, actor_user_id=actor_user_id)
     data = {"disposition": disposition}
     tx.emit_about("contact.completed", contact, agent, actor_user_id=actor_user_id, data=data)
 
@@ -410,9 +434,11 @@ def abandon(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
     actor.require(Role.ADMIN, Role.SUPERVISOR)
     contact = p.contacts.get(contact_id)
     if contact is None:
-        if not _exists(p, contact_id):
+        if not _may_see(p, actor, contact_id):
             raise NotFound(f"no contact {contact_id}")
         raise Conflict(f"contact {contact_id} is already closed")
+    if not _serves_queue(p, actor, contact.queue_id):
+        raise Forbidden(f"queue {contact.queue_id!r} is not served by your teams")
     if contact.state not in ("queued", "offered"):
         raise Conflict(f"contact {contact_id} is {contact.state}: only a waiting one abandons")
     with p.transaction() as tx:
@@ -430,6 +456,7 @@ def abandon_in(p: Platform, tx: Tx, contact: LiveContact, *, actor_user_id: int 
         tx, contact, state="abandoned", closed_at=tx.now, wait_s=wait_s, offer_deadline=None
     )
     del p.contacts[contact.id]
+    close_with_contact(tx, contact, actor_user_id=actor_user_id)
     tx.emit(
         "contact.abandoned",
         {"queue_id": contact.queue_id, "wait_s": round(wait_s, 3)},

@@ -63,6 +63,8 @@ class LiveContact:
     offers: int = 0
     transfers: int = 0
     low_quality: bool = False  # a call with a quality sample under voice_low_mos
+    #: the open help chat about this contact: (conversation id, agent id, team id)
+    help_chat: tuple[int, str, str] | None = None
     #: the router's image of the contact's row (column -> value), kept in step with it
     row: dict[str, Any] = field(default_factory=dict)
 

@@ -25,6 +25,7 @@ from homeshore.db.engine import make_sessionmaker
 from homeshore.db.tables import (
     AgentRow,
     ContactRow,
+    ConversationRow,
     EventRow,
     QueueRow,
     ReadinessCheckRow,
@@ -200,6 +201,14 @@ class Platform(GroupCommit):
                     if c.state in ("offered", "active"):
                         ch = live.channel
                         holder.view.in_use[ch] = holder.view.in_use.get(ch, 0) + 1
+            for conv in session.scalars(
+                select(ConversationRow).where(
+                    ConversationRow.kind == "help", ConversationRow.state == "open"
+                )
+            ):
+                open_contact = self.contacts.get(conv.contact_id)
+                if open_contact is not None and conv.agent_id and conv.team_id:
+                    open_contact.help_chat = (conv.id, conv.agent_id, conv.team_id)
             self.schedule = {}
             for s in session.scalars(select(ScheduleSegmentRow).order_by(ScheduleSegmentRow.start)):
                 self.schedule.setdefault(s.agent_id, []).append(
