@@ -1,10 +1,11 @@
 """How well the readiness probe measures a connection whose delay, jitter and loss are known.
 
-A loopback websocket server answers the probe protocol with the platform's own reply
-function (homeshore.readiness.probe.echo_reply), but holds each probe echo for a known
+A loopback websocket server answers the probe protocol with the platform's own server side
+(homeshore.readiness.probe_server.ServerProbe), but holds each probe echo for a known
 delay (base + uniform jitter, seeded) and drops a known share of them. The client is the
 probe `homeshore check` runs (run_probe + summarise). For each condition the script prints
-what was injected, what the probe measured, and the R factor / MOS the verdict would use.
+what was injected, what the client measured, what the server measured on its own clock
+(the figures the verdict rests on), and the R factor / MOS of the server's figures.
 
 Expected: round trip = base + jitter/2 (+ loopback overhead); jitter (mean absolute
 difference of consecutive round trips) = J/3 for uniform(0, J) delays; loss = exactly the
@@ -25,7 +26,8 @@ from websockets.asyncio.client import connect
 from websockets.asyncio.server import ServerConnection, serve
 
 from homeshore.readiness.emodel import mos_from_r, r_factor_network
-from homeshore.readiness.probe import ProbePlan, echo_reply, run_probe, summarise
+from homeshore.readiness.probe import HELLO, ProbePlan, run_probe, summarise
+from homeshore.readiness.probe_server import ServerProbe
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ async def measure(condition: Condition, seed: int) -> dict[str, float]:
     rng = np.random.default_rng(seed)
     dropped: set[int] = set()
     delays: dict[int, float] = {}
+    platform_side = ServerProbe(clock=time.monotonic, max_bytes=1_000_000, timeout_s=PLAN.timeout_s)
 
     async def handler(connection: ServerConnection) -> None:
         pending: set[asyncio.Task[None]] = set()
@@ -57,9 +60,10 @@ async def measure(condition: Condition, seed: int) -> dict[str, float]:
             await asyncio.sleep(delay_s)
             await connection.send(reply)
 
+        await connection.send(json.dumps({"type": HELLO, "probe_id": "bench"}))
         async for raw in connection:
             text = raw if isinstance(raw, str) else raw.decode()
-            reply = echo_reply(text, max_bytes=1_000_000)
+            reply = platform_side.reply(text)
             message = json.loads(text)
             if reply is None:
                 continue
@@ -88,13 +92,15 @@ async def measure(condition: Condition, seed: int) -> dict[str, float]:
                     message = await client.recv()
                     return message if isinstance(message, str) else message.decode()
 
-            probes, transfers = await run_probe(Transport(), PLAN, monotonic_s=time.monotonic)
-    summary = summarise(probes, probes_per_sample=PLAN.probes_per_sample, bandwidth=transfers)
+            run = await run_probe(Transport(), PLAN, monotonic_s=time.monotonic)
+    probes = run.probes
+    summary = summarise(probes, probes_per_sample=PLAN.probes_per_sample, bandwidth=run.transfers)
+    served = platform_side.measurement(probes_per_sample=PLAN.probes_per_sample)
     injected = [delays[p.seq] for p in probes if p.rtt_ms is not None]
     measured = [p.rtt_ms for p in probes if p.rtt_ms is not None]
     overhead = float(np.mean(np.array(measured) - np.array(injected)))
-    r = sum(r_factor_network(s.rtt_ms, s.jitter_ms, s.loss_pct) for s in summary.samples) / len(
-        summary.samples
+    r = sum(r_factor_network(s.rtt_ms, s.jitter_ms, s.loss_pct) for s in served.samples) / len(
+        served.samples
     )
     return {
         "rtt_expected": condition.base_ms + condition.jitter_ms / 2,
@@ -104,6 +110,9 @@ async def measure(condition: Condition, seed: int) -> dict[str, float]:
         "jitter_measured": summary.jitter_ms,
         "loss_dropped": 100.0 * len(dropped) / PLAN.count,
         "loss_measured": summary.loss_pct,
+        "rtt_server": served.rtt_ms,
+        "jitter_server": served.jitter_ms,
+        "loss_server": served.loss_pct,
         "r": r,
         "mos": mos_from_r(r),
         "kbps": summary.bandwidth_kbps or 0.0,
@@ -114,7 +123,8 @@ def main() -> None:
     print(f"{PLAN.count} probes every {PLAN.interval_s * 1000:.0f} ms per condition (seeded)\n")
     header = (
         f"{'condition':<11} {'rtt exp':>8} {'rtt meas':>8} {'overhd':>6} "
-        f"{'jit exp':>7} {'jit meas':>8} {'loss drop':>9} {'loss meas':>9} {'R':>6} {'MOS':>5}"
+        f"{'jit exp':>7} {'jit meas':>8} {'loss drop':>9} {'loss meas':>9} "
+        f"{'rtt srv':>7} {'jit srv':>7} {'loss srv':>8} {'R':>6} {'MOS':>5}"
     )
     print(header)
     print("-" * len(header))
@@ -123,12 +133,14 @@ def main() -> None:
         print(
             f"{condition.name:<11} {m['rtt_expected']:8.1f} {m['rtt_measured']:8.1f} "
             f"{m['overhead_ms']:6.2f} {m['jitter_expected']:7.1f} {m['jitter_measured']:8.1f} "
-            f"{m['loss_dropped']:8.1f}% {m['loss_measured']:8.1f}% {m['r']:6.1f} {m['mos']:5.2f}"
+            f"{m['loss_dropped']:8.1f}% {m['loss_measured']:8.1f}% {m['rtt_server']:7.1f} "
+            f"{m['jitter_server']:7.1f} {m['loss_server']:7.1f}% {m['r']:6.1f} {m['mos']:5.2f}"
         )
     print(
         "\nrtt/jitter in ms; overhd = measured minus injected round trip (loopback and "
         "scheduling);\njitter expected = J/3 for uniform(0, J) echo delays; loss measured "
-        "counts exactly the probes dropped."
+        "counts exactly the probes dropped;\nsrv = the server's own timing of the same run "
+        "(what the verdict rests on; R and MOS are its)."
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -21,9 +23,26 @@ class Settings(BaseSettings):
     # Every server process of one deployment must share the same value.
     secret_key: SecretStr | None = None
     session_ttl_s: float = Field(12 * 3600.0, gt=0)
-    # login rate limit: at most login_max_attempts failures per login_window_s per name and peer
+    # pages of other origins (scheme://host[:port]) whose browsers may open the websockets;
+    # the server's own origin always may (docs/api.md, websocket close code 4403)
+    allowed_origins: tuple[str, ...] = ()
+    # X-Forwarded-For/-Proto are believed only from these proxies (addresses or networks,
+    # a.b.c.d/n); empty: from no one, the connecting address is the client's (docs/live.md)
+    trusted_proxies: tuple[str, ...] = ()
+    # failed logins allowed in a sliding window: per account (whatever the address), per
+    # address (whatever the account) and for the whole server; then 429 until the window moves
     login_max_attempts: int = Field(5, ge=1)
     login_window_s: float = Field(60.0, gt=0)
+    login_address_max_attempts: int = Field(20, ge=1)
+    login_address_window_s: float = Field(60.0, gt=0)
+    login_global_max_attempts: int = Field(100, ge=1)
+    login_global_window_s: float = Field(60.0, gt=0)
+    # password checks running at once, and logins allowed to wait for one (more: 503 at once)
+    login_hash_concurrency: int = Field(2, ge=1)
+    login_max_waiting: int = Field(8, ge=0)
+    # the largest request body or websocket message a route accepts unless it needs more
+    # (homeshore.api.limits); larger ones are answered 413, or closed with 1009
+    max_body_bytes: int = Field(64 * 1024, ge=1024, le=64 * 1024 * 1024)
     # argon2id cost of password hashes (argon2-cffi defaults; tests lower them)
     password_time_cost: int = Field(3, ge=1)
     password_memory_kib: int = Field(65536, ge=8)
@@ -111,3 +130,21 @@ class Settings(BaseSettings):
     # a call whose quality sample scores a MOS below this is flagged to the manager (the
     # readiness check's own warning level)
     voice_low_mos: float = Field(3.6, ge=1.0, le=4.5)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{item!r} is not an address or network (a.b.c.d/n)") from exc
+        return value
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            if not re.fullmatch(r"https?://[^/?#\s]+", item):
+                raise ValueError(f"{item!r} is not an origin (scheme://host[:port])")
+        return value

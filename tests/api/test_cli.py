@@ -37,3 +37,38 @@ def test_users_create_all_add_and_list(
     monkeypatch.setenv("SHORT", "short")
     assert main(["users", "add", "z", "--role", "admin", "--password-env", "SHORT"]) == 2
     assert "8 characters" in capsys.readouterr().err
+
+
+def test_users_disable_enable_and_set_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from homeshore.config import Settings
+    from homeshore.db.engine import make_engine, make_sessionmaker
+    from homeshore.services.auth import hasher_for, list_users
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("HOMESHORE_DATABASE_URL", url)
+    monkeypatch.setenv("HOMESHORE_PASSWORD_TIME_COST", "1")
+    monkeypatch.setenv("HOMESHORE_PASSWORD_MEMORY_KIB", "64")
+    monkeypatch.setenv("PW", "long enough password")
+    monkeypatch.setenv("NEW", "another long password")
+    assert main(["users", "add", "ops", "--role", "admin", "--password-env", "PW"]) == 0
+    assert main(["users", "add", "OPS", "--role", "admin", "--password-env", "PW"]) == 2
+    assert "'ops' exists already" in capsys.readouterr().err
+    sessions = make_sessionmaker(make_engine(url))
+
+    def ops() -> tuple[bool, str]:
+        (row,) = list_users(sessions)
+        return row.active, row.password_hash
+
+    assert main(["users", "disable", "Ops"]) == 0, "names match whatever their case"
+    assert ops()[0] is False
+    assert main(["users", "enable", "ops"]) == 0
+    assert ops()[0] is True
+    assert main(["users", "set-password", "ops", "--password-env", "NEW"]) == 0
+    assert hasher_for(Settings()).verify(ops()[1], "another long password")
+    monkeypatch.setenv("SHORT", "short")
+    assert main(["users", "set-password", "ops", "--password-env", "SHORT"]) == 2
+    assert "8 characters" in capsys.readouterr().err
+    assert main(["users", "disable", "nobody"]) == 2
+    assert "no user 'nobody'" in capsys.readouterr().err

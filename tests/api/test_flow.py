@@ -233,7 +233,7 @@ def test_bad_inputs_get_4xx_naming_the_field(live: Live) -> None:
         "admin", "/api/contacts", {"queue_id": "plans", "customer_ref": "", "priority": 99}
     )
     assert r.status_code == 422
-    fields = {tuple(e["loc"]) for e in r.json()["detail"]}
+    fields = {tuple(e["loc"]) for e in r.json()["errors"]}
     assert ("body", "customer_ref") in fields and ("body", "priority") in fields
     assert live.post("a1", "/api/contacts/999999/accept").status_code == 404
     assert live.go("a1", "available").status_code == 409, "no websocket open"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from homeshore.domain import Activity, Schedule, ScheduleSegment, WorkMode
 from homeshore.services.metrics import publish_queue_kpis
+from tests.api.probe_client import measured_check
 from tests.services.support import START, Live, live_app, next_event
 
 
@@ -92,13 +94,20 @@ def test_home_work_needs_a_passed_readiness_check(live: Live) -> None:
         assert r.json()["verdict"] == "fail"
         assert r.json()["reasons"]
         assert live.go("h1", "available", location="home").status_code == 409
+        # samples the desk reported: stored as such, they never open home work
         good = {"samples": [{"rtt_ms": 40, "jitter_ms": 3, "loss_pct": 0}] * 5, "wired": True}
         r = live.post("h1", "/api/readiness", good)
-        assert r.json()["verdict"] == "pass"
+        assert (r.json()["verdict"], r.json()["source"]) == ("pass", "reported")
+        assert live.go("h1", "available", location="home").status_code == 409
+        # a check the server measured does
+        r = measured_check(live, "h1", wired=True)
+        assert r.json()["check"]["verdict"] == "pass"
         assert live.go("h1", "available", location="home").json()["state"] == "available"
-        assert [c["verdict"] for c in live.get("m.blue", "/api/agents/h1/readiness").json()] == [
-            "pass",
-            "fail",
+        checks = live.get("m.blue", "/api/agents/h1/readiness").json()
+        assert [(c["verdict"], c["source"]) for c in checks] == [
+            ("pass", "measured"),
+            ("pass", "reported"),
+            ("fail", "reported"),
         ]
         # a failed re-check takes the agent off the home line
         live.post("h1", "/api/readiness", bad)
@@ -170,7 +179,9 @@ def test_queue_kpis_are_published_to_supervisors_when_they_change(live: Live) ->
         assert (plans["waiting"], plans["offered_today"], plans["oldest_wait_s"]) == (1, 1, 25)
 
 
-GOOD_CHECK = {"samples": [{"rtt_ms": 40, "jitter_ms": 3, "loss_pct": 0}] * 5, "wired": True}
+def _good_check(live: Live) -> Any:
+    """A check the server measured, passed."""
+    return measured_check(live, "h1", wired=True)
 
 
 def test_a_home_check_expires_and_is_asked_again_at_the_next_shift_not_mid_shift(
@@ -180,7 +191,7 @@ def test_a_home_check_expires_and_is_asked_again_at_the_next_shift_not_mid_shift
         live_app(f"sqlite:///{tmp_path / 'live.db'}", readiness_valid_days=0.01) as live,
         live.ws("h1"),
     ):
-        assert live.post("h1", "/api/readiness", GOOD_CHECK).json()["verdict"] == "pass"
+        assert _good_check(live).json()["check"]["verdict"] == "pass"
         assert live.go("h1", "available", location="home").json()["state"] == "available"
         live.clock.advance(3600)  # past 0.01 day (14.4 min)
         # mid-shift: a break and back again is not refused, the desk says a check is due
@@ -193,7 +204,7 @@ def test_a_home_check_expires_and_is_asked_again_at_the_next_shift_not_mid_shift
         assert refused.status_code == 409 and "due again" in refused.json()["detail"]
         assert live.go("h1", "available", location="site").status_code == 200
         assert live.go("h1", "offline", location=None).status_code == 200
-        assert live.post("h1", "/api/readiness", GOOD_CHECK).status_code == 201
+        assert _good_check(live).status_code == 201
         assert live.get("h1", "/api/pages/agent").json()["agent"]["readiness_due"] == ""
         assert live.go("h1", "available", location="home").status_code == 200
         # after a restart the check's date comes back from the database
@@ -211,7 +222,7 @@ def test_calls_in_a_row_with_a_poor_quality_make_the_check_due_at_the_next_home_
     from homeshore.services.scope import Actor, Role
 
     with live_app(f"sqlite:///{tmp_path / 'live.db'}") as live, live.ws("h1") as ws:
-        assert live.post("h1", "/api/readiness", GOOD_CHECK).json()["verdict"] == "pass"
+        assert _good_check(live).json()["check"]["verdict"] == "pass"
         assert live.go("h1", "available", location="home").json()["state"] == "available"
         me = live.get("h1", "/api/auth/me").json()
         h1 = Actor(me["user_id"], "h1", Role.AGENT, agent_id="h1", team_ids=frozenset({"blue"}))
@@ -238,5 +249,5 @@ def test_calls_in_a_row_with_a_poor_quality_make_the_check_due_at_the_next_home_
         assert live.get("h1", "/api/agents/h1").json()["state"] == "available"
         assert live.go("h1", "offline", location=None).status_code == 200
         assert live.go("h1", "available", location="home").status_code == 409
-        assert live.post("h1", "/api/readiness", GOOD_CHECK).status_code == 201
+        assert _good_check(live).status_code == 201
         assert live.go("h1", "available", location="home").status_code == 200

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.api.probe_client import measured_check
 from tests.services.support import Live, next_event
 
-GOOD_CHECK = {"samples": [{"rtt_ms": 40, "jitter_ms": 3, "loss_pct": 0}] * 5, "wired": True}
 ALL_MET = {"greeting": "met", "identity": "met", "answer": "met"}
 
 
@@ -112,7 +112,7 @@ def _satisfaction_after_the_contact(live: Live) -> None:
 
 def test_the_summary_compares_site_and_home_advisors(live: Live) -> None:
     with live.ws("h1"):
-        assert live.post("h1", "/api/readiness", GOOD_CHECK).json()["verdict"] == "pass"
+        assert measured_check(live, "h1", wired=True).json()["check"]["verdict"] == "pass"
         home = _handled(live, "h1", location="home")
     site = _handled(live, "b1")
     assert _evaluate(live, "m.blue", home).status_code == 201

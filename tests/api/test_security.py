@@ -137,3 +137,33 @@ def test_sessions_table_holds_only_keyed_hashes(db_url: str) -> None:
         assert token_hash(token) not in stored, "plain SHA-256 would not need the secret"
         assert token_hash(token, "server secret") in stored
         assert live.get("a1", "/api/auth/me").status_code == 200
+
+
+def test_no_page_of_the_api_loads_scripts_from_elsewhere(live: Live) -> None:
+    for path in ("/docs", "/redoc", "/docs/oauth2-redirect"):
+        assert live.client.get(path).status_code == 404, path
+    assert live.client.get("/openapi.json").json()["info"]["title"]
+
+
+def test_openapi_documents_every_refusal_in_one_shape(live: Live) -> None:
+    from homeshore.api.openapi import ErrorOut
+
+    schema = live.client.get("/openapi.json").json()
+    error = {"$ref": "#/components/schemas/ErrorOut"}
+    for path, operations in schema["paths"].items():
+        if not path.startswith("/api/"):
+            continue
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            expected = {"422"} | ({"401", "403"} if path != "/api/auth/login" else {"429"})
+            if "{" in path:
+                expected.add("404")
+            if method != "get":
+                expected.add("409" if path != "/api/auth/login" else "503")
+            assert expected <= codes, f"{method} {path}: {sorted(expected - codes)} missing"
+            for code in expected:
+                content = operation["responses"][code]["content"]["application/json"]
+                assert content["schema"] == error, f"{method} {path} {code}"
+    # the answers have that shape
+    ErrorOut.model_validate(live.client.get("/api/contacts").json())
+    ErrorOut.model_validate(live.post("a1", "/api/contacts/1/accept").json())

@@ -14,6 +14,7 @@ import pytest
 
 from homeshore.data.scenario_file import load_scenario
 from homeshore.voice.credentials import control_token
+from tests.api.probe_client import measured_check
 from tests.services.support import Live, live_app
 
 SECRET = "voice-test-secret"
@@ -119,9 +120,9 @@ def test_hold_and_quality_only_for_the_advisors_own_call(live: Live) -> None:
     made = _report(live, event="call.new", call_id="c6", dialled="plans", caller="c").json()
     path = f"/api/voice/contacts/{made['contact_id']}"
     sample = {"rtt_ms": 20, "jitter_ms": 2, "loss_pct": 0}
-    # a waiting call is in nobody's hands
-    assert live.post("a1", f"{path}/hold", {"on": True}).status_code == 409
-    assert live.post("a1", f"{path}/quality", sample).status_code == 409
+    # a waiting call is in nobody's hands: to an advisor, as if it did not exist
+    assert live.post("a1", f"{path}/hold", {"on": True}).status_code == 404
+    assert live.post("a1", f"{path}/quality", sample).status_code == 404
     assert live.post("admin", f"{path}/hold", {"on": True}).status_code == 403
     assert live.post("a1", "/api/voice/contacts/999/quality", sample).status_code == 404
     for bad in ({"rtt_ms": -1, "jitter_ms": 0, "loss_pct": 0}, {**sample, "loss_pct": 101}):
@@ -354,15 +355,10 @@ def test_call_quality_per_way_of_working_and_home_set_up(tmp_path: Path) -> None
         live.ws("a1"),
         live.ws("h1"),
     ):
-        check = {
-            "samples": [{"rtt_ms": 40, "jitter_ms": 3, "loss_pct": 0}] * 5,
-            "wired": False,
-            "usb_headset": True,
-            "access": "dsl",
-        }
-        assert live.post("h1", "/api/readiness", check).json()["verdict"] != "fail"
-        unknown = {**check, "access": "cable-modem"}
-        assert live.post("h1", "/api/readiness", unknown).status_code == 422
+        check = {"wired": False, "usb_headset": True, "access": "dsl"}
+        assert measured_check(live, "h1", **check).json()["check"]["verdict"] != "fail"
+        unknown = {**check, "access": "cable-modem", "probe_id": "x"}
+        assert live.post("h1", "/api/readiness/probe", unknown).status_code == 422
         me = {u: live.get(u, "/api/auth/me").json()["user_id"] for u in ("a1", "h1")}
         actors = {
             "a1": Actor(me["a1"], "a1", Role.AGENT, agent_id="a1", team_ids=frozenset({"red"})),

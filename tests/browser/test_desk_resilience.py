@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -247,3 +248,19 @@ def test_the_manager_transfers_from_the_help_inbox(server: Server, open_page: An
     expect(card).to_have_count(0)
     assert server.api.get(f"/api/contacts/{contact['id']}").json()["transfers"] == 1
     _give_up(server, agent, contact["id"])
+
+
+def test_signing_out_leaves_the_advisor_offline(server: Server, open_page: Any) -> None:
+    """The button "Fermer la session" (not the state button "Passer hors ligne"): the advisor
+    leaves routing, and its next login starts offline: going available is its choice again."""
+    agent = open_page("a1", "/agent")
+    agent.get_by_label("Je travaille depuis").select_option("site")
+    agent.get_by_role("button", name="Disponible", exact=True).click()
+    expect(agent.locator("#state")).to_have_attribute("data-state", "available")
+    agent.get_by_role("button", name="Fermer la session", exact=True).click()
+    agent.wait_for_url(lambda url: urlsplit(url).path == "/login")
+    assert server.api.get("/api/agents/a1").json()["state"] == "offline"
+    again = open_page("a1", "/agent")
+    expect(again.locator("#connection")).to_have_attribute("data-state", "open")
+    expect(again.locator("#state")).to_have_attribute("data-state", "offline")
+    expect(again.get_by_role("button", name="Passer hors ligne", exact=True)).to_be_visible()

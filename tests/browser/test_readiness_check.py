@@ -35,10 +35,12 @@ def test_readiness_check_in_the_browser_is_stored_and_lifts_the_notice(
     expect(page.locator('#figures [data-field="rtt_ms"]')).to_contain_text("ms")
     expect(page.locator('#figures [data-field="bandwidth_kbps"]')).to_contain_text("kbit/s")
     expect(page.locator("#reasons")).to_contain_text("valeurs recommandées")
+    expect(page.locator("#readiness-path")).to_contain_text("Mesuré par la plateforme")
+    expect(page.locator("#readiness-source")).to_contain_text("Transmis par votre navigateur")
     page.screenshot(path=artifacts / "readiness-pass.png", full_page=True)
 
     stored = server.api.get("/api/agents/h1/readiness").json()
-    assert len(stored) == 1 and stored[0]["verdict"] == "pass"
+    assert len(stored) == 1 and (stored[0]["verdict"], stored[0]["source"]) == ("pass", "measured")
     assert 4.0 < stored[0]["mos"] <= 4.5  # loopback: nearly perfect
     assert server.platform.agents["h1"].readiness == "pass"
 

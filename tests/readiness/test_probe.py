@@ -10,16 +10,17 @@ from hypothesis import strategies as st
 
 from homeshore.readiness.emodel import Verdict, verdict
 from homeshore.readiness.probe import (
+    MAX_BANDWIDTH_KBPS,
     BandwidthResult,
     ProbePlan,
     ProbeResult,
     bandwidth_kbps,
-    echo_reply,
     jitter_ms,
     run_probe,
     sample_of,
     summarise,
 )
+from homeshore.readiness.probe_server import ServerProbe, hello
 
 
 def test_jitter_is_mean_absolute_difference_of_consecutive_round_trips() -> None:
@@ -81,6 +82,8 @@ def test_bandwidth_takes_the_round_trip_out_and_keeps_the_slowest_direction() ->
     assert bandwidth_kbps(125_000, 100.0, 500.0) == pytest.approx(1_000_000 / 25.0)
     # nor can a vanishing elapsed time (found by the API fuzzing: 5e-324 ms divided by 4 is 0)
     assert bandwidth_kbps(1, 5e-324, 0.0) == pytest.approx(8.0 / 0.001)
+    # and no clock too coarse for the transfer reports more than a home link can carry
+    assert bandwidth_kbps(1_000_000, 5e-324, 0.0) == MAX_BANDWIDTH_KBPS
     summary = summarise(
         [ProbeResult(0, 100.0)],
         probes_per_sample=1,
@@ -94,7 +97,14 @@ def test_bandwidth_takes_the_round_trip_out_and_keeps_the_slowest_direction() ->
 
 @pytest.mark.parametrize(
     ("size", "elapsed", "rtt", "match"),
-    [(0, 1.0, 0.0, "byte"), (10, 0.0, 0.0, "time"), (10, 1.0, -1.0, "round-trip")],
+    [
+        (0, 1.0, 0.0, "byte"),
+        (10, 0.0, 0.0, "time"),
+        (10, 1.0, -1.0, "round-trip"),
+        (10, math.nan, 0.0, "time"),
+        (10, math.inf, 0.0, "time"),
+        (10, 1.0, math.nan, "round-trip"),
+    ],
 )
 def test_bandwidth_bad_input(size: int, elapsed: float, rtt: float, match: str) -> None:
     with pytest.raises(ValueError, match=match):
@@ -131,21 +141,25 @@ def test_summary_invariants(rtts: list[float | None], per_sample: int) -> None:
 
 
 class _EchoServer:
-    """An in-memory probe endpoint: echoes after ``delay_s``, drops the probes in ``drop``."""
+    """The platform's server side over an in-memory channel: answers after ``delay_s``,
+    drops the probes in ``drop``."""
 
     def __init__(self, delay_s: float, drop: set[int]) -> None:
+        import time
+
         self.delay_s = delay_s
         self.drop = drop
         self.inbox: asyncio.Queue[str] = asyncio.Queue()
+        self.inbox.put_nowait(hello("run-1", 2.0))
         self.sent: list[dict[str, object]] = []
+        self.server = ServerProbe(clock=time.monotonic, max_bytes=1_000_000, timeout_s=2.0)
 
     async def send(self, text: str) -> None:
         message = json.loads(text)
         self.sent.append(message)
-        if message.get("type") == "probe" and message["seq"] in self.drop:
+        reply = self.server.reply(text)
+        if reply is None or (message.get("type") == "probe" and message["seq"] in self.drop):
             return
-        reply = echo_reply(text, max_bytes=1_000_000)
-        assert reply is not None
 
         async def later() -> None:
             await asyncio.sleep(self.delay_s)
@@ -169,7 +183,9 @@ def test_run_probe_measures_round_trips_and_losses() -> None:
         download_bytes=5_000,
         upload_bytes=5_000,
     )
-    probes, transfers = asyncio.run(run_probe(server, plan, monotonic_s=time.monotonic))
+    run = asyncio.run(run_probe(server, plan, monotonic_s=time.monotonic))
+    probes, transfers = run.probes, run.transfers
+    assert run.probe_id == "run-1"
     assert [p.seq for p in probes] == list(range(10))
     assert {p.seq for p in probes if p.rtt_ms is None} == {3, 7}
     for p in probes:
@@ -180,6 +196,11 @@ def test_run_probe_measures_round_trips_and_losses() -> None:
     summary = summarise(probes, probes_per_sample=5, bandwidth=transfers)
     assert summary.loss_pct == pytest.approx(20.0)
     assert summary.bandwidth_kbps is not None and summary.bandwidth_kbps > 0
+    # the server timed the same run: every stamp was acknowledged, the upload sent back
+    served = server.server.measurement(probes_per_sample=5)
+    assert served.sent == 10 and served.lost == 2
+    assert all(s.rtt_ms >= 15.0 for s in served.samples)
+    assert served.bandwidth_kbps is not None
 
 
 def test_late_echoes_count_as_lost() -> None:
@@ -187,19 +208,9 @@ def test_late_echoes_count_as_lost() -> None:
 
     server = _EchoServer(delay_s=0.2, drop=set())
     plan = ProbePlan(count=3, interval_s=0.0, timeout_s=0.05, download_bytes=0, upload_bytes=0)
-    probes, transfers = asyncio.run(run_probe(server, plan, monotonic_s=time.monotonic))
-    assert all(p.rtt_ms is None for p in probes)
-    assert transfers == []
-
-
-def test_echo_reply_refuses_bad_messages() -> None:
-    assert json.loads(echo_reply("not json", max_bytes=10) or "")["type"] == "error"
-    assert "1..10" in (echo_reply('{"type":"download","bytes":11}', max_bytes=10) or "")
-    assert json.loads(echo_reply('{"type":"upload"}', max_bytes=10) or "")["type"] == "error"
-    assert json.loads(echo_reply('{"type":"upload","payload":"abc"}', max_bytes=10) or "") == {
-        "type": "upload",
-        "bytes": 3,
-    }
+    run = asyncio.run(run_probe(server, plan, monotonic_s=time.monotonic))
+    assert all(p.rtt_ms is None for p in run.probes)
+    assert run.transfers == []
 
 
 def test_probe_plan_bad_input() -> None:

@@ -20,8 +20,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from homeshore.api import errors
+from homeshore.api import errors, openapi
 from homeshore.api.intake import ContactIntake
+from homeshore.api.limits import BodyLimit
 from homeshore.api.routes import (
     agents,
     auth,
@@ -43,6 +44,7 @@ from homeshore.db.engine import make_engine
 from homeshore.db.migrate import upgrade
 from homeshore.domain import Scenario, Schedule
 from homeshore.readiness.emodel import ReadinessThresholds
+from homeshore.readiness.probe_server import ProbeRuns
 from homeshore.realtime import hub_from_url
 from homeshore.realtime.types import EventHub
 from homeshore.services import agents as agent_service
@@ -129,14 +131,21 @@ def create_app(
         description="Routing of calls and chats to site, telecentre and home advisors, with "
         "supervision, help chat and readiness checks. See docs/api.md.",
         lifespan=lifespan,
+        # no interactive API pages: they load their scripts from a CDN, which the pages of
+        # homeshore never do; /openapi.json serves the schema to any local OpenAPI viewer
+        docs_url=None,
+        redoc_url=None,
         # no OpenTelemetry: it would look up its providers on every request
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.platform = platform
     app.state.auth = Auth(platform)
+    app.state.probe_runs = ProbeRuns()  # the readiness probe runs the server timed
     app.state.voice = voice_link
     errors.install(app)
     app.add_middleware(ContactIntake)  # the busiest request, without per-route machinery
+    # added last, so outermost: no body or websocket message over its limit gets further
+    app.add_middleware(BodyLimit, default_bytes=settings.max_body_bytes)
     # the busiest routes first: a request is matched against the routes in this order
     for module in (
         contacts,
@@ -155,6 +164,7 @@ def create_app(
         app.include_router(module.router)
     for web_module in (pages, probe):  # the web pages and the readiness probe (homeshore.web)
         app.include_router(web_module.router)
+    openapi.install(app)  # the refusals of every operation, in one documented shape
     static = WEB_DIR / "static"
     if static.is_dir():
         app.mount("/static", StaticFiles(directory=static), name="static")

@@ -4,7 +4,8 @@
 "contact_id": int, "disposition": str, "next_state": str}`` is answered by
 ``{"type": "result", "ref": ..., "ok": true, "contact": {...}}`` or
 ``{"type": "result", "ref": ..., "ok": false, "status": 4xx, "detail": ..., "field": ...}``:
-the same services, checks and errors as the HTTP routes.
+the same services, checks and errors as the HTTP routes (401 once the socket's session
+has ended: the socket then closes with 4401).
 """
 
 from __future__ import annotations
@@ -67,6 +68,12 @@ async def run(platform: Platform, actor: Actor, message: dict[str, Any]) -> str:
     contact = ContactOut.model_validate(row).model_dump_json()
     # ``ref`` came from the client's JSON message, so it goes back as JSON as it is
     return f'{{"type":"result","ref":{json.dumps(ref)},"ok":true,"contact":{contact}}}'
+
+
+def refused(message: dict[str, Any], reason: str) -> str:
+    """The answer to a command sent on a socket whose session ended (``reason``): 401, as
+    an HTTP route answers a request without a valid session."""
+    return _error(message.get("ref"), 401, f"{reason}: log in again", None)
 
 
 def _error(ref: object, status: int, detail: str, field: str | None) -> str:

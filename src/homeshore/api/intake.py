@@ -51,8 +51,8 @@ class ContactIntake:
             payload = ContactIn.model_validate(raw) if isinstance(raw, dict) else None
             auth: Auth = scope["app"].state.auth
             actor = auth.resolve(token_of(conn))
-        except (ValueError, ValidationError, ServiceError):
-            payload = None
+        except (ValueError, RecursionError, ValidationError, ServiceError):
+            payload = None  # RecursionError: nested too deeply; the route answers 400
         if payload is None:
             await self.app(scope, replay, send)
             return
@@ -78,7 +78,7 @@ class ContactIntake:
 
 async def _read_body(receive: Receive) -> tuple[bytes, bool]:
     """The whole body, and False if the client disconnected before its end. (The
-    application's body limit, outside this middleware, bounds what is read.)"""
+    body limit outside this middleware, homeshore.api.limits, bounds what is read.)"""
     chunks: list[bytes] = []
     while True:
         message = await receive()

@@ -16,8 +16,12 @@ Body = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=N
 Id = Annotated[int, Field(ge=1, le=2**62)]
 
 
+#: every request shape: no unknown field, no NaN or infinity in a number
+IN_CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = IN_CONFIG
 
 
 class _Out(BaseModel):
@@ -52,6 +56,17 @@ class UserIn(_In):
     role: Literal["admin", "supervisor", "agent"]
     agent_id: Name | None = None
     team_ids: list[Name] = Field(default_factory=list, max_length=50)
+
+
+class UserPatch(_In):
+    """What an administrator changes on an account: at least one of the two."""
+
+    active: bool | None = Field(
+        None, description="false disables the account and ends its sessions at once"
+    )
+    password: (
+        Annotated[str, StringConstraints(min_length=8, max_length=200, pattern=NO_NUL)] | None
+    ) = Field(None, description="a new password; the account's sessions end")
 
 
 class UserOut(_Out):
@@ -199,6 +214,9 @@ class ReadinessOut(_Out):
     mos: float
     reasons: list[str]
     path: Literal["media", "websocket"] | None = None
+    #: measured: by the server (what may let an advisor work from home); reported: only
+    #: figures a client sent (POST /api/readiness); None: stored before checks said so
+    source: Literal["measured", "reported"] | None = None
 
 
 # -- quality ---------------------------------------------------------------------------

@@ -6,10 +6,12 @@ import contextlib
 import gc
 import sys
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
 from homeshore.api.app import create_app
+from homeshore.api.limits import largest_message_bytes
 from homeshore.config import Settings
 from homeshore.data.scenario_file import load_scenario
 from homeshore.data.schedule_io import read_schedule
@@ -74,7 +76,14 @@ def run(
             f"(database {redact(settings.database_url)}, events {redact(settings.events_url)})",
             file=sys.stderr,
         )
-        _serve(app, host, port, log_level)
+        _serve(
+            app,
+            host,
+            port,
+            log_level,
+            largest_message_bytes(settings.max_body_bytes),
+            **proxy_options(settings),
+        )
 
 
 VOICE_OFF = (
@@ -111,15 +120,37 @@ def _start_voice(
     return link
 
 
-def _serve(app: object, host: str, port: int, log_level: str) -> None:
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options for X-Forwarded-For/-Proto: believed only from the trusted proxies
+    (uvicorn's own default believes any loopback peer, so a client on the machine, or a
+    proxy that passes the header on, could pose as any address)."""
+    trusted = list(settings.trusted_proxies)
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted}
+
+
+def _serve(
+    app: object,
+    host: str,
+    port: int,
+    log_level: str,
+    ws_max_size: int,
+    *,
+    proxy_headers: bool,
+    forwarded_allow_ips: list[str],
+) -> None:
     # heartbeats are the platform's own; events are small JSON, not worth deflating
     uvicorn.run(
         app,  # type: ignore[arg-type]
         host=host,
         port=port,
         log_level=log_level,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
         ws_ping_interval=None,
         ws_per_message_deflate=False,
+        # no frame larger than the largest message a route takes (the app checks each
+        # route's own limit, homeshore.api.limits); a larger one is closed with 1009
+        ws_max_size=ws_max_size,
         access_log=False,
         # stopping (SIGTERM) waits this long for open connections, then closes them: the
         # engines and the database are released in bounded time

@@ -1,8 +1,10 @@
 """`homeshore check --server URL --user U`: the home readiness check from a terminal.
 
 Logs in, times probes over the platform's probe websocket (round trip, jitter, loss), moves
-one bulk message each way (bandwidth), then sends the raw measurements to the platform,
-which judges them (E-model, DOMAIN.md section 4) and stores the verdict for the agent.
+one bulk message each way (bandwidth), acknowledging each stamped message at once so that the
+platform times the same run on its own clock. Then it posts the run's probe id with its own
+round trips (reported: they can only make the verdict worse); the platform judges its own
+measurement (E-model, DOMAIN.md section 4) and stores the verdict for the agent.
 Exit status: 0 when home work is allowed (pass or warn), 1 when the check fails, 2 when the
 check could not run (bad address, wrong password, not an agent account).
 """
@@ -23,7 +25,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidStatus, WebSocketException
 
 from homeshore.errors import HomeshoreError, InputError
-from homeshore.readiness.probe import ProbePlan, run_probe
+from homeshore.readiness.probe import ClientRun, ProbePlan, run_probe
 from homeshore.readiness.setup import ACCESS_KINDS
 
 PROBE_WS_PATH = "/api/readiness/probe/ws"
@@ -84,7 +86,7 @@ def _login(client: httpx.Client, user: str, password: str) -> str:
     return token
 
 
-async def _measure(ws_url: str, plan: ProbePlan) -> tuple[list[Any], list[Any]]:
+async def _measure(ws_url: str, plan: ProbePlan) -> ClientRun:
     try:
         async with connect(ws_url, max_size=4 * 1024 * 1024, open_timeout=10) as connection:
             return await run_probe(_Socket(connection), plan, monotonic_s=time.monotonic)
@@ -138,10 +140,12 @@ def check(
     with httpx.Client(base_url=base, timeout=30.0, headers=headers) as client:
         token = _login(client, user, password)
         console.print(f"Measuring the connection to {base} ({plan.count} probes)…")
-        probes, transfers = asyncio.run(_measure(_ws_url(base, token), plan))
+        run = asyncio.run(_measure(_ws_url(base, token), plan))
+        if run.probe_id is None:
+            raise HomeshoreError("the platform did not name the probe run: is it up to date?")
         body = {
-            "probes": [{"seq": p.seq, "rtt_ms": p.rtt_ms} for p in probes],
-            "transfers": [dataclasses.asdict(t) for t in transfers],
+            "probe_id": run.probe_id,
+            "probes": [{"seq": p.seq, "rtt_ms": p.rtt_ms} for p in run.probes],
             "probes_per_sample": plan.probes_per_sample,
             "wired": wired,
             "usb_headset": usb_headset,
@@ -162,12 +166,15 @@ def check(
 
 def _report(console: Console, result: dict[str, Any]) -> None:
     summary, stored = result["summary"], result["check"]
-    table = Table("measure", "value", title="Home readiness check")
+    table = Table("measure", "value", title="Home readiness check (measured by the platform)")
     table.add_row("round-trip time", f"{summary['rtt_ms']:.1f} ms")
     table.add_row("jitter", f"{summary['jitter_ms']:.1f} ms")
     table.add_row("loss", f"{summary['loss_pct']:.1f} % ({summary['lost']} of {summary['sent']})")
     kbps = summary["bandwidth_kbps"]
     table.add_row("bandwidth", "not measured" if kbps is None else f"{kbps:,.0f} kbit/s")
+    reported = result.get("reported")
+    if reported:
+        table.add_row("round trip timed here", f"{reported['rtt_ms']:.1f} ms (reported)")
     table.add_row("R factor", f"{stored['r_factor']:.1f}")
     table.add_row("MOS", f"{stored['mos']:.2f}")
     console.print(table)
@@ -175,5 +182,7 @@ def _report(console: Console, result: dict[str, Any]) -> None:
     console.print(
         f"verdict: [bold {colour}]{stored['verdict']}[/] (stored for {stored['agent_id']})"
     )
+    if result.get("judged_on") == "reported":
+        console.print("  (this computer's own figures were worse: the verdict rests on them)")
     for reason in result["reasons"]:
         console.print(f"  - {reason}")

@@ -149,7 +149,7 @@ def users_create_all(
 
     from homeshore.config import Settings
     from homeshore.data.scenario_file import load_scenario
-    from homeshore.db.tables import UserRow
+    from homeshore.db.tables import UserRow, username_key
     from homeshore.services.auth import create_user
     from homeshore.services.scope import Role
 
@@ -158,7 +158,7 @@ def users_create_all(
     password = _password(password_env)
     settings = Settings()
     with sessions() as session:  # type: ignore[operator]
-        existing = set(session.scalars(select(UserRow.username)))
+        existing = set(session.scalars(select(UserRow.username_key)))
     managers: dict[str, list[str]] = {}
     for t in the_scenario.teams:
         managers.setdefault(t.manager, []).append(t.id)
@@ -167,7 +167,7 @@ def users_create_all(
     wanted += [(a.id, Role.AGENT, a.id, ()) for a in the_scenario.agents]
     made = 0
     for name, role, agent_id, teams in wanted:
-        if name in existing:
+        if username_key(name) in existing:
             continue
         create_user(
             sessions,  # type: ignore[arg-type]
@@ -187,10 +187,55 @@ def users_list() -> None:
     """List the accounts."""
     from homeshore.services.auth import list_users
 
-    table = Table("id", "user", "role", "agent")
+    table = Table("id", "user", "role", "agent", "active")
     for u in list_users(_prepared(None)):  # type: ignore[arg-type]
-        table.add_row(str(u.id), u.username, u.role, u.agent_id or "")
+        table.add_row(str(u.id), u.username, u.role, u.agent_id or "", "yes" if u.active else "no")
     Console().print(table)
+
+
+def _update(username: str, *, active: bool | None = None, password: str | None = None) -> None:
+    from homeshore.config import Settings
+    from homeshore.services.auth import update_user
+    from homeshore.services.errors import ServiceError
+
+    try:
+        update_user(
+            _prepared(None),  # type: ignore[arg-type]
+            username,
+            active=active,
+            password=password,
+            settings=Settings(),
+        )
+    except ServiceError as exc:
+        raise InputError(exc.reason, where=exc.field) from exc
+
+
+@users_app.command("disable")
+def users_disable(username: Annotated[str, typer.Argument()]) -> None:
+    """Disable an account: it can no longer log in and its sessions end (a running server
+    forgets them within 30 s; PATCH /api/users/{id} ends them at once)."""
+    _update(username, active=False)
+    typer.echo(f"disabled {username}")
+
+
+@users_app.command("enable")
+def users_enable(username: Annotated[str, typer.Argument()]) -> None:
+    """Enable a disabled account again."""
+    _update(username, active=True)
+    typer.echo(f"enabled {username}")
+
+
+@users_app.command("set-password")
+def users_set_password(
+    username: Annotated[str, typer.Argument()],
+    password_env: Annotated[
+        str | None,
+        typer.Option("--password-env", help="Read the password from this environment variable."),
+    ] = None,
+) -> None:
+    """Give an account a new password; its sessions end."""
+    _update(username, password=_password(password_env))
+    typer.echo(f"new password set for {username}")
 
 
 @db_app.command("upgrade")

@@ -66,10 +66,17 @@ class AgentRow(Base):
     readiness_due: Mapped[str | None] = mapped_column(String(32))
 
 
+def username_key(username: str) -> str:
+    """What makes user names the same: their case does not count (``Admin`` is ``admin``)."""
+    return username.casefold()
+
+
 class UserRow(Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)
+    # username_key(username): unique, what logins and new accounts are matched on
+    username_key: Mapped[str] = mapped_column(String(300), unique=True, index=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))  # admin, supervisor, agent
     agent_id: Mapped[str | None] = mapped_column(ForeignKey("agents.id"), unique=True)
@@ -183,6 +190,12 @@ class ReadinessCheckRow(Base):
     path: Mapped[str | None] = mapped_column(String(16))
     # the home set-up the advisor declared (homeshore.readiness.setup.SetUp.to_dict)
     setup: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # where the figures come from: "measured" (by the server, on its probe websocket) or
+    # "reported" (only by a client: never lets an advisor work from home); None before 0006
+    source: Mapped[str | None] = mapped_column(String(16))
+    # a measured check: the figures the client reported too (ProbeSummary.to_dict and
+    # "judged_on_it": the verdict rests on them, being worse than the server's)
+    reported: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class EvaluationRow(Base):
@@ -224,6 +237,17 @@ class RecordingRow(Base):
     duration_s: Mapped[float] = mapped_column(Float)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class RouterLeaseRow(Base):
+    """The one row of the router lease (homeshore.services.lease): the routing process's
+    address and the fencing token of its takeover."""
+
+    __tablename__ = "router_lease"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    token: Mapped[int] = mapped_column(BigInteger)
+    node: Mapped[str] = mapped_column(String(500))
+    since: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class EventRow(Base):

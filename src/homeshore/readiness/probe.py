@@ -15,7 +15,10 @@ Definitions (stated here because vendors differ):
 - bandwidth: bytes moved in one large message, over the time it took minus one round trip.
 
 The maths is pure; :func:`run_probe` drives a :class:`ProbeTransport` (a websocket in real
-use, an in-memory double in tests) and takes its clock as an argument.
+use, an in-memory double in tests) and takes its clock as an argument. The server times the
+same run on its own clock (:mod:`homeshore.readiness.probe_server`): the client acknowledges
+each stamped echo and download at once and sends the upload the server asks for; what the
+client measured itself is only reported, and can only make the verdict worse.
 """
 
 from __future__ import annotations
@@ -35,6 +38,10 @@ from homeshore.readiness.emodel import NetworkSample
 PROBE = "probe"
 DOWNLOAD = "download"
 UPLOAD = "upload"
+HELLO = "hello"  # server -> client, first: the probe id
+ACK = "ack"  # client -> server, at once: the stamp of an echo or a download
+PAYLOAD = "payload"  # client -> server: the upload the server asked for
+UPLOADED = "uploaded"  # server -> client: the upload arrived
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,21 +102,27 @@ def jitter_ms(rtts_ms: Sequence[float]) -> float:
     return sum(abs(b - a) for a, b in itertools.pairwise(rtts_ms)) / (len(rtts_ms) - 1)
 
 
+#: no home connection is faster (10 Gbit/s): a measure above it says the clock was too
+#: coarse for the transfer, and is reported as this (the readiness API's own bound)
+MAX_BANDWIDTH_KBPS = 10_000_000.0
+
+
 def bandwidth_kbps(size_bytes: int, elapsed_ms: float, rtt_ms: float) -> float:
     """Throughput of one transfer in kbit/s, the round trip taken out of its duration.
 
     The transfer time is never counted below a quarter of the elapsed time, so a noisy round
     trip cannot turn a slow transfer into an infinite bandwidth, nor below a microsecond
-    (the browser's clock does not resolve less).
+    (the browser's clock does not resolve less); the result is at most
+    :data:`MAX_BANDWIDTH_KBPS`.
     """
     if size_bytes <= 0:
         raise ValueError("a bandwidth transfer must move at least one byte")
-    if elapsed_ms <= 0:
+    if not (math.isfinite(elapsed_ms) and elapsed_ms > 0):
         raise ValueError("a bandwidth transfer must take some time (elapsed_ms > 0)")
-    if rtt_ms < 0:
+    if not (math.isfinite(rtt_ms) and rtt_ms >= 0):
         raise ValueError("round-trip time must be >= 0 ms")
     transfer_ms = max(elapsed_ms - rtt_ms, elapsed_ms / 4.0, 0.001)
-    return size_bytes * 8.0 / transfer_ms  # bits per ms == kbit/s
+    return min(size_bytes * 8.0 / transfer_ms, MAX_BANDWIDTH_KBPS)  # bits per ms == kbit/s
 
 
 def sample_of(probes: Sequence[ProbeResult]) -> NetworkSample:
@@ -247,36 +260,73 @@ class ProbePlan:
             raise ValueError("transfer sizes must be >= 0 bytes")
 
 
+@dataclass(frozen=True, slots=True)
+class ClientRun:
+    """What a client timed itself, and the id under which the server keeps its own timings
+    of the same run (``None`` from a server that sent none)."""
+
+    probe_id: str | None
+    probes: list[ProbeResult]
+    transfers: list[BandwidthResult]
+
+
 async def run_probe(
     transport: ProbeTransport,
     plan: ProbePlan,
     *,
     monotonic_s: Callable[[], float],
-) -> tuple[list[ProbeResult], list[BandwidthResult]]:
+) -> ClientRun:
     """Send ``plan.count`` probes and collect their echoes, then time the bulk transfers.
 
     ``monotonic_s`` is the clock (``time.monotonic`` in real use). Echoes arriving after the
-    timeout, or twice, are ignored.
+    timeout, or twice, are ignored. Every stamp the server sends is acknowledged as soon as
+    it arrives, so that the server times the run too.
     """
     sent_at: dict[int, float] = {}
     rtts: dict[int, float] = {}
     pending: dict[str, asyncio.Future[tuple[dict[str, Any], float]]] = {}
     loop = asyncio.get_running_loop()
+    probe_id: str | None = None
+    downloaded = ""  # the payload the upload sends back
+    upload_started = 0.0
+
+    def settle(kind: str, message: dict[str, Any], arrived: float) -> None:
+        if kind in pending and not pending[kind].done():
+            pending[kind].set_result((message, arrived))
 
     async def reader() -> None:
+        nonlocal probe_id, downloaded, upload_started
         while True:
             raw = await transport.receive()
             arrived = monotonic_s()
-            message = _decode(raw)
+            message = decode(raw)
             kind = message.get("type")
-            if kind == PROBE:
+            stamp = message.get("stamp")
+            if kind in (PROBE, DOWNLOAD) and isinstance(stamp, str):
+                await transport.send(json.dumps({"type": ACK, "stamp": stamp}))  # at once
+            if kind == HELLO and isinstance(message.get("probe_id"), str):
+                probe_id = message["probe_id"]
+            elif kind == PROBE:
                 seq = message.get("seq")
                 if isinstance(seq, int) and seq in sent_at and seq not in rtts:
                     rtt_s = arrived - sent_at[seq]
                     if rtt_s <= plan.timeout_s:
                         rtts[seq] = rtt_s * 1000.0
-            elif isinstance(kind, str) and kind in pending and not pending[kind].done():
-                pending[kind].set_result((message, arrived))
+            elif kind == DOWNLOAD:
+                payload = message.get("payload")
+                downloaded = payload if isinstance(payload, str) else ""
+                settle(DOWNLOAD, message, arrived)
+            elif kind == UPLOAD and isinstance(stamp, str):  # the server asks for it now
+                size = message.get("bytes")
+                upload_started = monotonic_s()
+                body = downloaded[:size] if isinstance(size, int) else downloaded
+                # the stamp ahead of the payload: the server checks it came first
+                await transport.send(json.dumps({"type": PAYLOAD, "stamp": stamp, "payload": body}))
+            elif kind == UPLOADED:
+                settle(UPLOAD, message, arrived)
+            elif kind == "error":  # a refused transfer: no figure for it
+                for waiting in list(pending):
+                    settle(waiting, message, arrived)
 
     reading = asyncio.create_task(reader())
     try:
@@ -290,18 +340,17 @@ async def run_probe(
             await asyncio.sleep(min(0.01, plan.timeout_s))
         transfers: list[BandwidthResult] = []
         for kind, size in ((DOWNLOAD, plan.download_bytes), (UPLOAD, plan.upload_bytes)):
-            if size == 0 or reading.done():
+            if size == 0 or reading.done() or (kind == UPLOAD and not downloaded):
                 continue
             pending[kind] = loop.create_future()
             start = monotonic_s()
-            request: dict[str, Any] = {"type": kind, "bytes": size}
-            if kind == UPLOAD:
-                request["payload"] = "x" * size
-            await transport.send(json.dumps(request))
+            await transport.send(json.dumps({"type": kind, "bytes": size}))
             try:
                 message, arrived = await asyncio.wait_for(pending[kind], timeout=30.0)
             except TimeoutError:
                 continue
+            if kind == UPLOAD:
+                start = upload_started  # from sending the payload to its receipt
             moved = message.get("bytes")
             if isinstance(moved, int) and moved > 0 and arrived > start:
                 transfers.append(BandwidthResult(kind, moved, (arrived - start) * 1000.0))
@@ -312,34 +361,13 @@ async def run_probe(
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await reading
     results = [ProbeResult(seq, rtts.get(seq)) for seq in range(plan.count)]
-    return results, transfers
+    return ClientRun(probe_id, results, transfers)
 
 
-def _decode(raw: str) -> dict[str, Any]:
+def decode(raw: str) -> dict[str, Any]:
+    """One probe message as a dict (``{}`` when it is not a JSON object)."""
     try:
         message = json.loads(raw)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to read
         return {}
     return message if isinstance(message, dict) else {}
-
-
-def echo_reply(raw: str, *, max_bytes: int) -> str | None:
-    """The server's side of the protocol: the reply to one client message, or ``None``.
-
-    Kept next to the client so both sides of the protocol live in one module.
-    """
-    message = _decode(raw)
-    kind = message.get("type")
-    if kind == PROBE and isinstance(message.get("seq"), int):
-        return json.dumps({"type": PROBE, "seq": message["seq"]})
-    if kind == DOWNLOAD:
-        size = message.get("bytes")
-        if not isinstance(size, int) or not 0 < size <= max_bytes:
-            return json.dumps({"type": "error", "reason": f"bytes must be 1..{max_bytes}"})
-        return json.dumps({"type": DOWNLOAD, "bytes": size, "payload": "x" * size})
-    if kind == UPLOAD:
-        payload = message.get("payload")
-        if not isinstance(payload, str):
-            return json.dumps({"type": "error", "reason": "upload needs a payload string"})
-        return json.dumps({"type": UPLOAD, "bytes": len(payload.encode())})
-    return json.dumps({"type": "error", "reason": "unknown probe message"})

@@ -13,6 +13,7 @@ from homeshore.services.errors import Conflict, Forbidden, Invalid, NotFound
 from homeshore.services.live import LiveAgent
 from homeshore.services.platform import Platform
 from homeshore.services.scope import Actor, Role
+from homeshore.services.socket_sessions import ENDINGS, SESSION_EXPIRED, SIGNED_OUT
 from homeshore.services.states import SELF_SERVICE, AgentState
 from homeshore.services.tx import Tx
 
@@ -54,7 +55,9 @@ def change_state(
         if location not in agent.work_modes:
             raise Invalid(f"agent {agent.id} does not work from {location.value}", "location")
         if location is WorkMode.HOME and not p.home_ready(agent):
-            raise Conflict("working from home needs a passed readiness check (POST /api/readiness)")
+            raise Conflict(
+                "working from home needs a passed readiness check (/api/readiness/probe)"
+            )
     if (
         target is AgentState.AVAILABLE
         and agent.state is AgentState.OFFLINE
@@ -97,7 +100,7 @@ def change_state(
 
 #: the refusal of a shift from home whose readiness check is due again (the desk says why)
 READINESS_DUE = (
-    "your home readiness check is due again: run it before working from home (POST /api/readiness)"
+    "your home readiness check is due again: run it before working from home (/api/readiness/probe)"
 )
 
 
@@ -137,13 +140,17 @@ def connected(p: Platform, agent_id: str) -> None:
             target = AgentState.BUSY
         elif agent.wrapping:
             target = AgentState.WRAP_UP
+        elif agent.state_reason in ENDINGS:
+            # its session ended: going available is the advisor's choice again
+            target = AgentState.OFFLINE
         elif agent.state_reason in (AgentState.BREAK.value, AgentState.TRAINING.value):
             target = AgentState(agent.state_reason)
         elif p.in_contact_time(agent, tx.now):
             target = AgentState.AVAILABLE
         else:
             target = AgentState.BREAK
-        p.set_state(tx, agent, target, reason="reconnected")
+        reason = agent.state_reason if target is AgentState.OFFLINE else "reconnected"
+        p.set_state(tx, agent, target, reason=reason)
         fill_agent(p, tx, agent)
 
 
@@ -154,15 +161,65 @@ def seen(p: Platform, agent_id: str) -> None:
         agent.last_seen = p.clock.now()
 
 
-def disconnected(p: Platform, agent_id: str) -> None:
+def disconnected(p: Platform, agent_id: str, *, ended: str = "") -> None:
     """A websocket of this agent closed (or went silent): when it was the last one, the agent
-    is ``disconnected`` and its offers go back to the head of their queues."""
+    is ``disconnected`` and its offers go back to the head of their queues. ``ended``: the
+    socket closed because its session ended (why, socket_sessions.ENDINGS): the agent leaves
+    routing instead (:func:`leave_routing`)."""
     agent = p.agents[agent_id]
     agent.connections = max(0, agent.connections - 1)
     if agent.connections > 0:
         return
     with p.transaction(group=True) as tx:
-        _mark_disconnected(p, tx, agent)
+        if ended:
+            leave_routing(p, tx, agent, reason=ended)
+        else:
+            _mark_disconnected(p, tx, agent)
+
+
+#: the refusal of a logout while the advisor holds a contact
+SIGN_OUT_BUSY = "finish the contacts in hand before signing out"
+
+
+def signing_out(p: Platform, actor: Actor) -> LiveAgent | None:
+    """The advisor whose user is logging out, once checked it may: not while a contact is
+    active or waits for its disposition (the customer is with the advisor, and only the
+    advisor can finish it: a logout is deliberate, so it waits)."""
+    agent = p.agents.get(actor.agent_id or "")
+    if agent is None:
+        return None
+    if agent.active or agent.wrapping:
+        raise Conflict(SIGN_OUT_BUSY)
+    return agent
+
+
+def sign_out(p: Platform, tx: Tx, agent: LiveAgent, *, actor_user_id: int) -> None:
+    """The advisor logs out (checked by :func:`signing_out`): offline."""
+    leave_routing(p, tx, agent, reason=SIGNED_OUT, actor_user_id=actor_user_id)
+
+
+def leave_routing(
+    p: Platform, tx: Tx, agent: LiveAgent, *, reason: str, actor_user_id: int | None = None
+) -> None:
+    """The end of an advisor's session (``reason``) takes it out of routing. Offers go back
+    to the head of their queues. With nothing in hand the advisor is offline, the state its
+    next login starts in. With a contact in hand (an expired session: time does not wait
+    for the customer) it is disconnected as if its connection had dropped: the contacts
+    wait for it and its next connection resumes them; with nothing left in hand by then,
+    that connection starts offline (:func:`connected`)."""
+    if agent.active or agent.wrapping:
+        offered = [p.contacts[cid] for cid in sorted(agent.offered)]
+        for contact in offered:
+            p.requeue(tx, contact, reason=f"agent {reason}")
+        p.set_state(tx, agent, AgentState.DISCONNECTED, reason=reason, actor=actor_user_id)
+        for contact in offered:
+            route_contact(p, tx, contact, exclude=agent.id)
+        return
+    if agent.state is AgentState.OFFLINE:
+        p.refresh(agent, tx.now)
+        return
+    _drop_contacts(p, tx, agent, reason=f"agent {reason}", actor_user_id=actor_user_id)
+    p.set_state(tx, agent, AgentState.OFFLINE, reason=reason, actor=actor_user_id)
 
 
 def _mark_disconnected(p: Platform, tx: Tx, agent: LiveAgent) -> None:
@@ -180,7 +237,8 @@ def _mark_disconnected(p: Platform, tx: Tx, agent: LiveAgent) -> None:
 
 def tick(p: Platform) -> int:
     """Housekeeping, run every ``tick_s`` (tests call it with a manual clock):
-    offers past their deadline, silent connections, waits crossing a routing step (the
+    offers past their deadline, silent connections, websockets whose session expired (an
+    advisor with no other one leaves routing), waits crossing a routing step (the
     recheck timers of homeshore.routing.recheck_delays_s), schedules starting or ending,
     contacts waiting past ``abandon_after_s``.
     Returns how many things it changed."""
@@ -198,6 +256,10 @@ def tick(p: Platform) -> int:
         and a.last_seen is not None
         and (now - a.last_seen).total_seconds() > p.settings.disconnect_after_s
     ]
+    leaving: dict[str, LiveAgent] = {}
+    for socket in p.sockets.expire(now):  # each closes with 4401
+        if socket.agent_id in p.agents and not p.sockets.streaming(socket.actor.user_id, now):
+            leaving[socket.agent_id] = p.agents[socket.agent_id]
     stale: list[int] = []
     if p.settings.abandon_after_s is not None:
         limit = dt.timedelta(seconds=p.settings.abandon_after_s)
@@ -205,7 +267,7 @@ def tick(p: Platform) -> int:
             c.id for c in p.contacts.values() if c.state == "queued" and now - c.created_at > limit
         ]
     changed = 0
-    if expired or silent or stale:
+    if expired or silent or leaving or stale:
         from homeshore.services.contacts import abandon_in
 
         with p.transaction() as tx:
@@ -228,6 +290,9 @@ def tick(p: Platform) -> int:
             for agent in silent:
                 agent.connections = 0
                 _mark_disconnected(p, tx, agent)
+                changed += 1
+            for agent in leaving.values():
+                leave_routing(p, tx, agent, reason=SESSION_EXPIRED)
                 changed += 1
             for cid in stale:
                 if cid in p.contacts and p.contacts[cid].state == "queued":

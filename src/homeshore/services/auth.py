@@ -1,29 +1,46 @@
-"""Users, argon2 passwords, session tokens and a login rate limit."""
+"""Users, argon2 passwords, session tokens and the limits on logins."""
 
 from __future__ import annotations
 
-import collections
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
 
-from anyio import CapacityLimiter, to_thread
+from anyio import to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from homeshore.config import Settings
-from homeshore.db.tables import AgentRow, SessionRow, SupervisorTeamRow, TeamRow, UserRow
-from homeshore.services.errors import Conflict, Invalid, NotFound, RateLimited, Unauthorized
+from homeshore.db.tables import (
+    AgentRow,
+    SessionRow,
+    SupervisorTeamRow,
+    TeamRow,
+    UserRow,
+    username_key,
+)
+from homeshore.services import agents
+from homeshore.services.errors import Conflict, Invalid, NotFound, Unauthorized
+from homeshore.services.login_limits import HashGate, LoginLimiter
 from homeshore.services.platform import Platform
 from homeshore.services.scope import Actor, Role
+from homeshore.services.socket_sessions import (
+    SESSION_EXPIRED,
+    SESSION_REVOKED,
+    SIGNED_OUT,
+    SocketSession,
+)
 
 _default_hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
 ACTOR_CACHE_S = 30.0
+#: the event of a logout: the other server processes close the session's websockets
+SESSION_ENDED = "session.ended"
 
 
 def hasher_for(settings: Settings | None) -> PasswordHasher:
@@ -42,6 +59,10 @@ def token_hash(token: str, secret: str | None = None) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class AccountDisabled(Unauthorized):
+    """The password is right but an administrator disabled the account."""
+
+
 @dataclass(frozen=True, slots=True)
 class LoginResult:
     token: str
@@ -49,58 +70,36 @@ class LoginResult:
     actor: Actor
 
 
-class LoginLimiter:
-    """At most ``max_attempts`` failed logins per (name, peer) in a sliding window."""
-
-    def __init__(self, max_attempts: int, window_s: float) -> None:
-        self.max_attempts = max_attempts
-        self.window_s = window_s
-        self._failures: dict[tuple[str, str], collections.deque[dt.datetime]] = {}
-
-    def check(self, key: tuple[str, str], now: dt.datetime) -> None:
-        failures = self._failures.get(key)
-        if not failures:
-            return
-        while failures and (now - failures[0]).total_seconds() > self.window_s:
-            failures.popleft()
-        if len(failures) >= self.max_attempts:
-            retry_s = self.window_s - (now - failures[0]).total_seconds()
-            raise RateLimited(f"too many failed logins; try again in {retry_s:.0f} s")
-
-    def fail(self, key: tuple[str, str], now: dt.datetime) -> None:
-        self._failures.setdefault(key, collections.deque()).append(now)
-
-    def succeed(self, key: tuple[str, str]) -> None:
-        self._failures.pop(key, None)
-
-
 class Auth:
     """Login, logout and token resolution, with a short actor cache per token."""
 
     def __init__(self, p: Platform) -> None:
         self.p = p
-        self.limiter = LoginLimiter(p.settings.login_max_attempts, p.settings.login_window_s)
+        self.limiter = LoginLimiter(p.settings)
         self.hasher = hasher_for(p.settings)
-        # at most two hash checks at once: a login storm must not starve the router
-        self._hashing: CapacityLimiter | None = None
+        # few hash checks at once, and few logins waiting for one: a login storm must
+        # neither starve the router nor pile up
+        self.gate = HashGate(p.settings.login_hash_concurrency, p.settings.login_max_waiting)
         self._cache: dict[str, tuple[Actor, dt.datetime, dt.datetime]] = {}
 
     async def login(self, username: str, password: str, *, peer: str) -> LoginResult:
         """Database work on the caller's loop; the deliberately slow hash check in a worker
-        thread, so logins neither block the router nor hold a database lock meanwhile."""
+        thread, so logins neither block the router nor hold a database lock meanwhile.
+        User names match whatever their case; ``peer`` is the client's address."""
         now = self.p.clock.now()
-        key = (username.lower(), peer)
-        self.limiter.check(key, now)
-        with self.p.sessions() as session:
-            user = session.scalar(select(UserRow).where(UserRow.username == username))
-        stored = user.password_hash if user is not None and user.active else None
-        if self._hashing is None:
-            self._hashing = CapacityLimiter(2)
-        ok = await to_thread.run_sync(self._verify, stored, password, limiter=self._hashing)
+        account = username_key(username)
+        self.limiter.check(account, peer, now)  # 429
+        with self.gate.admitted() as hashing:  # 503
+            self.limiter.record(account, peer, now)  # a failure until it succeeds
+            with self.p.sessions() as session:
+                user = session.scalar(select(UserRow).where(UserRow.username_key == account))
+            stored = user.password_hash if user is not None else None
+            ok = await to_thread.run_sync(self._verify, stored, password, limiter=hashing)
         if not ok or user is None:
-            self.limiter.fail(key, self.p.clock.now())
             raise Unauthorized("wrong user name or password")
-        self.limiter.succeed(key)
+        if not user.active:  # said only to whoever knows the password
+            raise AccountDisabled("this account is disabled: ask an administrator")
+        self.limiter.succeeded(account, peer, now)
         token = secrets.token_urlsafe(32)
         expires = now + dt.timedelta(seconds=self.p.settings.session_ttl_s)
         with self.p.sessions() as session:
@@ -129,21 +128,112 @@ class Auth:
         except (VerificationError, InvalidHashError):
             return False
 
-    def logout(self, token: str) -> None:
-        digest = self._digest(token)
-        self._cache.pop(digest, None)
+    async def update_account(
+        self,
+        user: int | str,
+        *,
+        active: bool | None = None,
+        password: str | None = None,
+        by_user_id: int | None = None,
+    ) -> UserRow:
+        """``update_user`` (off the loop: a new password is hashed), then, if the account
+        was disabled or its password changed, its sessions end at once."""
+        row = await to_thread.run_sync(
+            functools.partial(
+                update_user, self.p, user, active=active, password=password, by_user_id=by_user_id
+            )
+        )
+        if active is False or password is not None:
+            self.end_sessions(row.id)
+        return row
+
+    def end_sessions(self, user_id: int) -> None:
+        """Log ``user_id`` out everywhere at once (its account was disabled or its password
+        changed): its sessions are deleted and forgotten by the actor cache."""
+        for digest, (actor, _, _) in list(self._cache.items()):
+            if actor.user_id == user_id:
+                del self._cache[digest]
         with self.p.sessions() as session:
-            session.execute(delete(SessionRow).where(SessionRow.token_hash == digest))
+            session.execute(delete(SessionRow).where(SessionRow.user_id == user_id))
             session.commit()
+        for socket in self.p.sockets.of_user(user_id):  # its websockets close (4401)
+            socket.end(SESSION_REVOKED)
+
+    async def logout(self, token: str) -> None:
+        """End a session at once. An advisor first leaves routing, offline: the next login
+        starts there (refused with 409 while a contact is in hand). Then the session is
+        deleted and forgotten by the actor cache, its websockets in this process close
+        (4401), and the event ``session.ended`` tells the other processes to check theirs."""
+        digest = self._digest(token)
+        actor, _ = self._session(digest)
+        agent = agents.signing_out(self.p, actor)
+        with self.p.transaction(group=True) as tx:
+            if agent is not None:
+                agents.sign_out(self.p, tx, agent, actor_user_id=actor.user_id)
+            tx.execute(delete(SessionRow).where(SessionRow.token_hash == digest))
+            tx.emit(
+                SESSION_ENDED,
+                {"reason": SIGNED_OUT},
+                agent_id=actor.agent_id,
+                user_id=actor.user_id,
+                actor_user_id=actor.user_id,
+            )
+        self._cache.pop(digest, None)
+        self.p.sockets.end_session(digest, SIGNED_OUT)
+        await self.p.durable()
+
+    def watch(self, token: str | None, *, stream: bool) -> SocketSession:
+        """The session of a websocket being opened (Unauthorized as in ``resolve``),
+        registered so that its end closes the socket: a logout, its expiry (the tick), the
+        end of the account's sessions. ``stream``: an advisor's event stream, whose end
+        takes the advisor out of routing. The socket calls ``unwatch`` when it closes."""
+        if not token:
+            raise Unauthorized("log in first: no session token")
+        digest = self._digest(token)
+        actor, expires_at = self._session(digest)
+        agent_id = actor.agent_id if stream else None
+        socket = SocketSession(digest, actor, expires_at, agent_id=agent_id)
+        self.p.sockets.add(socket)
+        return socket
+
+    def unwatch(self, socket: SocketSession) -> None:
+        self.p.sockets.discard(socket)
+
+    def holds(self, socket: SocketSession) -> bool:
+        """Does the session of an open socket still hold (asked before each command)? Its
+        end is known here at once, its expiry on the platform's clock, a logout served by
+        another process once the actor cache lapses (or at once by ``recheck``). When it
+        no longer holds, it is ended: the socket closes."""
+        if socket.ended.is_set():
+            return False
+        if self.p.clock.now() >= socket.expires_at:
+            socket.end(SESSION_EXPIRED)
+            return False
+        try:
+            self._session(socket.digest)
+        except Unauthorized:
+            socket.end(SESSION_REVOKED)
+            return False
+        return True
+
+    def recheck(self, socket: SocketSession) -> None:
+        """A session of this socket's user ended, maybe in another process: look the
+        socket's own session up again, and close the socket if it is gone."""
+        if not socket.ended.is_set():
+            self._cache.pop(socket.digest, None)
+            self.holds(socket)
 
     def resolve(self, token: str | None) -> Actor:
         if not token:
             raise Unauthorized("log in first: no session token")
+        return self._session(self._digest(token))[0]
+
+    def _session(self, digest: str) -> tuple[Actor, dt.datetime]:
+        """The actor of a stored session and when the session expires."""
         now = self.p.clock.now()
-        digest = self._digest(token)
         cached = self._cache.get(digest)
         if cached is not None and now < cached[1] and now < cached[2]:
-            return cached[0]
+            return cached[0], cached[2]
         with self.p.sessions() as session:
             row = session.get(SessionRow, digest)
             if row is None or row.expires_at <= now:
@@ -158,7 +248,7 @@ class Auth:
                 now + dt.timedelta(seconds=ACTOR_CACHE_S),
                 row.expires_at,
             )
-            return actor
+            return actor, row.expires_at
 
 
 def _actor(session: Session, user: UserRow) -> Actor:
@@ -185,11 +275,11 @@ def create_user(
     team_ids: tuple[str, ...] = (),
     settings: Settings | None = None,
 ) -> UserRow:
-    """An account. Agents are tied to a scenario agent; supervisors to the teams they manage."""
+    """An account. Agents are tied to a scenario agent; supervisors to the teams they manage.
+    A name taken whatever its case (``Admin`` when ``admin`` exists) is refused."""
     if not username.strip():
         raise Invalid("a user name is needed", field="username")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(f"a password has at least {MIN_PASSWORD_LENGTH} characters", "password")
+    _check_password(password)
     if role is Role.AGENT and agent_id is None:
         raise Invalid("an agent account names its agent", field="agent_id")
     if role is not Role.AGENT and agent_id is not None:
@@ -198,8 +288,11 @@ def create_user(
         raise Invalid("only a supervisor account manages teams", field="team_ids")
     sessions = p.sessions if isinstance(p, Platform) else p
     with sessions() as session:
-        if session.scalar(select(UserRow).where(UserRow.username == username)) is not None:
-            raise Conflict(f"user {username!r} exists already")
+        same = session.scalar(
+            select(UserRow.username).where(UserRow.username_key == username_key(username))
+        )
+        if same is not None:
+            raise Conflict(f"user {same!r} exists already (names do not differ by case)")
         if agent_id is not None:
             if session.get(AgentRow, agent_id) is None:
                 raise NotFound(f"no agent {agent_id!r} in the imported scenario")
@@ -210,6 +303,7 @@ def create_user(
                 raise NotFound(f"no team {team!r} in the imported scenario")
         user = UserRow(
             username=username,
+            username_key=username_key(username),
             password_hash=hasher_for(
                 settings or (p.settings if isinstance(p, Platform) else None)
             ).hash(password),
@@ -227,6 +321,50 @@ def create_user(
                 p.agents[agent_id].user_id = user.id
             p.load_supervisors(session)
         return user
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(f"a password has at least {MIN_PASSWORD_LENGTH} characters", "password")
+
+
+def update_user(
+    p: Platform | sessionmaker[Session],
+    user: int | str,
+    *,
+    active: bool | None = None,
+    password: str | None = None,
+    by_user_id: int | None = None,
+    settings: Settings | None = None,
+) -> UserRow:
+    """Disable or enable the account ``user`` (its id, or its name whatever the case), or give
+    it a new password. Disabling or a new password ends its sessions (a caller with an Auth
+    also calls ``Auth.end_sessions``, which forgets them at once). ``by_user_id`` (the
+    administrator acting) may not disable its own account."""
+    if active is None and password is None:
+        raise Invalid("nothing to change: give active or password", field="active")
+    if password is not None:
+        _check_password(password)
+    sessions = p.sessions if isinstance(p, Platform) else p
+    with sessions() as session:
+        if isinstance(user, int):
+            row = session.get(UserRow, user)
+        else:
+            row = session.scalar(select(UserRow).where(UserRow.username_key == username_key(user)))
+        if row is None:
+            raise NotFound(f"no user {user!r}")
+        if active is False and row.id == by_user_id:
+            raise Conflict("you cannot disable your own account", field="active")
+        if active is not None:
+            row.active = active
+        if password is not None:
+            row.password_hash = hasher_for(
+                settings or (p.settings if isinstance(p, Platform) else None)
+            ).hash(password)
+        if active is False or password is not None:
+            session.execute(delete(SessionRow).where(SessionRow.user_id == row.id))
+        session.commit()
+        return row
 
 
 def list_users(p: Platform | sessionmaker[Session]) -> list[UserRow]:

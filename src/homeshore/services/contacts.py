@@ -279,6 +279,10 @@ def complete(
     if contact is not None and contact.agent_id is None and contact.handler_user_id is not None:
         return _close_taken_over(p, actor, contact)
     contact, agent = in_hand(p, actor, contact_id, "active")
+    if ended_by is None and actor.agent_id == agent.id:
+        # the advisor's own "End" (the desk also hangs up the call: whichever of the two
+        # reaches the platform first, the contact ended by the advisor)
+        ended_by = "agent"
     with p.transaction(group=True) as tx:
         p.release(agent, contact)
         agent.wrapping.add(contact.id)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 class ServiceError(Exception):
     status = 400
+    #: seconds before a retry may succeed (the answer's Retry-After), when known
+    retry_after_s: float | None = None
 
     def __init__(self, reason: str, field: str | None = None) -> None:
         self.reason = reason
@@ -36,6 +38,20 @@ class Invalid(ServiceError):
 
 class RateLimited(ServiceError):
     status = 429
+
+    def __init__(self, reason: str, *, retry_after_s: float) -> None:
+        super().__init__(reason)
+        self.retry_after_s = retry_after_s
+
+
+class Busy(ServiceError):
+    """Too much of this work is under way already: refused at once rather than queued."""
+
+    status = 503
+
+    def __init__(self, reason: str, *, retry_after_s: float) -> None:
+        super().__init__(reason)
+        self.retry_after_s = retry_after_s
 
 
 class Unavailable(ServiceError):

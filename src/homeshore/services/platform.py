@@ -42,6 +42,7 @@ from homeshore.routing import AgentView, IdleIndex, Router, build_policy, rechec
 from homeshore.services.clock import Clock
 from homeshore.services.commit import GroupCommit
 from homeshore.services.live import LiveAgent, LiveContact, WaitingLine
+from homeshore.services.socket_sessions import SocketSessions
 from homeshore.services.states import ROUTABLE, AgentState
 from homeshore.services.tx import (
     CONTACT_COLUMNS,
@@ -113,6 +114,8 @@ class Platform(GroupCommit):
         self.schedule: dict[str, list[PlannedSegment]] = {}
         self.supervisors_of_team: dict[str, set[int]] = {}
         self.last_kpis: list[dict[str, object]] = []
+        #: the sessions behind this process's open websockets (ended by logout and expiry)
+        self.sockets = SocketSessions()
         #: external id -> contact id, for the contacts created within the retry window
         self.external_ids: dict[str, int] = {}
         # oldest first, in step: times and ids in two deques of plain values (a deque of
@@ -148,8 +151,9 @@ class Platform(GroupCommit):
                 u.agent_id: u.id
                 for u in session.scalars(select(UserRow).where(UserRow.agent_id.is_not(None)))
             }
-            last = (
+            last = (  # the last check that may decide home work: not a reported one
                 select(func.max(ReadinessCheckRow.id).label("id"))
+                .where(ReadinessCheckRow.source.is_distinct_from("reported"))
                 .group_by(ReadinessCheckRow.agent_id)
                 .subquery()
             )

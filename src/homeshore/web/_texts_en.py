@@ -14,7 +14,7 @@ EN: Final[dict[str, str]] = {
     "language": "Language",
     "language.apply": "Apply",
     "signed_in_as": "Signed in as {name}",
-    "logout": "Log out",
+    "logout": "Sign out",
     "title.login": "Log in",
     "title.agent": "Agent desktop",
     "title.supervisor": "Supervisor console",
@@ -36,6 +36,8 @@ EN: Final[dict[str, str]] = {
     "login.failed": "Wrong user name or password.",
     "login.rate_limited": "Too many failed attempts. Wait a minute, then try again.",
     "login.missing": "Enter your user name and your password.",
+    "login.busy": "Many people are logging in right now. Try again in a moment.",
+    "login.disabled": "This account is disabled. Ask an administrator.",
     # agent desktop
     "agent.title": "Agent desktop",
     "agent.outside_hours": (
@@ -48,7 +50,7 @@ EN: Final[dict[str, str]] = {
     "agent.go.available": "Available",
     "agent.go.break": "Break",
     "agent.go.training": "Training",
-    "agent.go.offline": "Log off",
+    "agent.go.offline": "Go offline",
     "agent.schedule.title": "Today's schedule",
     "agent.schedule.empty": "Nothing scheduled today.",
     "agent.offers.title": "Offers",
@@ -188,6 +190,7 @@ EN: Final[dict[str, str]] = {
         'The desk is not connected to the platform yet; wait for "Connected" and try again.'
     ),
     "refusal.contacts_in_hand": "Finish the contacts in hand first.",
+    "refusal.sign_out_busy": "Finish the contacts in hand before signing out.",
     "refusal.transfer_one": "Choose either a queue or an advisor.",
     "refusal.same_agent": "The contact is already with that advisor.",
     "refusal.empty_message": "A message cannot be empty.",
@@ -326,10 +329,23 @@ EN: Final[dict[str, str]] = {
     "js.readiness.no_connection": "The platform cannot be reached for the measurement.",
     "js.readiness.no_reason": "Everything is within the recommended values.",
     "js.readiness.path.media": (
-        "Measured on a call's path: a test tone through the media relay and back (UDP)."
+        "Measured by the platform over its connection to your computer, and on a call's path: "
+        "a test tone through the media relay and back (UDP), as your browser reported it. "
+        "The worse of the two is judged."
     ),
     "js.readiness.path.websocket": (
-        "Measured over the platform's connection (TCP), not a call's path: a loss shows as a delay."
+        "Measured by the platform over its connection to your computer (TCP), not a call's "
+        "path: a loss shows as a delay."
+    ),
+    "js.readiness.reported": (
+        "Reported by your browser: round trip {rtt} ms, jitter {jitter} ms, loss {loss} %."
+    ),
+    "js.readiness.reported_worse": (
+        "Your browser's figures were worse than the platform's: the result rests on them."
+    ),
+    "js.readiness.source.reported": (
+        "Figures reported by the browser only, not measured by the platform: this result "
+        "does not let you work from home."
     ),
     "js.readiness.media_failed": "The call path could not be measured ({reason}).",
     "js.error.network": "The platform cannot be reached. Check your connection and try again.",

@@ -14,7 +14,7 @@ FR: Final[dict[str, str]] = {
     "language": "Langue",
     "language.apply": "Appliquer",
     "signed_in_as": "Connecté en tant que {name}",
-    "logout": "Se déconnecter",
+    "logout": "Fermer la session",
     "title.login": "Connexion",
     "title.agent": "Poste conseiller",
     "title.supervisor": "Console superviseur",
@@ -38,6 +38,8 @@ FR: Final[dict[str, str]] = {
     "login.failed": "Identifiant ou mot de passe incorrect.",
     "login.rate_limited": "Trop d'essais infructueux. Attendez une minute puis réessayez.",
     "login.missing": "Saisissez votre identifiant et votre mot de passe.",
+    "login.busy": "Beaucoup de connexions en ce moment. Réessayez dans un instant.",
+    "login.disabled": "Ce compte est désactivé. Adressez-vous à un administrateur.",
     # poste conseiller
     "agent.title": "Poste conseiller",
     "agent.outside_hours": (
@@ -50,7 +52,7 @@ FR: Final[dict[str, str]] = {
     "agent.go.available": "Disponible",
     "agent.go.break": "Pause",
     "agent.go.training": "Formation",
-    "agent.go.offline": "Me déconnecter",
+    "agent.go.offline": "Passer hors ligne",
     "agent.schedule.title": "Mon planning du jour",
     "agent.schedule.empty": "Rien de planifié aujourd'hui.",
     "agent.offers.title": "Propositions",
@@ -192,6 +194,7 @@ FR: Final[dict[str, str]] = {
         "Le poste n'est pas encore connecté à la plateforme ; attendez « Connecté » puis réessayez."
     ),
     "refusal.contacts_in_hand": "Terminez d'abord les contacts en cours.",
+    "refusal.sign_out_busy": "Terminez les contacts en cours avant de fermer la session.",
     "refusal.transfer_one": "Choisissez soit une file, soit un conseiller.",
     "refusal.same_agent": "Le contact est déjà chez ce conseiller.",
     "refusal.empty_message": "Un message ne peut pas être vide.",
@@ -337,12 +340,24 @@ FR: Final[dict[str, str]] = {
     "js.supervisor.transferred": "Contact n° {contact} transféré.",
     "js.readiness.no_connection": "La plateforme est injoignable pour la mesure.",
     "js.readiness.path.media": (
-        "Mesuré sur le chemin d'un appel : une tonalité d'essai via le relais média, aller et "
-        "retour (UDP)."
+        "Mesuré par la plateforme sur sa connexion à votre ordinateur, et sur le chemin d'un "
+        "appel : une tonalité d'essai via le relais média, aller et retour (UDP), telle que "
+        "votre navigateur l'a transmise. La moins bonne des deux mesures est jugée."
     ),
     "js.readiness.path.websocket": (
-        "Mesuré sur la connexion à la plateforme (TCP), pas sur le chemin d'un appel : une "
-        "perte y apparaît comme un retard."
+        "Mesuré par la plateforme sur sa connexion à votre ordinateur (TCP), pas sur le chemin "
+        "d'un appel : une perte y apparaît comme un retard."
+    ),
+    "js.readiness.reported": (
+        "Transmis par votre navigateur : aller-retour {rtt} ms, gigue {jitter} ms, pertes {loss} %."
+    ),
+    "js.readiness.reported_worse": (
+        "Les mesures de votre navigateur étaient moins bonnes que celles de la plateforme : "
+        "le résultat repose sur elles."
+    ),
+    "js.readiness.source.reported": (
+        "Mesures transmises par le navigateur seulement, pas mesurées par la plateforme : ce "
+        "résultat ne permet pas de travailler à domicile."
     ),
     "js.readiness.media_failed": "Le chemin d'un appel n'a pas pu être mesuré ({reason}).",
     "js.readiness.no_reason": "Tout est dans les valeurs recommandées.",

@@ -14,14 +14,15 @@ from homeshore.web.i18n import Translator
 #: the server's words -> interface text key
 REFUSALS: Final[dict[str, str]] = {
     "outside your scheduled working time (right to disconnect)": "refusal.outside_hours",
-    "working from home needs a passed readiness check (POST /api/readiness)": ("refusal.readiness"),
+    "working from home needs a passed readiness check (/api/readiness/probe)": "refusal.readiness",
     (
         "your home readiness check is due again: run it before working from home "
-        "(POST /api/readiness)"
+        "(/api/readiness/probe)"
     ): "refusal.readiness_due",
     "say where you work from (site, telecentre or home)": "refusal.location",
     "open the websocket (/api/ws) before going available": "refusal.no_connection",
     "finish the contacts in hand first": "refusal.contacts_in_hand",
+    "finish the contacts in hand before signing out": "refusal.sign_out_busy",
     "give exactly one of to_queue and to_agent": "refusal.transfer_one",
     "the contact is already with that agent": "refusal.same_agent",
     "a message cannot be empty": "refusal.empty_message",
@@ -32,3 +33,9 @@ REFUSALS: Final[dict[str, str]] = {
 def refusal_texts(translator: Translator) -> dict[str, str]:
     """For the page scripts: the server's words -> the reader's words."""
     return {english: translator(key) for english, key in REFUSALS.items()}
+
+
+def refusal(translator: Translator, reason: str) -> str:
+    """One refusal of the server, in the reader's words when it is listed."""
+    key = REFUSALS.get(reason)
+    return translator(key) if key is not None else reason

@@ -270,8 +270,21 @@ def check_view(p: Platform, row: Any, language: str) -> dict[str, Any]:
         "loss_pct": f"{mean('loss_pct'):.1f} %",
         "bandwidth_kbps": "—",
         "path": row.path or "",
+        "source": row.source or "",
+        "reported": _reported_view(row.reported),
         "at_text": format_when(p, row.at, language),
     }
+
+
+def _reported_view(reported: Any) -> dict[str, Any] | None:
+    """The figures the browser reported with a measured check, as the page shows them."""
+    if not isinstance(reported, dict):
+        return None
+    try:
+        figures = {k: f"{float(reported[k]):.1f}" for k in ("rtt_ms", "jitter_ms", "loss_pct")}
+    except (KeyError, TypeError, ValueError):
+        return None
+    return {**figures, "judged_on_it": bool(reported.get("judged_on_it"))}
 
 
 def readiness_view(p: Platform, actor: Actor, translator: Translator) -> dict[str, Any]:

@@ -25,8 +25,11 @@ def me_out(actor: Actor) -> MeOut:
 
 @router.post("/login", response_model=LoginOut)
 async def login(body: LoginIn, request: Request, response: Response, auth: AuthDep) -> LoginOut:
-    """Exchange a user name and password for a session token (also set as a cookie).
-    Repeated failures for one name from one address are refused with 429 for a while."""
+    """Exchange a user name (whatever its case) and password for a session token (also set
+    as a cookie). Repeated failures for one account, from one address or on the whole server
+    are refused with 429 for a while; 503 when too many logins are being checked at once.
+    Both carry Retry-After. The address is the peer's, or X-Forwarded-For's when the peer is
+    one of HOMESHORE_TRUSTED_PROXIES (uvicorn resolves it)."""
     peer = request.client.host if request.client else "unknown"
     result = await auth.login(body.username, body.password, peer=peer)
     response.set_cookie(
@@ -41,8 +44,10 @@ async def login(body: LoginIn, request: Request, response: Response, auth: AuthD
 
 @router.post("/logout", status_code=204)
 async def logout(actor: ActorDep, token: TokenDep, auth: AuthDep, response: Response) -> None:
+    """End this session at once: its websockets close (4401). An advisor goes offline, and
+    its next login starts there; 409 while it holds a contact (finish it first)."""
     assert token is not None
-    auth.logout(token)
+    await auth.logout(token)
     response.delete_cookie(SESSION_COOKIE)
 
 

@@ -6,6 +6,8 @@ The server sends ``{"type": "hello", ...}``, then every event the client may see
 ``{"type": "heartbeat", "last_id"}`` every ``heartbeat_s``. The client answers anything
 (``{"type": "pong"}``) at least every ``disconnect_after_s`` or is taken as gone.
 An agent desktop may also send contact commands on the same socket (api/commands.py).
+The socket closes with 4401 when its session ends (api/sockets.py); a command on a session
+that no longer holds is refused with 401.
 """
 
 from __future__ import annotations
@@ -18,20 +20,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 
-from homeshore.api import commands
-from homeshore.api.deps import SESSION_COOKIE, ActorDep, CommittedPlatformDep
+from homeshore.api import commands, sockets
+from homeshore.api.concurrency import until_first_ends
+from homeshore.api.deps import ActorDep, CommittedPlatformDep
 from homeshore.api.schemas import EventOut
 from homeshore.realtime import SubscriberLagged
 from homeshore.realtime.types import Event
 from homeshore.services import agents, events
-from homeshore.services.auth import Auth
-from homeshore.services.errors import ServiceError
+from homeshore.services.auth import SESSION_ENDED, Auth
 from homeshore.services.platform import Platform
-from homeshore.services.scope import Actor
+from homeshore.services.socket_sessions import SocketSession
 
 router = APIRouter(tags=["events"])
 
-CLOSE_UNAUTHORIZED = 4401
+CLOSE_UNAUTHORIZED = sockets.CLOSE_UNAUTHORIZED
+CLOSE_FORBIDDEN_ORIGIN = sockets.CLOSE_FORBIDDEN_ORIGIN
 CLOSE_LAGGED = 4409
 CLOSE_SILENT = 4408
 
@@ -55,35 +58,39 @@ async def stream(
 ) -> None:
     platform: Platform = websocket.app.state.platform
     auth: Auth = websocket.app.state.auth
-    try:
-        actor = auth.resolve(token or websocket.cookies.get(SESSION_COOKIE))
-    except ServiceError as exc:
-        await websocket.close(code=CLOSE_UNAUTHORIZED, reason=exc.reason)
+    session = await sockets.admit(websocket, auth, token, stream=True)
+    if session is None:
         return
-    async with platform.hub.subscribe(events.topics(actor)) as live:
-        if actor.agent_id is not None:
-            # counted before the handshake completes: the client may act at once
-            agents.connected(platform, actor.agent_id)
-        try:
-            await websocket.accept()
-            await _serve(websocket, platform, actor, live, last_event_id)
-        except SubscriberLagged:
-            with contextlib.suppress(Exception):
-                await websocket.close(code=CLOSE_LAGGED, reason="too slow: reconnect with last id")
-        except (WebSocketDisconnect, RuntimeError):
-            pass
-        finally:
+    actor = session.actor
+    try:
+        async with platform.hub.subscribe(events.topics(actor)) as live:
             if actor.agent_id is not None:
-                agents.disconnected(platform, actor.agent_id)
+                # counted before the handshake completes: the client may act at once
+                agents.connected(platform, actor.agent_id)
+            try:
+                await websocket.accept()
+                await _serve(websocket, platform, auth, session, live, last_event_id)
+            except SubscriberLagged:
+                with contextlib.suppress(Exception):
+                    await websocket.close(CLOSE_LAGGED, "too slow: reconnect with last id")
+            except (WebSocketDisconnect, RuntimeError):
+                pass
+            finally:
+                if actor.agent_id is not None:
+                    agents.disconnected(platform, actor.agent_id, ended=session.reason)
+    finally:
+        auth.unwatch(session)
 
 
 async def _serve(
     websocket: WebSocket,
     platform: Platform,
-    actor: Actor,
+    auth: Auth,
+    session: SocketSession,
     live: object,
     last_event_id: int | None,
 ) -> None:
+    actor = session.actor
     sent = events.last_id(platform) if last_event_id is None else last_event_id
     if last_event_id is not None:
         while True:
@@ -103,35 +110,32 @@ async def _serve(
         }
     )
     state = {"sent": sent}
-    tasks = [
-        asyncio.create_task(_forward(websocket, platform, actor, live, state)),
-        asyncio.create_task(_heartbeat(websocket, platform, state)),
-        asyncio.create_task(_receive(websocket, platform, actor)),
-    ]
-    try:
-        done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-    for task in done:
-        exc = task.exception()
-        if exc is not None:
-            raise exc
+    await until_first_ends(
+        _forward(websocket, platform, auth, session, live, state),
+        _heartbeat(websocket, platform, state),
+        _receive(websocket, platform, auth, session),
+        sockets.close_when_ended(websocket, session),
+    )
 
 
 async def _forward(
-    websocket: WebSocket, platform: Platform, actor: Actor, live: object, state: dict[str, int]
+    websocket: WebSocket,
+    platform: Platform,
+    auth: Auth,
+    session: SocketSession,
+    live: object,
+    state: dict[str, int],
 ) -> None:
     from collections.abc import AsyncIterator
 
+    actor = session.actor
     assert isinstance(live, AsyncIterator)
     async for item in live:
         assert isinstance(item, Event)
         if item.id <= state["sent"]:
             continue
+        if item.type == SESSION_ENDED and item.user_id == actor.user_id:
+            auth.recheck(session)  # a logout, maybe served by another process: is it ours?
         if events.visible(actor, item) and events.may_push(platform, actor, item):
             await websocket.send_text(item.to_json())
         state["sent"] = item.id
@@ -159,7 +163,10 @@ async def _heartbeat(websocket: WebSocket, platform: Platform, state: dict[str, 
         )
 
 
-async def _receive(websocket: WebSocket, platform: Platform, actor: Actor) -> None:
+async def _receive(
+    websocket: WebSocket, platform: Platform, auth: Auth, session: SocketSession
+) -> None:
+    actor = session.actor
     loop = asyncio.get_running_loop()
     while True:
         text = await websocket.receive_text()
@@ -168,7 +175,7 @@ async def _receive(websocket: WebSocket, platform: Platform, actor: Actor) -> No
             agents.seen(platform, actor.agent_id)
         try:
             message = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deeply to read
             continue
         if not isinstance(message, dict):
             continue
@@ -177,4 +184,8 @@ async def _receive(websocket: WebSocket, platform: Platform, actor: Actor) -> No
             await websocket.send_json({"type": "pong"})
         elif message.get("type") == "command":
             websocket.state.last_asked = loop.time()
+            if not auth.holds(session):  # ended: the socket closes (close_when_ended)
+                await websocket.send_text(commands.refused(message, session.reason))
+                await sockets.close_when_ended(websocket, session)
+                return
             await websocket.send_text(await commands.run(platform, actor, message))

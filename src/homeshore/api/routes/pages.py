@@ -16,13 +16,22 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from homeshore.api.deps import SESSION_COOKIE, AuthDep, CommittedPlatformDep, PlatformDep, TokenDep
-from homeshore.services.auth import Auth
-from homeshore.services.errors import NotFound, RateLimited, ServiceError, Unauthorized
+from homeshore.api.errors import retry_after
+from homeshore.services.auth import AccountDisabled, Auth
+from homeshore.services.errors import (
+    Busy,
+    Conflict,
+    NotFound,
+    RateLimited,
+    ServiceError,
+    Unauthorized,
+)
 from homeshore.services.platform import Platform
 from homeshore.services.scope import Actor, Role
 from homeshore.voice.link import VoiceLink
 from homeshore.web import views
 from homeshore.web.i18n import CATALOGUES, LANGUAGE_COOKIE, Translator
+from homeshore.web.refusals import refusal
 from homeshore.web.render import render
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -123,18 +132,21 @@ async def login(
 ) -> Response:
     t = _translator(platform, request, None)
     peer = request.client.host if request.client else "unknown"
-    error, status = None, 200
+    error, status, wait_s = None, 200, None
     if not username.strip() or not password:
         error, status = t("login.missing"), 422
     else:
         try:
             result = await auth.login(username, password, peer=peer)
-        except RateLimited:
-            error, status = t("login.rate_limited"), 429
+        except (RateLimited, Busy) as exc:
+            key = "login.rate_limited" if isinstance(exc, RateLimited) else "login.busy"
+            error, status, wait_s = t(key), exc.status, exc.retry_after_s
+        except AccountDisabled:
+            error, status = t("login.disabled"), 401
         except Unauthorized:
             error, status = t("login.failed"), 401
     if error is not None:
-        return render(
+        page = render(
             "login.html",
             t,
             page="login",
@@ -145,6 +157,9 @@ async def login(
             username=username,
             next=_safe_next(next),
         )
+        if wait_s is not None:
+            page.headers["Retry-After"] = retry_after(wait_s)
+        return page
     response = RedirectResponse(_safe_next(next) or _home(result.actor), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -157,9 +172,18 @@ async def login(
 
 
 @router.post("/logout")
-async def logout(auth: AuthDep, token: TokenDep) -> Response:
-    if token and _actor(auth, token) is not None:
-        auth.logout(token)
+async def logout(
+    request: Request, platform: PlatformDep, auth: AuthDep, token: TokenDep
+) -> Response:
+    """Sign out (as POST /api/auth/logout): refused while the advisor holds a contact."""
+    actor = _actor(auth, token)
+    if token and actor is not None:
+        try:
+            await auth.logout(token)
+        except Conflict as exc:
+            t = _translator(platform, request, actor)
+            path = _home(actor)
+            return _refused(platform, t, actor, path, refusal(t, exc.reason), exc.status)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response

@@ -1,4 +1,4 @@
-"""Readiness checks sent by an agent's desktop."""
+"""Readiness checks an agent's own software reported (the server did not measure them)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ router = APIRouter(prefix="/api/readiness", tags=["readiness"])
 
 @router.post("", response_model=ReadinessOut, status_code=201)
 async def record_check(body: ReadinessIn, actor: ActorDep, platform: PlatformDep) -> ReadinessOut:
-    """Judge the agent's home connection (E-model, vendor thresholds) and store the result;
-    only a pass (or a warn, if the settings allow it) lets the agent work from home."""
-    row = readiness.record_check(
+    """Judge samples the agent's own software reported (E-model, vendor thresholds) and
+    store the result as reported: it never lets the agent work from home (only a check the
+    server measured does: ``POST /api/readiness/probe``), but a worse verdict lowers the
+    agent's readiness (a fail takes a home agent off the line)."""
+    row = readiness.record_reported(
         platform,
         actor,
         samples=[NetworkSample(s.rtt_ms, s.jitter_ms, s.loss_pct) for s in body.samples],

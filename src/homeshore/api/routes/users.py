@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
-from homeshore.api.deps import ActorDep, PlatformDep
-from homeshore.api.schemas import UserIn, UserOut
+from homeshore.api.deps import ActorDep, AuthDep, PlatformDep
+from homeshore.api.schemas import Id, UserIn, UserOut, UserPatch
 from homeshore.services import auth
 from homeshore.services.scope import Role
 
@@ -32,3 +32,14 @@ async def create_user(body: UserIn, actor: ActorDep, platform: PlatformDep) -> U
 async def list_users(actor: ActorDep, platform: PlatformDep) -> list[UserOut]:
     actor.require(Role.ADMIN)
     return [UserOut.model_validate(r) for r in auth.list_users(platform)]
+
+
+@router.patch("/{user_id}", response_model=UserOut)
+async def update_user(user_id: Id, body: UserPatch, actor: ActorDep, accounts: AuthDep) -> UserOut:
+    """Disable (``"active": false``) or enable an account, or set its password; either ends
+    its sessions at once. An administrator cannot disable its own account (409)."""
+    actor.require(Role.ADMIN)
+    row = await accounts.update_account(
+        user_id, active=body.active, password=body.password, by_user_id=actor.user_id
+    )
+    return UserOut.model_validate(row)

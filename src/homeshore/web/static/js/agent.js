@@ -530,9 +530,11 @@ async function onEvent(event) {
       announce(t("agent.help.joined"));
       break;
     case "readiness.result":
-      me.readiness = data.verdict;
-      me.readiness_due = "";
-      renderReadiness(data.verdict, "");
+      // the advisor's readiness after the check: a check only reported by a browser never
+      // raises it, nor answers a check that is due
+      me.readiness = data.readiness || data.verdict;
+      if (data.source !== "reported") me.readiness_due = "";
+      renderReadiness(me.readiness, me.readiness_due);
       break;
     case "readiness.due":
       if (event.agent_id !== me.id) break;

@@ -1,10 +1,12 @@
 // Home readiness check: timed probes over a websocket to the platform (round trip, jitter,
 // loss), one bulk transfer each way (bandwidth), and the checklist. With voice on, a test
 // tone also goes through the media relay and back over WebRTC, the path a call's audio
-// takes (UDP, ICE, DTLS-SRTP): its WebRTC statistics are what is judged, the websocket
-// probes then serve for the bandwidth only. The raw measurements go to the server, which
-// summarises them and gives the verdict (E-model, DOMAIN.md section 4); the verdict shown
-// is the one stored for the agent.
+// takes (UDP, ICE, DTLS-SRTP). The server times the same run on its own clock: every
+// stamped echo and download is acknowledged at once, and the upload is sent when the server
+// asks for it. The page posts the run's probe id with what it timed itself (round trips, the
+// media echo's WebRTC statistics): the server judges its own measurement, and the page's
+// figures, shown as reported by the browser, can only make the verdict worse (E-model,
+// DOMAIN.md section 4); the verdict shown is the one stored for the agent.
 
 import { chooseHeadset, chosenHeadset, listAudioDevices } from "./headset.js";
 import { api, iceGathered, number, page, showError, t } from "./util.js";
@@ -27,11 +29,15 @@ function openSocket() {
 
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
-/** Probes, then a download and an upload; resolves with the raw measurements. */
+/** Probes, then a download and an upload; resolves with the probe id the server gave the
+ * run and the round trips timed here. */
 async function measure(socket) {
   const sentAt = new Map();
   const rtts = new Map();
-  const waiting = new Map(); // transfer kind -> resolve
+  const waiting = new Map(); // kind -> resolve
+  let probeId = null;
+  let downloaded = ""; // the upload sends it back
+  const ack = (stamp) => socket.send(JSON.stringify({ type: "ack", stamp }));
   socket.addEventListener("message", (message) => {
     const arrived = performance.now();
     let data;
@@ -40,12 +46,23 @@ async function measure(socket) {
     } catch {
       return;
     }
-    if (data.type === "probe" && sentAt.has(data.seq) && !rtts.has(data.seq)) {
+    if ((data.type === "probe" || data.type === "download") && typeof data.stamp === "string") {
+      ack(data.stamp); // at once: the server times the round trip to its ack
+    }
+    if (data.type === "hello") {
+      probeId = data.probe_id;
+    } else if (data.type === "probe" && sentAt.has(data.seq) && !rtts.has(data.seq)) {
       const rtt = arrived - sentAt.get(data.seq);
       if (rtt <= plan.timeout_s * 1000) rtts.set(data.seq, rtt);
-    } else if (waiting.has(data.type)) {
-      waiting.get(data.type)({ data, arrived });
-      waiting.delete(data.type);
+    } else if (data.type === "download") {
+      downloaded = typeof data.payload === "string" ? data.payload : "";
+      waiting.get("download")?.(data);
+    } else if (data.type === "upload" && typeof data.stamp === "string") {
+      // the stamp ahead of the payload: the server checks it came first
+      const payload = downloaded.slice(0, data.bytes);
+      socket.send(JSON.stringify({ type: "payload", stamp: data.stamp, payload }));
+    } else if (data.type === "uploaded" || data.type === "error") {
+      for (const resolve of waiting.values()) resolve(data);
     }
   });
   const steps = plan.count + 2;
@@ -57,22 +74,17 @@ async function measure(socket) {
   }
   const deadline = performance.now() + plan.timeout_s * 1000;
   while (rtts.size < plan.count && performance.now() < deadline) await sleep(20);
-  const transfers = [];
   for (const [kind, size] of [["download", plan.download_bytes], ["upload", plan.upload_bytes]]) {
-    const request = { type: kind, bytes: size };
-    if (kind === "upload") request.payload = "x".repeat(size);
-    const start = performance.now();
     const answer = new Promise((resolve) => { waiting.set(kind, resolve); });
-    socket.send(JSON.stringify(request));
-    const result = await Promise.race([answer, sleep(30000).then(() => null)]);
-    if (result && result.data.bytes > 0) {
-      transfers.push({ direction: kind, size_bytes: result.data.bytes, elapsed_ms: Math.max(0.001, result.arrived - start) });
-    }
+    socket.send(JSON.stringify({ type: kind, bytes: size }));
+    await Promise.race([answer, sleep(30000)]);
+    waiting.delete(kind);
     progress.value += 100 / steps;
   }
+  if (!probeId) throw new Error(t("readiness.no_connection"));
   const probes = [];
   for (let seq = 0; seq < plan.count; seq += 1) probes.push({ seq, rtt_ms: rtts.has(seq) ? rtts.get(seq) : null });
-  return { probes, transfers };
+  return { probe_id: probeId, probes };
 }
 
 const ECHO_PATH = "/api/voice/readiness";
@@ -160,6 +172,15 @@ function show(result) {
   put("bandwidth_kbps", s.bandwidth_kbps === null ? "—" : `${number(s.bandwidth_kbps)} kbit/s`);
   put("r_factor", number(result.check.r_factor, 1));
   put("mos", number(result.check.mos, 2));
+  const source = document.getElementById("readiness-source");
+  source.dataset.source = result.check.source || "";
+  const r = result.reported;
+  source.textContent = r
+    ? [
+      t("readiness.reported", { rtt: number(r.rtt_ms, 1), jitter: number(r.jitter_ms, 1), loss: number(r.loss_pct, 1) }),
+      result.judged_on === "reported" ? t("readiness.reported_worse") : "",
+    ].join(" ")
+    : "";
   const path = document.getElementById("readiness-path");
   path.dataset.path = result.check.path || "";
   path.textContent = [

@@ -119,7 +119,8 @@ export async function api(method, path, body) {
   const data = text ? JSON.parse(text) : null;
   if (!response.ok) {
     const refusals = page.refusals || {};
-    const said = data && typeof data.detail === "string" ? data.detail : null;
+    // invalid input ("errors": the validator's wording, in English) reads as the generic refusal
+    const said = data && typeof data.detail === "string" && !data.errors ? data.detail : null;
     const detail = said === null ? t("error.generic", { status: response.status }) : refusals[said] || said;
     throw new ApiError(response.status, detail, data && data.field);
   }
