@@ -67,13 +67,21 @@ async def admit(
     socket is closed for its origin (4403) or its session (4401)."""
     allowed = websocket.app.state.platform.settings.allowed_origins
     if not origin_allowed(websocket, allowed):
-        await websocket.close(CLOSE_FORBIDDEN_ORIGIN, "this page's origin may not connect")
+        await _refuse(websocket, CLOSE_FORBIDDEN_ORIGIN, "this page's origin may not connect")
         return None
     try:
         return auth.watch(token or websocket.cookies.get(SESSION_COOKIE), stream=stream)
     except ServiceError as exc:
-        await websocket.close(CLOSE_UNAUTHORIZED, exc.reason)
+        await _refuse(websocket, CLOSE_UNAUTHORIZED, exc.reason)
         return None
+
+
+async def _refuse(websocket: WebSocket, code: int, reason: str) -> None:
+    """Accept, then close with ``code``: a socket closed before its handshake reaches the
+    client as HTTP 403 (a browser sees only 1006), and the page could not tell a session
+    to renew (4401) from a server that is down."""
+    await websocket.accept()
+    await websocket.close(code, reason)
 
 
 async def close_when_ended(websocket: WebSocket, session: SocketSession) -> None:
