@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -53,6 +53,14 @@ class Settings(BaseSettings):
     tick_s: float = Field(0.5, gt=0)
     # use cases arriving together share one commit (answers wait for it)
     group_commit: bool = True
+    # several processes on one PostgreSQL database (homeshore.services.lease): with the
+    # lease, one routes and the others forward to it and stand by. "auto": on PostgreSQL
+    # without voice (the telephony engines talk to one process)
+    router_lease: Literal["auto", "on", "off"] = "auto"
+    # the address the other processes forward to (default: http://<host>:<port> of serve)
+    node_url: str | None = Field(None, pattern=r"^https?://[^/?#\s]+$")
+    # how often a standby asks for the lease, and the leader checks it still holds it
+    lease_poll_s: float = Field(1.0, gt=0, le=30)
     # a contact announced again with the same external id within this many hours is
     # recognised from memory; an older one from the database, at the cost of a retry
     contact_retry_window_h: float = Field(24.0, gt=0)
@@ -73,6 +81,13 @@ class Settings(BaseSettings):
     # PostgreSQL: "off" acknowledges commits before the disk flush (see docs/live.md)
     pg_synchronous_commit: Literal["on", "off", "local"] = "on"
     sqlite_busy_timeout_ms: int = Field(5000, ge=0)
+    # retention of personal data (homeshore.services.retention; `homeshore purge`): audit
+    # entries and events are deleted after so many days; a closed contact's customer
+    # reference and chat messages are erased after contacts_personal_days (its figures
+    # stay). Events carry customer references and chat text: they go no later than that.
+    audit_days: int = Field(400, ge=1, le=36500)
+    events_days: int = Field(90, ge=1, le=36500)
+    contacts_personal_days: int = Field(180, ge=1, le=36500)
     # voice (docs/voice.md): off unless `homeshore serve --voice` or HOMESHORE_VOICE=true.
     # The secret signs the advisors' SIP credentials (Kamailio's auth_ephemeral checks them)
     # and authenticates Kamailio's requests to homeshore; every node shares it. Unset: a
@@ -130,6 +145,15 @@ class Settings(BaseSettings):
     # a call whose quality sample scores a MOS below this is flagged to the manager (the
     # readiness check's own warning level)
     voice_low_mos: float = Field(3.6, ge=1.0, le=4.5)
+
+    @model_validator(mode="after")
+    def _events_not_kept_longer_than_personal_data(self) -> Settings:
+        if self.events_days > self.contacts_personal_days:
+            raise ValueError(
+                "events_days cannot exceed contacts_personal_days: events carry customer "
+                "references and chat messages"
+            )
+        return self
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -114,6 +114,8 @@ def live_settings(url: str, **overrides: Any) -> Settings:
         "login_max_attempts": 5,
         "password_time_cost": 1,
         "password_memory_kib": 64,
+        # one in-process app per test (tests/api/test_standby.py runs two processes)
+        "router_lease": "off",
     }
     values.update(overrides)
     return Settings(**values)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from homeshore.domain import Activity, Channel, WorkMode
 from homeshore.domain.evaluation import Rating
 from homeshore.readiness.setup import ACCESS_KINDS
+from homeshore.services.audit import ACTIONS as AUDIT_ACTIONS
 from homeshore.services.events import MONITORING_EVENTS
 from homeshore.services.states import AgentState
 from homeshore.web.i18n import (
@@ -91,6 +92,7 @@ def test_every_text_a_script_names_exists() -> None:
         "setup": [*SETUP_PARTS],
         "rating": [r.value for r in Rating],
         "monitoring": list(MONITORING_EVENTS),
+        "audit": list(AUDIT_ACTIONS),
     }
     assert prefixes <= set(values), prefixes - set(values)
     for prefix in prefixes:

@@ -19,17 +19,21 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import Connection, Engine
 
 from homeshore.api import errors, openapi
+from homeshore.api.forward import Forward, Upstream
 from homeshore.api.intake import ContactIntake
 from homeshore.api.limits import BodyLimit
 from homeshore.api.routes import (
     agents,
+    audit,
     auth,
     callbacks,
     contacts,
     conversations,
     events,
+    health,
     metrics,
     pages,
     probe,
@@ -39,19 +43,23 @@ from homeshore.api.routes import (
     voice,
 )
 from homeshore.api.routes import users as users_routes
+from homeshore.api.standby import RouterRole
 from homeshore.config import Settings
 from homeshore.db.engine import make_engine
 from homeshore.db.migrate import upgrade
 from homeshore.domain import Scenario, Schedule
+from homeshore.errors import InputError
 from homeshore.readiness.emodel import ReadinessThresholds
 from homeshore.readiness.probe_server import ProbeRuns
 from homeshore.realtime import hub_from_url
 from homeshore.realtime.types import EventHub
 from homeshore.services import agents as agent_service
 from homeshore.services import recordings as recordings_service
+from homeshore.services import retention as retention_service
 from homeshore.services.auth import Auth
 from homeshore.services.clock import Clock, SystemClock
 from homeshore.services.importing import import_scenario, import_schedule
+from homeshore.services.lease import LeaseLost, RouterLease
 from homeshore.services.platform import Platform
 from homeshore.voice.link import VoiceLink
 
@@ -70,11 +78,13 @@ def create_app(
     run_tick: bool = True,
     after_start: Callable[[], None] | None = None,
     voice_link: VoiceLink | None = None,
+    node_url: str | None = None,
 ) -> FastAPI:
     """An app serving ``scenario``; ``schedule`` (optional) replaces the published one;
     ``after_start`` runs once start-up (migrations, import, recovery) is done.
     ``voice_link`` (or, without it, ``settings.voice``) turns phone calls on: the engines
-    must run with the same secret (homeshore.voice.engines)."""
+    must run with the same secret (homeshore.voice.engines). ``node_url``: where the
+    other processes of a deployment reach this one (settings.node_url first)."""
     if voice_link is None and settings.voice:
         voice_link = VoiceLink.from_settings(settings)
     engine = make_engine(
@@ -92,13 +102,22 @@ def create_app(
         thresholds=thresholds,
     )
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    lease = _lease(settings, engine, voice_link, node_url)
+    role = RouterRole(lease, platform.clock, poll_s=settings.lease_poll_s)
+    if lease is not None:
+        platform.fence = _fenced(lease, role)
+    routing: dict[str, asyncio.Task[None] | None] = {}
+    upstream = Upstream()  # a standby's client to the routing process
+
+    def migrate() -> None:
         upgrade(engine)
+
+    async def start_routing() -> None:
+        """Scenario and schedule, the router's memory from the database, the tick."""
         with platform.sessions() as session:
             import_scenario(session, scenario, platform.clock.now())
             if schedule is not None:
-                import_schedule(session, scenario, schedule)
+                import_schedule(session, scenario, schedule, at=platform.clock.now())
             session.commit()
             platform.load_supervisors(session)
         start = getattr(the_hub, "start", None)
@@ -109,20 +128,35 @@ def create_app(
             await voice_link.start(platform, the_hub)
         if after_start is not None:
             after_start()
-        ticker = asyncio.create_task(_tick_forever(platform)) if run_tick else None
+        routing["ticker"] = asyncio.create_task(_tick_forever(platform)) if run_tick else None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        watcher = None
+        if lease is None:
+            migrate()
+            await start_routing()
+        else:  # lead if the lease is free, else stand by (forward) and poll for it
+            await role.try_lead(migrate, start_routing)
+            watcher = asyncio.create_task(role.watch(migrate, start_routing))
         try:
             yield
         finally:
-            if ticker is not None:
-                ticker.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await ticker
-            if voice_link is not None:
-                await voice_link.stop()
-            platform.close()
-            stop = getattr(the_hub, "stop", None)
-            if stop is not None:
-                await stop()
+            for task in (watcher, routing.get("ticker")):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+            if "ticker" in routing:  # this process routed
+                if voice_link is not None:
+                    await voice_link.stop()
+                platform.close()
+                stop = getattr(the_hub, "stop", None)
+                if stop is not None:
+                    await stop()
+            await upstream.aclose()
+            if lease is not None:
+                lease.release()
             engine.dispose()
 
     app = FastAPI(
@@ -142,8 +176,10 @@ def create_app(
     app.state.auth = Auth(platform)
     app.state.probe_runs = ProbeRuns()  # the readiness probe runs the server timed
     app.state.voice = voice_link
+    app.state.role = role
     errors.install(app)
     app.add_middleware(ContactIntake)  # the busiest request, without per-route machinery
+    app.add_middleware(Forward, role=role, upstream=upstream)  # a standby forwards
     # added last, so outermost: no body or websocket message over its limit gets further
     app.add_middleware(BodyLimit, default_bytes=settings.max_body_bytes)
     # the busiest routes first: a request is matched against the routes in this order
@@ -160,6 +196,8 @@ def create_app(
         quality,
         recordings,
         callbacks,
+        health,
+        audit,
     ):
         app.include_router(module.router)
     for web_module in (pages, probe):  # the web pages and the readiness probe (homeshore.web)
@@ -172,13 +210,46 @@ def create_app(
     return app
 
 
+def _lease(
+    settings: Settings, engine: Engine, voice_link: VoiceLink | None, node_url: str | None
+) -> RouterLease | None:
+    """The router lease this process takes part in, if any (settings.router_lease)."""
+    on_postgres = engine.dialect.name == "postgresql"
+    wanted = settings.router_lease == "on" or (
+        settings.router_lease == "auto" and on_postgres and voice_link is None
+    )
+    if not wanted:
+        return None
+    if not on_postgres:
+        raise InputError(
+            "the router lease needs PostgreSQL (several processes share one database)",
+            where="HOMESHORE_ROUTER_LEASE",
+        )
+    return RouterLease(engine, settings.node_url or node_url or "http://127.0.0.1:8000")
+
+
+def _fenced(lease: RouterLease, role: RouterRole) -> Callable[[Connection], None]:
+    """The commits' fence: a commit after the lease moved is refused, and the process
+    stops routing (homeshore.api.standby)."""
+
+    def fence(conn: Connection) -> None:
+        try:
+            lease.fence(conn)
+        except LeaseLost as exc:
+            role.lost(exc.reason)
+            raise
+
+    return fence
+
+
 #: how often the recordings past their retention period are deleted
 PURGE_EVERY_S = 300.0
 
 
 async def _tick_forever(platform: Platform) -> None:
     loop = asyncio.get_running_loop()
-    next_metrics = next_purge = loop.time()
+    next_metrics = next_purge = next_retention = loop.time()
+    retention: asyncio.Task[object] | None = None
     while True:
         await asyncio.sleep(agent_service.next_tick_in_s(platform))
         try:
@@ -186,6 +257,9 @@ async def _tick_forever(platform: Platform) -> None:
             if loop.time() >= next_purge:
                 next_purge = loop.time() + PURGE_EVERY_S
                 recordings_service.purge(platform)  # an indexed query; rarely a deletion
+            if loop.time() >= next_retention and (retention is None or retention.done()):
+                next_retention = loop.time() + retention_service.EVERY_S
+                retention = retention_service.start_purge(platform)  # off the loop
             if loop.time() >= next_metrics:
                 next_metrics = loop.time() + platform.settings.metrics_every_s
                 from homeshore.services.metrics import publish_queue_kpis

@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import HTTPConnection
 
+from homeshore.services.audit import Origin
 from homeshore.services.auth import Auth
 from homeshore.services.platform import Platform
 from homeshore.services.scope import Actor
@@ -54,6 +55,16 @@ def token_of(conn: HTTPConnection) -> str | None:
     return conn.cookies.get(SESSION_COOKIE)
 
 
+def origin_of(conn: HTTPConnection) -> Origin:
+    """Where a request comes from, for the audit trail: the client's address (uvicorn
+    takes it from X-Forwarded-For when the peer is a trusted proxy) and its user agent."""
+    return Origin(conn.client.host if conn.client else None, conn.headers.get("user-agent") or None)
+
+
+async def request_origin(request: Request) -> Origin:
+    return origin_of(request)
+
+
 class SessionAuth(HTTPBearer):
     """The user behind the bearer token (or the session cookie). A security scheme, so the
     OpenAPI document says how to authenticate, and a single dependency: every nested
@@ -77,3 +88,5 @@ CommittedPlatformDep = Annotated[Platform, Depends(get_committed_platform)]
 AuthDep = Annotated[Auth, Depends(get_auth)]
 TokenDep = Annotated[str | None, Depends(session_token)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
+#: where the request comes from, for the use cases the audit trail records
+OriginDep = Annotated[Origin, Depends(request_origin)]

@@ -14,25 +14,8 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from pydantic import BaseModel, Field
 
-
-class ErrorItemOut(BaseModel):
-    loc: list[str | int] = Field(description="where: body, query, path... then the field")
-    msg: str
-    type: str
-
-
-class ErrorOut(BaseModel):
-    """Every refusal: the reason in plain words and the field it is about, if one."""
-
-    detail: str = Field(description="why the request was refused")
-    field: str | None = Field(default=None, description="the input field at fault, if any")
-    errors: list[ErrorItemOut] | None = Field(
-        default=None, description="invalid input (422): each error, never the value sent"
-    )
-    error_count: int | None = Field(default=None, description="invalid input: how many errors")
-
+from homeshore.api.schemas import ErrorOut
 
 _WHY = {
     "401": "no session, or an expired or revoked one",
@@ -45,7 +28,7 @@ _WHY = {
     "503": "the change could not be saved now, or too many logins are being checked: retry",
 }
 _CHANGES = {"post", "put", "patch", "delete"}
-_PUBLIC = {"/api/auth/login"}
+_PUBLIC = {"/api/auth/login", "/api/health"}
 
 
 def _answers(path: str, method: str, operation: dict[str, Any]) -> list[str]:
@@ -58,7 +41,7 @@ def _answers(path: str, method: str, operation: dict[str, Any]) -> list[str]:
         codes += ["409", "503"]
     if "requestBody" in operation:
         codes.append("413")
-    if path in _PUBLIC:
+    if path == "/api/auth/login":
         codes += ["429", "503"]
     return sorted(set(codes))
 

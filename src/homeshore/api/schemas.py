@@ -340,9 +340,37 @@ class EventOut(BaseModel):
     actor_user_id: int | None
 
 
+class AuditOut(_Out):
+    """An entry of the audit trail (``address`` and ``user_agent`` null when hidden from
+    the reader)."""
+
+    id: int
+    at: dt.datetime
+    actor_user_id: int | None
+    actor: str
+    action: str
+    subject_user_id: int | None
+    subject_agent_id: str | None
+    detail: dict[str, object]
+    address: str | None
+    user_agent: str | None
+
+
+class ErrorItemOut(BaseModel):
+    loc: list[str | int] = Field(description="where: body, query, path... then the field")
+    msg: str
+    type: str
+
+
 class ErrorOut(BaseModel):
-    detail: str
-    field: str | None = None
+    """Every refusal: the reason in plain words and the field it is about, if one."""
+
+    detail: str = Field(description="why the request was refused")
+    field: str | None = Field(default=None, description="the input field at fault, if any")
+    errors: list[ErrorItemOut] | None = Field(
+        default=None, description="invalid input (422): each error, never the value sent"
+    )
+    error_count: int | None = Field(default=None, description="invalid input: how many errors")
 
 
 # -- voice (Kamailio's reports, the advisor's softphone) ----------------------------------

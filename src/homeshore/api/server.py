@@ -61,15 +61,20 @@ def run(
     settings = Settings()
     scenario = load_scenario(scenario_path)
     schedule = read_schedule(schedule_path, timezone=scenario.timezone) if schedule_path else None
+    local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     with contextlib.ExitStack() as stack:
         link = None
         if voice or settings.voice:
-            local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
             link = _start_voice(stack, settings, voice_dir, f"http://{local}:{port}")
         else:
             print(VOICE_OFF, file=sys.stderr)
         app = create_app(
-            settings, scenario, schedule=schedule, after_start=tune_interpreter, voice_link=link
+            settings,
+            scenario,
+            schedule=schedule,
+            after_start=tune_interpreter,
+            voice_link=link,
+            node_url=f"http://{local}:{port}",
         )
         print(
             f"homeshore: serving {scenario.name} on http://{host}:{port} "

@@ -250,6 +250,25 @@ class RouterLeaseRow(Base):
     since: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
+class AuditRow(Base):
+    """One entry of the audit trail (homeshore.services.audit): who did what, when and from
+    where. Append-only: the database refuses to change an entry (a trigger, migration 0009)
+    and, on PostgreSQL, to delete one outside the retention purge."""
+
+    __tablename__ = "audit"
+    __table_args__ = (Index("ix_audit_subject_agent", "subject_agent_id", "id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+    actor_user_id: Mapped[int | None] = mapped_column(BigInteger)  # None: unknown or system
+    actor: Mapped[str] = mapped_column(String(100))  # the user's name, or what acted
+    action: Mapped[str] = mapped_column(String(40))
+    subject_user_id: Mapped[int | None] = mapped_column(BigInteger)  # the account concerned
+    subject_agent_id: Mapped[str | None] = mapped_column(String(64))  # the advisor concerned
+    detail: Mapped[dict[str, object]] = mapped_column(JSON)
+    address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+
+
 class EventRow(Base):
     """The persisted event log: the id is the event id every client sees."""
 

@@ -8,11 +8,12 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any, cast
 
 from anyio import to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from homeshore.config import Settings
@@ -24,7 +25,8 @@ from homeshore.db.tables import (
     UserRow,
     username_key,
 )
-from homeshore.services import agents
+from homeshore.services import agents, audit
+from homeshore.services.audit import Origin
 from homeshore.services.errors import Conflict, Invalid, NotFound, Unauthorized
 from homeshore.services.login_limits import HashGate, LoginLimiter
 from homeshore.services.platform import Platform
@@ -37,6 +39,8 @@ from homeshore.services.socket_sessions import (
 )
 
 _default_hasher = PasswordHasher()
+#: who acted, in the audit trail, when an account is changed from the command line
+COMMAND_LINE = "command line"
 MIN_PASSWORD_LENGTH = 8
 ACTOR_CACHE_S = 30.0
 #: the event of a logout: the other server processes close the session's websockets
@@ -82,12 +86,16 @@ class Auth:
         self.gate = HashGate(p.settings.login_hash_concurrency, p.settings.login_max_waiting)
         self._cache: dict[str, tuple[Actor, dt.datetime, dt.datetime]] = {}
 
-    async def login(self, username: str, password: str, *, peer: str) -> LoginResult:
+    async def login(self, username: str, password: str, *, origin: Origin) -> LoginResult:
         """Database work on the caller's loop; the deliberately slow hash check in a worker
         thread, so logins neither block the router nor hold a database lock meanwhile.
-        User names match whatever their case; ``peer`` is the client's address."""
+        User names match whatever their case; ``origin`` is where the client is (its
+        address is what the limits count per address). Successes and failures are in the
+        audit trail; refusals by the limits (429) are not, but the failure that reaches a
+        limit adds ``login.locked``."""
         now = self.p.clock.now()
         account = username_key(username)
+        peer = origin.address or "unknown"
         self.limiter.check(account, peer, now)  # 429
         with self.gate.admitted() as hashing:  # 503
             self.limiter.record(account, peer, now)  # a failure until it succeeds
@@ -96,8 +104,11 @@ class Auth:
             stored = user.password_hash if user is not None else None
             ok = await to_thread.run_sync(self._verify, stored, password, limiter=hashing)
         if not ok or user is None:
+            reason = "unknown user" if user is None else "wrong password"
+            self._failed(username, user, origin, now, reason)
             raise Unauthorized("wrong user name or password")
         if not user.active:  # said only to whoever knows the password
+            self._failed(username, user, origin, now, "account disabled")
             raise AccountDisabled("this account is disabled: ask an administrator")
         self.limiter.succeeded(account, peer, now)
         token = secrets.token_urlsafe(32)
@@ -112,8 +123,39 @@ class Auth:
                 )
             )
             actor = _actor(session, user)
+            audit.record(
+                session,
+                "login.ok",
+                at=now,
+                actor=actor,
+                origin=origin,
+                subject_user_id=user.id,
+                subject_agent_id=user.agent_id,
+            )
             session.commit()
         return LoginResult(token, expires, actor)
+
+    def _failed(
+        self, username: str, user: UserRow | None, origin: Origin, now: dt.datetime, reason: str
+    ) -> None:
+        """A failed login in the audit trail (who tried is unknown: the name tried is
+        kept), and ``login.locked`` when this failure reached one of the limits."""
+        peer = origin.address or "unknown"
+        reached = self.limiter.reached(username_key(username), peer, now)
+        with self.p.sessions() as session:
+            entry = functools.partial(
+                audit.record,
+                session,
+                at=now,
+                actor_name=username,
+                origin=origin,
+                subject_user_id=user.id if user is not None else None,
+                subject_agent_id=user.agent_id if user is not None else None,
+            )
+            entry("login.failed", detail={"reason": reason})
+            if reached:
+                entry("login.locked", detail={"limits": reached})
+            session.commit()
 
     def _digest(self, token: str) -> str:
         secret = self.p.settings.secret_key
@@ -134,13 +176,21 @@ class Auth:
         *,
         active: bool | None = None,
         password: str | None = None,
-        by_user_id: int | None = None,
+        actor: Actor | None = None,
+        origin: Origin | None = None,
     ) -> UserRow:
-        """``update_user`` (off the loop: a new password is hashed), then, if the account
-        was disabled or its password changed, its sessions end at once."""
+        """``update_user`` (off the loop: a new password is hashed) by the administrator
+        ``actor``, then, if the account was disabled or its password changed, its sessions
+        end at once."""
         row = await to_thread.run_sync(
             functools.partial(
-                update_user, self.p, user, active=active, password=password, by_user_id=by_user_id
+                update_user,
+                self.p,
+                user,
+                active=active,
+                password=password,
+                actor=actor,
+                origin=origin,
             )
         )
         if active is False or password is not None:
@@ -159,7 +209,7 @@ class Auth:
         for socket in self.p.sockets.of_user(user_id):  # its websockets close (4401)
             socket.end(SESSION_REVOKED)
 
-    async def logout(self, token: str) -> None:
+    async def logout(self, token: str, *, origin: Origin | None = None) -> None:
         """End a session at once. An advisor first leaves routing, offline: the next login
         starts there (refused with 409 while a contact is in hand). Then the session is
         deleted and forgotten by the actor cache, its websockets in this process close
@@ -171,6 +221,14 @@ class Auth:
             if agent is not None:
                 agents.sign_out(self.p, tx, agent, actor_user_id=actor.user_id)
             tx.execute(delete(SessionRow).where(SessionRow.token_hash == digest))
+            audit.record(
+                tx,
+                "logout",
+                actor=actor,
+                origin=origin,
+                subject_user_id=actor.user_id,
+                subject_agent_id=actor.agent_id,
+            )
             tx.emit(
                 SESSION_ENDED,
                 {"reason": SIGNED_OUT},
@@ -274,9 +332,12 @@ def create_user(
     agent_id: str | None = None,
     team_ids: tuple[str, ...] = (),
     settings: Settings | None = None,
+    actor: Actor | None = None,
+    origin: Origin | None = None,
 ) -> UserRow:
     """An account. Agents are tied to a scenario agent; supervisors to the teams they manage.
-    A name taken whatever its case (``Admin`` when ``admin`` exists) is refused."""
+    A name taken whatever its case (``Admin`` when ``admin`` exists) is refused. The audit
+    trail keeps who made it (``actor``, or the command line) and from where."""
     if not username.strip():
         raise Invalid("a user name is needed", field="username")
     _check_password(password)
@@ -315,12 +376,27 @@ def create_user(
         session.flush()
         for team in team_ids:
             session.add(SupervisorTeamRow(user_id=user.id, team_id=team))
+        audit.record(
+            session,
+            "user.created",
+            at=_now(p),
+            actor=actor,
+            actor_name=COMMAND_LINE,
+            origin=origin,
+            subject_user_id=user.id,
+            subject_agent_id=agent_id,
+            detail={"username": username, "role": role.value, "team_ids": list(team_ids)},
+        )
         session.commit()
         if isinstance(p, Platform):
             if agent_id is not None and agent_id in p.agents:
                 p.agents[agent_id].user_id = user.id
             p.load_supervisors(session)
         return user
+
+
+def _now(p: Platform | sessionmaker[Session]) -> dt.datetime:
+    return p.clock.now() if isinstance(p, Platform) else dt.datetime.now(dt.UTC)
 
 
 def _check_password(password: str) -> None:
@@ -336,11 +412,16 @@ def update_user(
     password: str | None = None,
     by_user_id: int | None = None,
     settings: Settings | None = None,
+    actor: Actor | None = None,
+    origin: Origin | None = None,
 ) -> UserRow:
     """Disable or enable the account ``user`` (its id, or its name whatever the case), or give
     it a new password. Disabling or a new password ends its sessions (a caller with an Auth
-    also calls ``Auth.end_sessions``, which forgets them at once). ``by_user_id`` (the
-    administrator acting) may not disable its own account."""
+    also calls ``Auth.end_sessions``, which forgets them at once). The administrator acting
+    (``actor``, or ``by_user_id``) may not disable its own account. The audit trail keeps
+    each change, who made it (or the command line) and from where."""
+    if by_user_id is None and actor is not None:
+        by_user_id = actor.user_id
     if active is None and password is None:
         raise Invalid("nothing to change: give active or password", field="active")
     if password is not None:
@@ -355,14 +436,33 @@ def update_user(
             raise NotFound(f"no user {user!r}")
         if active is False and row.id == by_user_id:
             raise Conflict("you cannot disable your own account", field="active")
+        changes: list[tuple[str, dict[str, object]]] = []
         if active is not None:
+            changes.append(("user.enabled" if active else "user.disabled", {"was": row.active}))
             row.active = active
         if password is not None:
             row.password_hash = hasher_for(
                 settings or (p.settings if isinstance(p, Platform) else None)
             ).hash(password)
+            changes.append(("user.password_set", {}))
         if active is False or password is not None:
-            session.execute(delete(SessionRow).where(SessionRow.user_id == row.id))
+            result = session.execute(delete(SessionRow).where(SessionRow.user_id == row.id))
+            ended = int(cast("CursorResult[Any]", result).rowcount)
+            if ended:
+                why = "account disabled" if active is False else "new password"
+                changes.append(("session.ended", {"sessions": ended, "reason": why}))
+        for action, detail in changes:
+            audit.record(
+                session,
+                action,
+                at=_now(p),
+                actor=actor,
+                actor_name=COMMAND_LINE,
+                origin=origin,
+                subject_user_id=row.id,
+                subject_agent_id=row.agent_id,
+                detail={"username": row.username, **detail},
+            )
         session.commit()
         return row
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from homeshore.config import Settings
@@ -49,6 +50,9 @@ class GroupCommit:
         self._last_batch: Batch | None = None  # the latest opened, committed or not
         # one commit at a time, in order, off the event loop
         self._committer = ThreadPoolExecutor(1, thread_name_prefix="homeshore-commit")
+        #: checked inside every commit's transaction before it writes (the router lease's
+        #: fencing: homeshore.services.lease); raising refuses the commit
+        self.fence: Callable[[Connection], None] | None = None
 
     def reload(self) -> None:
         """Rebuild the router's memory from the database (the platform does it)."""
@@ -76,6 +80,8 @@ class GroupCommit:
         tx = Tx(session, self.clock.now())
         try:
             yield tx
+            if self.fence is not None:
+                self.fence(session.connection())
             session.flush()
             events = tx.write_events()
             session.commit()
@@ -148,6 +154,8 @@ class GroupCommit:
 
     def _commit(self, session: Session, writes: FrozenWrites) -> list[int]:
         """In the commit thread: write a batch and commit it; the event ids it got."""
+        if self.fence is not None:
+            self.fence(session.connection())
         ids = apply(session, writes)
         session.commit()
         return ids

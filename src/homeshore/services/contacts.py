@@ -9,6 +9,8 @@ from sqlalchemy import Table, bindparam, insert, select, update
 
 from homeshore.db.tables import ContactRow, ConversationRow
 from homeshore.domain import Channel
+from homeshore.services import audit
+from homeshore.services.audit import Origin
 from homeshore.services.chat import close_with_contact
 from homeshore.services.dispatch import fill_agent, offer, route_contact
 from homeshore.services.errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
@@ -496,8 +498,11 @@ def escalate(p: Platform, actor: Actor, contact_id: int, *, note: str) -> Contac
         return _row(tx, contact.id)
 
 
-def take_over(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
-    """A manager takes an active contact from one of its agents, who is freed."""
+def take_over(
+    p: Platform, actor: Actor, contact_id: int, *, origin: Origin | None = None
+) -> ContactRow:
+    """A manager takes an active contact from one of its agents, who is freed (in the
+    audit trail, about the agent)."""
     actor.require(Role.SUPERVISOR, Role.ADMIN)
     contact, agent = in_hand(p, actor, contact_id, "active")
     if actor.role is Role.SUPERVISOR and not actor.sees_team(agent.team_id):
@@ -515,6 +520,15 @@ def take_over(p: Platform, actor: Actor, contact_id: int) -> ContactRow:
             queue_id=contact.queue_id,
             contact_id=contact.id,
             actor_user_id=actor.user_id,
+        )
+        audit.record(
+            tx,
+            "contact.taken_over",
+            actor=actor,
+            origin=origin,
+            subject_user_id=agent.user_id,
+            subject_agent_id=agent.id,
+            detail={"contact_id": contact.id, "queue_id": contact.queue_id},
         )
         p.settle_work_state(tx, agent, actor=actor.user_id)
         fill_agent(p, tx, agent, skip=contact.id)

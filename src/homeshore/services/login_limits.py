@@ -117,6 +117,15 @@ class LoginLimiter:
         for window, key in self._keyed(account, address):
             window.record(key, now)
 
+    def reached(self, account: str, address: str, now: dt.datetime) -> list[str]:
+        """The limits the failures counted so far have reached (``account``, ``address``,
+        ``server``): the next attempt they count is refused."""
+        return [
+            w.label.removeprefix("this ")
+            for w, key in self._keyed(account, address)
+            if w.wait_s(key, now) > 0
+        ]
+
     def succeeded(self, account: str, address: str, at: dt.datetime) -> None:
         """The attempt counted at ``at`` was right: the account's failures are forgiven."""
         self.accounts.clear(account)

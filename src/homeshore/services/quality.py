@@ -14,6 +14,8 @@ from sqlalchemy import select, update
 from homeshore.db.tables import ContactRow, EvaluationRow
 from homeshore.domain.evaluation import EvaluationForm, score
 from homeshore.domain.queue import Channel
+from homeshore.services import audit
+from homeshore.services.audit import Origin
 from homeshore.services.errors import Conflict, Forbidden, Invalid, NotFound
 from homeshore.services.platform import Platform
 from homeshore.services.scope import Actor, Role
@@ -60,8 +62,10 @@ def evaluate(
     form_id: str,
     ratings: Mapping[str, str],
     comment: str = "",
+    origin: Origin | None = None,
 ) -> EvaluationRow:
-    """A manager scores a closed contact of its own teams' advisors on a scenario form."""
+    """A manager scores a closed contact of its own teams' advisors on a scenario form (in
+    the audit trail, about the advisor)."""
     actor.require(Role.SUPERVISOR, Role.ADMIN)
     contact = _contact(p, contact_id)
     team_id = _team_of(p, contact.agent_id)
@@ -124,6 +128,21 @@ def evaluate(
             queue_id=contact.queue_id,
             contact_id=contact_id,
             actor_user_id=actor.user_id,
+        )
+        evaluated = p.agents.get(contact.agent_id)
+        audit.record(
+            tx,
+            "evaluation.created",
+            actor=actor,
+            origin=origin,
+            subject_user_id=evaluated.user_id if evaluated is not None else None,
+            subject_agent_id=contact.agent_id,
+            detail={
+                "contact_id": contact_id,
+                "evaluation_id": row.id,
+                "form_id": form.id,
+                "score_pct": result.score_pct,
+            },
         )
         return row
 

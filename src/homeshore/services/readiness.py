@@ -19,7 +19,9 @@ from homeshore.readiness.emodel import NetworkSample, ReadinessResult, verdict
 from homeshore.readiness.probe import ProbeSummary
 from homeshore.readiness.probe_server import ProbeRuns
 from homeshore.readiness.setup import SetUp
+from homeshore.services import audit
 from homeshore.services.agents import agent_for, set_readiness
+from homeshore.services.audit import Origin
 from homeshore.services.errors import Invalid, NotFound
 from homeshore.services.live import LiveAgent
 from homeshore.services.platform import Platform
@@ -101,6 +103,7 @@ def record_probe(
     quiet_room: bool | None,
     access: str | None = None,
     vpn: bool | None = None,
+    origin: Origin | None = None,
 ) -> ProbeCheck:
     """Judge the probe run the server measured under ``probe_id`` (taken: once) for the
     calling agent, and the figures its client reported; store the worse of the two and make
@@ -139,7 +142,7 @@ def record_probe(
             agent.readiness_due = ""
             p.agent_values(tx, agent, readiness_due=None)
         set_readiness(p, tx, agent, result.verdict.value)
-        _announce(tx, actor, agent, row)
+        _announce(tx, actor, agent, row, origin)
     return ProbeCheck(row, measured, reported, judged_on)
 
 
@@ -154,6 +157,7 @@ def record_reported(
     quiet_room: bool | None = None,
     access: str | None = None,
     vpn: bool | None = None,
+    origin: Origin | None = None,
 ) -> ReadinessCheckRow:
     """Samples an agent's own software reported: judged and stored as reported. They never
     let the agent work from home: the agent's readiness only changes when this verdict is
@@ -170,7 +174,7 @@ def record_reported(
         row = _stored(tx, agent, result, samples, None, setup, REPORTED, None)
         if _BADNESS[result.verdict.value] > _BADNESS.get(agent.readiness, 0):
             set_readiness(p, tx, agent, result.verdict.value)
-        _announce(tx, actor, agent, row)
+        _announce(tx, actor, agent, row, origin)
         return row
 
 
@@ -202,7 +206,10 @@ def _stored(
     return row
 
 
-def _announce(tx: Tx, actor: Actor, agent: LiveAgent, row: ReadinessCheckRow) -> None:
+def _announce(
+    tx: Tx, actor: Actor, agent: LiveAgent, row: ReadinessCheckRow, origin: Origin | None
+) -> None:
+    """The verdict as an event (the desk, the manager's console) and in the audit trail."""
     tx.emit(
         "readiness.result",
         {
@@ -217,6 +224,20 @@ def _announce(tx: Tx, actor: Actor, agent: LiveAgent, row: ReadinessCheckRow) ->
         agent_id=agent.id,
         team_id=agent.team_id,
         actor_user_id=actor.user_id,
+    )
+    audit.record(
+        tx,
+        "readiness.verdict",
+        actor=actor,
+        origin=origin,
+        subject_user_id=actor.user_id,
+        subject_agent_id=agent.id,
+        detail={
+            "check_id": row.id,
+            "verdict": row.verdict,
+            "source": row.source,
+            "readiness": agent.readiness,
+        },
     )
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from homeshore.db.tables import ContactRow, RecordingRow
+from homeshore.services import audit
+from homeshore.services.audit import Origin
 from homeshore.services.errors import Forbidden, NotFound
 from homeshore.services.platform import Platform
 from homeshore.services.scope import Actor, Role
@@ -93,9 +95,11 @@ def recordings(
         return list(session.scalars(query))
 
 
-def play(p: Platform, actor: Actor, contact_id: int) -> RecordingRow:
+def play(
+    p: Platform, actor: Actor, contact_id: int, *, origin: Origin | None = None
+) -> RecordingRow:
     """A manager of the advisor's team (or an admin) opens the recording: noted in the
-    advisor's audit trail."""
+    advisor's monitoring events and the audit trail."""
     actor.require(Role.SUPERVISOR, Role.ADMIN)
     with p.sessions() as session:
         row = session.scalar(select(RecordingRow).where(RecordingRow.contact_id == contact_id))
@@ -112,6 +116,16 @@ def play(p: Platform, actor: Actor, contact_id: int) -> RecordingRow:
             queue_id=row.queue_id,
             contact_id=contact_id,
             actor_user_id=actor.user_id,
+        )
+        advisor = p.agents.get(row.agent_id)
+        audit.record(
+            tx,
+            "recording.played",
+            actor=actor,
+            origin=origin,
+            subject_user_id=advisor.user_id if advisor is not None else None,
+            subject_agent_id=row.agent_id,
+            detail={"contact_id": contact_id, "recording_id": row.id},
         )
     return row
 

@@ -30,7 +30,8 @@ from sqlalchemy import select
 from homeshore.db.tables import EventRow
 from homeshore.domain import Channel, Queue, WorkMode
 from homeshore.readiness.emodel import mos_from_r, r_factor_network
-from homeshore.services import callbacks, contacts
+from homeshore.services import audit, callbacks, contacts
+from homeshore.services.audit import Origin
 from homeshore.services.dispatch import fill_agent, route_contact
 from homeshore.services.errors import Conflict, NotFound
 from homeshore.services.live import LiveAgent, LiveContact
@@ -327,19 +328,31 @@ class Listening:
     team_id: str | None
     queue_id: str
     started_at: dt.datetime
+    #: where the manager listens from (whispering and joining the call come from there too)
+    origin: Origin | None = None
+    advisor_user_id: int | None = None
 
 
 def listening_started(
-    p: Platform, actor: Actor, contact: LiveContact, agent: LiveAgent, session: str
+    p: Platform,
+    actor: Actor,
+    contact: LiveContact,
+    agent: LiveAgent,
+    session: str,
+    *,
+    origin: Origin | None = None,
 ) -> Listening:
-    """Recorded and shown to the advisor: their manager listens to this call."""
+    """Recorded and shown to the advisor: their manager listens to this call (an event,
+    and the audit trail with where the manager listens from)."""
     with p.transaction() as tx:
         data = {"session": session, "manager": actor.username}
         tx.emit_about("call.listen.started", contact, agent, actor_user_id=actor.user_id, data=data)
-        return Listening(
+        listening = Listening(
             session, contact.id, actor.user_id, actor.username, agent.id, agent.team_id,
-            contact.queue_id, tx.now,
+            contact.queue_id, tx.now, origin, agent.user_id,
         )  # fmt: skip
+        _audited(tx, listening, "call.listen.started", {})
+        return listening
 
 
 def listening_ended(p: Platform, listening: Listening, *, reason: str) -> None:
@@ -395,7 +408,24 @@ def _monitoring_event(
             contact_id=listening.contact_id,
             actor_user_id=listening.user_id,
         )
+        _audited(tx, listening, type_, data)
         return tx.now
+
+
+def _audited(tx: Tx, listening: Listening, type_: str, data: dict[str, object]) -> None:
+    """The monitoring step in the audit trail: ``call.whisper.ended`` is
+    ``monitoring.whisper.ended``, by the manager, about the advisor."""
+    detail = {k: v for k, v in data.items() if k in ("duration_s", "reason")}
+    audit.record(
+        tx,
+        "monitoring." + type_.removeprefix("call."),
+        actor_name=listening.manager,
+        actor_user_id=listening.user_id,
+        origin=listening.origin,
+        subject_user_id=listening.advisor_user_id,
+        subject_agent_id=listening.agent_id,
+        detail={"contact_id": listening.contact_id, "session": listening.session, **detail},
+    )
 
 
 @dataclass(frozen=True, slots=True)

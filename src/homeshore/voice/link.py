@@ -22,6 +22,7 @@ from homeshore.config import Settings
 from homeshore.realtime.types import Event, EventHub
 from homeshore.services import recordings
 from homeshore.services import voice as voice_service
+from homeshore.services.audit import Origin
 from homeshore.services.errors import Conflict, NotFound, Unavailable
 from homeshore.services.platform import Platform
 from homeshore.services.scope import Actor, Role
@@ -397,13 +398,13 @@ class VoiceLink:
             log.error("voice: hold music of call %s: %s", leg.call_id, exc)
 
     async def start_listening(
-        self, platform: Platform, actor: Actor, contact_id: int
+        self, platform: Platform, actor: Actor, contact_id: int, *, origin: Origin | None = None
     ) -> tuple[str, dict[str, str]]:
         """A manager listens to one of their advisors' calls: rtpengine sends the caller's and
         the advisor's audio to the manager's browser, one subscription each, sending nothing
         back (the caller and the advisor hear no one new). Returns the session and an SDP
         offer per party (``caller``, ``advisor``); the advisor is told and the event log
-        keeps who listened to which call, and how long."""
+        keeps who listened to which call, and how long (the audit trail, from where)."""
         contact, agent = voice_service.may_listen(platform, actor, contact_id)
         leg = self.calls.get(contact_id)
         if leg is None:
@@ -429,7 +430,9 @@ class VoiceLink:
             await asyncio.to_thread(self._unsubscribe, leg, tags.values())
             raise
         session = secrets.token_hex(12)
-        listening = voice_service.listening_started(platform, actor, contact, agent, session)
+        listening = voice_service.listening_started(
+            platform, actor, contact, agent, session, origin=origin
+        )
         self.listening[session] = listening
         self.subscriptions[session] = tags
         return session, offers

@@ -413,4 +413,35 @@ EN: Final[dict[str, str]] = {
     "js.monitoring.call.recording": "Contact #{contact} was recorded",
     "js.monitoring.recording.played": "{manager} played the recording of contact #{contact}",
     "js.monitoring.evaluation.created": "Contact #{contact} was evaluated ({score})",
+    "agent.audit.log": "Audit trail: what was done about my work and my account",
+    "agent.audit.empty": "Nothing in the audit trail about you yet.",
+    "js.audit.origin": "from {address}",
+    "js.audit.system": "an administrator (command line)",
+    "js.audit.login.ok": "Signed in",
+    "js.audit.login.failed": "Failed sign-in to your account",
+    "js.audit.login.locked": "Your account was locked for a while after failed sign-ins",
+    "js.audit.logout": "Signed out",
+    "js.audit.session.ended": "Your sessions were ended by {actor}",
+    "js.audit.user.created": "Your account was created by {actor}",
+    "js.audit.user.disabled": "Your account was disabled by {actor}",
+    "js.audit.user.enabled": "Your account was enabled by {actor}",
+    "js.audit.user.password_set": "{actor} set a new password for your account",
+    "js.audit.monitoring.listen.started": "{actor} started listening to contact #{contact}",
+    "js.audit.monitoring.listen.ended": (
+        "{actor} stopped listening to contact #{contact} ({duration})"
+    ),
+    "js.audit.monitoring.whisper.started": (
+        "{actor} started talking to you during contact #{contact}"
+    ),
+    "js.audit.monitoring.whisper.ended": (
+        "{actor} stopped talking to you during contact #{contact} ({duration})"
+    ),
+    "js.audit.monitoring.barge.started": "{actor} joined the call of contact #{contact}",
+    "js.audit.monitoring.barge.ended": "{actor} left the call of contact #{contact} ({duration})",
+    "js.audit.recording.played": "{actor} played the recording of contact #{contact}",
+    "js.audit.contact.taken_over": "{actor} took over contact #{contact}",
+    "js.audit.evaluation.created": "{actor} evaluated contact #{contact}",
+    "js.audit.schedule.imported": "Your schedule was published ({segments} periods)",
+    "js.audit.readiness.verdict": "Check of your home set-up: {verdict}",
+    "js.audit.retention.purged": "Records past their retention period were deleted",
 }

@@ -428,4 +428,39 @@ FR: Final[dict[str, str]] = {
     "js.monitoring.call.recording": "Le contact n° {contact} a été enregistré",
     "js.monitoring.recording.played": "{manager} a écouté l'enregistrement du contact n° {contact}",
     "js.monitoring.evaluation.created": "Le contact n° {contact} a été évalué ({score})",
+    "agent.audit.log": "Journal d'audit : ce qui a été fait concernant mon travail et mon compte",
+    "agent.audit.empty": "Rien dans le journal d'audit vous concernant pour l'instant.",
+    "js.audit.origin": "depuis {address}",
+    "js.audit.system": "un administrateur (ligne de commande)",
+    "js.audit.login.ok": "Connexion",
+    "js.audit.login.failed": "Échec de connexion à votre compte",
+    "js.audit.login.locked": "Votre compte a été bloqué un moment après des échecs de connexion",
+    "js.audit.logout": "Déconnexion",
+    "js.audit.session.ended": "Vos sessions ont été fermées par {actor}",
+    "js.audit.user.created": "Votre compte a été créé par {actor}",
+    "js.audit.user.disabled": "Votre compte a été désactivé par {actor}",
+    "js.audit.user.enabled": "Votre compte a été réactivé par {actor}",
+    "js.audit.user.password_set": "{actor} a défini un nouveau mot de passe pour votre compte",
+    "js.audit.monitoring.listen.started": "{actor} a commencé à écouter le contact n° {contact}",
+    "js.audit.monitoring.listen.ended": (
+        "{actor} a cessé d'écouter le contact n° {contact} ({duration})"
+    ),
+    "js.audit.monitoring.whisper.started": (
+        "{actor} a commencé à vous parler pendant le contact n° {contact}"
+    ),
+    "js.audit.monitoring.whisper.ended": (
+        "{actor} a cessé de vous parler pendant le contact n° {contact} ({duration})"
+    ),
+    "js.audit.monitoring.barge.started": "{actor} a rejoint l'appel du contact n° {contact}",
+    "js.audit.monitoring.barge.ended": (
+        "{actor} a quitté l'appel du contact n° {contact} ({duration})"
+    ),
+    "js.audit.recording.played": "{actor} a écouté l'enregistrement du contact n° {contact}",
+    "js.audit.contact.taken_over": "{actor} a repris le contact n° {contact}",
+    "js.audit.evaluation.created": "{actor} a évalué le contact n° {contact}",
+    "js.audit.schedule.imported": "Votre planning a été publié ({segments} plages)",
+    "js.audit.readiness.verdict": "Vérification de votre installation à domicile : {verdict}",
+    "js.audit.retention.purged": (
+        "Des données au-delà de leur durée de conservation ont été supprimées"
+    ),
 }

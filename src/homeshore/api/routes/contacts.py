@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response
 
-from homeshore.api.deps import ActorDep, CommittedPlatformDep, PlatformDep
+from homeshore.api.deps import ActorDep, CommittedPlatformDep, OriginDep, PlatformDep
 from homeshore.api.schemas import (
     ContactIn,
     ContactOut,
@@ -127,9 +127,12 @@ async def escalate(
 
 
 @router.post("/{contact_id}/take-over", response_model=ContactOut)
-async def take_over(contact_id: ContactId, actor: ActorDep, platform: PlatformDep) -> ContactOut:
-    """A manager takes the contact from its agent (who is freed)."""
-    return ContactOut.model_validate(contacts.take_over(platform, actor, contact_id))
+async def take_over(
+    contact_id: ContactId, actor: ActorDep, platform: PlatformDep, origin: OriginDep
+) -> ContactOut:
+    """A manager takes the contact from its agent (who is freed; in the audit trail)."""
+    row = contacts.take_over(platform, actor, contact_id, origin=origin)
+    return ContactOut.model_validate(row)
 
 
 @router.post("/{contact_id}/abandon", response_model=ContactOut)

@@ -15,7 +15,14 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from homeshore.api.deps import SESSION_COOKIE, AuthDep, CommittedPlatformDep, PlatformDep, TokenDep
+from homeshore.api.deps import (
+    SESSION_COOKIE,
+    AuthDep,
+    CommittedPlatformDep,
+    PlatformDep,
+    TokenDep,
+    origin_of,
+)
 from homeshore.api.errors import retry_after
 from homeshore.services.auth import AccountDisabled, Auth
 from homeshore.services.errors import (
@@ -131,13 +138,12 @@ async def login(
     next: FormText = "",
 ) -> Response:
     t = _translator(platform, request, None)
-    peer = request.client.host if request.client else "unknown"
     error, status, wait_s = None, 200, None
     if not username.strip() or not password:
         error, status = t("login.missing"), 422
     else:
         try:
-            result = await auth.login(username, password, peer=peer)
+            result = await auth.login(username, password, origin=origin_of(request))
         except (RateLimited, Busy) as exc:
             key = "login.rate_limited" if isinstance(exc, RateLimited) else "login.busy"
             error, status, wait_s = t(key), exc.status, exc.retry_after_s
@@ -179,7 +185,7 @@ async def logout(
     actor = _actor(auth, token)
     if token and actor is not None:
         try:
-            await auth.logout(token)
+            await auth.logout(token, origin=origin_of(request))
         except Conflict as exc:
             t = _translator(platform, request, actor)
             path = _home(actor)

@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from homeshore.api import sockets
-from homeshore.api.deps import ActorDep, PlatformDep
+from homeshore.api.deps import ActorDep, PlatformDep, origin_of
 from homeshore.api.schemas import Access, ReadinessOut
 from homeshore.readiness.probe import (
     BandwidthResult,
@@ -204,6 +204,7 @@ async def record_probe(
         quiet_room=body.quiet_room,
         access=body.access,
         vpn=body.vpn,
+        origin=origin_of(request),
     )
     row = check.row
     t = views.translator_for(

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 
-from homeshore.api.deps import ActorDep, CommittedPlatformDep
+from homeshore.api.deps import ActorDep, CommittedPlatformDep, OriginDep
 from homeshore.api.schemas import (
     ContactOut,
     EvaluationFormOut,
@@ -51,12 +51,16 @@ async def list_forms(actor: ActorDep, platform: CommittedPlatformDep) -> list[Ev
     "/api/contacts/{contact_id}/evaluations", response_model=EvaluationOut, status_code=201
 )
 async def evaluate(
-    contact_id: ContactId, body: EvaluationIn, actor: ActorDep, platform: CommittedPlatformDep
+    contact_id: ContactId,
+    body: EvaluationIn,
+    actor: ActorDep,
+    platform: CommittedPlatformDep,
+    origin: OriginDep,
 ) -> EvaluationOut:
     """A manager scores a completed contact of its own teams (403 for another team's)."""
     row = quality.evaluate(
         platform, actor, contact_id, form_id=body.form_id, ratings=body.ratings,
-        comment=body.comment,
+        comment=body.comment, origin=origin,
     )  # fmt: skip
     return EvaluationOut.model_validate(row)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from homeshore.api.deps import ActorDep, PlatformDep
+from homeshore.api.deps import ActorDep, OriginDep, PlatformDep
 from homeshore.api.schemas import ReadinessIn, ReadinessOut
 from homeshore.readiness.emodel import NetworkSample
 from homeshore.services import readiness
@@ -13,7 +13,9 @@ router = APIRouter(prefix="/api/readiness", tags=["readiness"])
 
 
 @router.post("", response_model=ReadinessOut, status_code=201)
-async def record_check(body: ReadinessIn, actor: ActorDep, platform: PlatformDep) -> ReadinessOut:
+async def record_check(
+    body: ReadinessIn, actor: ActorDep, platform: PlatformDep, origin: OriginDep
+) -> ReadinessOut:
     """Judge samples the agent's own software reported (E-model, vendor thresholds) and
     store the result as reported: it never lets the agent work from home (only a check the
     server measured does: ``POST /api/readiness/probe``), but a worse verdict lowers the
@@ -27,5 +29,6 @@ async def record_check(body: ReadinessIn, actor: ActorDep, platform: PlatformDep
         usb_headset=body.usb_headset,
         access=body.access,
         vpn=body.vpn,
+        origin=origin,
     )
     return ReadinessOut.model_validate(row)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse
 
-from homeshore.api.deps import ActorDep, CommittedPlatformDep
+from homeshore.api.deps import ActorDep, CommittedPlatformDep, OriginDep
 from homeshore.api.schemas import Name, RecordingOut
 from homeshore.services import recordings
 
@@ -35,10 +35,11 @@ async def play_recording(
     contact_id: Annotated[int, Path(ge=1, le=2**62)],
     actor: ActorDep,
     platform: CommittedPlatformDep,
+    origin: OriginDep,
 ) -> FileResponse:
     """The call's audio (stereo WAV: the caller left, the advisor right) for a manager of
     the advisor's team or an admin; each opening is an event the advisor sees."""
-    row = recordings.play(platform, actor, contact_id)
+    row = recordings.play(platform, actor, contact_id, origin=origin)
     return FileResponse(
         row.path,
         media_type="audio/wav",

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
-from homeshore.api.deps import ActorDep, CommittedPlatformDep, PlatformDep, token_of
+from homeshore.api.deps import ActorDep, CommittedPlatformDep, OriginDep, PlatformDep, token_of
 from homeshore.api.schemas import (
     AdvisorQuality,
     CallQualityIn,
@@ -140,10 +140,11 @@ Session = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[A-Za-z0-
 
 @router.post("/contacts/{contact_id}/listen", response_model=ListenOut, status_code=201)
 async def listen(
-    contact_id: ContactId, actor: ActorDep, platform: PlatformDep, link: LinkDep
+    contact_id: ContactId, actor: ActorDep, platform: PlatformDep, link: LinkDep, origin: OriginDep
 ) -> ListenOut:
-    """The advisor's manager listens to the call (silent monitoring); the advisor is told."""
-    session, offers = await link.start_listening(platform, actor, contact_id)
+    """The advisor's manager listens to the call (silent monitoring); the advisor is told,
+    and the audit trail keeps it with where the manager listens from."""
+    session, offers = await link.start_listening(platform, actor, contact_id, origin=origin)
     return ListenOut(session=session, offers=offers, ice_servers=list(link.ice_servers))
 
 

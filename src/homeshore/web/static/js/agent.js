@@ -6,8 +6,8 @@ import { streamEvents } from "./events.js";
 import { showOwnEvaluations } from "./quality.js";
 import { startSoftphone } from "./softphone.js";
 import {
-  announce, api, clockTime, duration, el, field, fromTemplate, iceGathered, input, linkLabels, page,
-  serverNow, showError, t,
+  announce, api, clockTime, dateTime, duration, el, field, fromTemplate, iceGathered, input,
+  linkLabels, page, serverNow, showError, t,
 } from "./util.js";
 
 const me = page.agent;
@@ -427,6 +427,7 @@ async function onEvent(event) {
   const id = event.contact_id;
   const data = event.data || {};
   if (MONITORING.includes(event.type) && event.agent_id === me.id) showMonitoring().catch(fail);
+  if (AUDITED.includes(event.type) && event.agent_id === me.id) showAudit().catch(fail);
   switch (event.type) {
     case "evaluation.created":
     case "contact.satisfaction":
@@ -584,6 +585,30 @@ async function showMonitoring() {
   document.getElementById("monitoring-empty").hidden = log.length > 0;
 }
 showMonitoring().catch(fail);
+
+// the audit trail's entries about me: who did what about my work and my account, when, and
+// from where for my own sign-ins (refreshed by the events of what it records)
+const AUDITED = ["call.listen.started", "call.whisper.started", "call.barge.started", ...MONITORING,
+  "contact.taken_over", "readiness.result"];
+
+async function showAudit() {
+  const log = await api("GET", `/api/agents/${encodeURIComponent(me.id)}/audit`);
+  document.getElementById("audit-log").replaceChildren(...log.map((e) => {
+    const d = e.detail || {};
+    const values = {
+      actor: e.actor_user_id === null ? t("audit.system") : e.actor, // no account: command line
+      contact: d.contact_id ?? "—",
+      duration: d.duration_s === undefined ? "—" : duration(d.duration_s),
+      verdict: d.verdict ? t(`verdict.${d.verdict}`) : "—",
+      segments: d.segments ?? "—",
+    };
+    let text = `${dateTime(e.at)} · ${t(`audit.${e.action}`, values)}`;
+    if (e.address) text += ` · ${t("audit.origin", { address: e.address })}`;
+    return el("li", { dataset: { action: e.action } }, text);
+  }));
+  document.getElementById("audit-empty").hidden = log.length > 0;
+}
+showAudit().catch(fail);
 
 streamEvents(onEvent, fail);
 

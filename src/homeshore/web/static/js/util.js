@@ -84,6 +84,14 @@ export function clockTime(iso, withSeconds = false) {
   return new Intl.DateTimeFormat(lang, options).format(new Date(iso));
 }
 
+/** Day and clock time ("12 Mar, 10:05") in the platform's time zone. */
+export function dateTime(iso) {
+  const options = {
+    day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: zone,
+  };
+  return new Intl.DateTimeFormat(lang, options).format(new Date(iso));
+}
+
 /** Server time estimate: the page carries the server's clock at render time. */
 const skewMs = page.server_now ? Date.parse(page.server_now) - Date.now() : 0;
 export function serverNow() {
