@@ -4,11 +4,20 @@ offers in, accept / complete / wrap-up commands out).
 
     .venv/bin/python bench/ops_load.py                      # PostgreSQL, 1000 agents, 500/s
     .venv/bin/python bench/ops_load.py --db sqlite --rate 200 --duration 10
+    .venv/bin/python bench/ops_load.py --standby --agents 300 --rate 200 --duration 10
+    .venv/bin/python bench/ops_load.py --compare-lease
 
 It prints contacts created, offered, completed and lost (must be 0), the offer rate, and
 the creation->offer latency (client clock: from sending POST /api/contacts to the offer
 arriving on the agent's websocket). Setup (accounts with a cheap password hash, a fresh
 PostgreSQL schema in the `test` database) is not measured. Ends by itself.
+
+Several processes (PostgreSQL, homeshore.services.lease): `--standby` starts a second
+process that stands by and runs the load twice, first with every agent and the intake
+talking to the routing process, then through the standby (every request and websocket
+forwarded); `--compare-lease` runs it with the router lease off, then on (one process each,
+the fencing check in every commit). Both print the two runs side by side with their ratio:
+compare the ratios of one invocation, not figures of runs made at other moments.
 """
 
 from __future__ import annotations
@@ -19,56 +28,29 @@ import gc
 import json
 import os
 import random
-import signal
-import socket
 import statistics
 import subprocess
-import sys
-import tempfile
 import time
-import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import websockets
-from sqlalchemy import create_engine, text
 
-ROOT = Path(__file__).resolve().parents[1]
-PG_BASE = os.environ.get(
-    "HOMESHORE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+from live_harness import (
+    CpuMeter,
+    Database,
+    Http,
+    HttpPool,
+    desk_messages,
+    fast_event_loop,
+    health,
+    login,
+    start_server,
+    stop_server,
+    wait_for_role,
+    wait_until_up,
 )
-PASSWORD = "bench password"
-ALL_DAY = (
-    "{"
-    + ", ".join(f'{d}: ["00:00-24:00"]' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
-    + "}"
-)
-
-
-def scenario_yaml(agents: int, team_size: int) -> str:
-    teams = max(1, (agents + team_size - 1) // team_size)
-    lines = [
-        "name: ops_load",
-        "timezone: Europe/Paris",
-        "queues:",
-        f"  - {{id: sales, name: Sales, channel: voice, opening_hours: {ALL_DAY}}}",
-        "sites:",
-        f"  - {{id: hq, name: HQ, kind: contact_center, seats: {agents}}}",
-        "teams:",
-    ]
-    lines += [f"  - {{id: t{t}, name: Team {t}, manager: m{t}, site: hq}}" for t in range(teams)]
-    lines.append("agent_groups:")
-    for t in range(teams):
-        count = min(team_size, agents - t * team_size)
-        lines += [
-            f"  - prefix: t{t}_a",
-            f"    count: {count}",
-            "    template: {" + f"team: t{t}, contract_h_per_week: 35, skills: {{sales: 3}}" + "}",
-        ]
-    return "\n".join(lines) + "\n"
 
 
 @dataclass
@@ -82,120 +64,8 @@ class Stats:
     connected: int = 0
     max_connected: int = 0
     create_failures: int = 0
-
-
-class CpuMeter:
-    """CPU seconds of a process (and its threads) from /proc, as a percentage of one core."""
-
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
-        self._mark = (self._cpu_s(), time.perf_counter())
-
-    def _cpu_s(self) -> float:
-        try:
-            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def cpu_s(self) -> float:
-        return self._cpu_s()
-
-    def cpu_percent(self) -> float:
-        cpu, at = self._cpu_s(), time.perf_counter()
-        old_cpu, old_at = self._mark
-        self._mark = (cpu, at)
-        return 100.0 * (cpu - old_cpu) / max(at - old_at, 1e-9)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Http:
-    """One kept-alive HTTP/1.1 connection of the load generator. A few lines over asyncio
-    streams instead of a general client: the generator shares the two cores with the
-    server it measures, so it must spend microseconds, not a millisecond, per request."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.host, self.port = host, port
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def request(
-        self, method: str, path: str, body: object = None, token: str | None = None
-    ) -> tuple[int, Any]:
-        """(status, decoded JSON body); reconnects once if the server closed the
-        connection (every request the benchmark sends is safe to repeat)."""
-        payload = json.dumps(body).encode() if body is not None else b""
-        head = (
-            f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
-            + (f"Authorization: Bearer {token}\r\n" if token else "")
-            + "\r\n"
-        ).encode() + payload
-        for attempt in range(2):
-            try:
-                return await self._exchange(head)
-            except (ConnectionError, asyncio.IncompleteReadError):
-                self.close()
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")
-
-    async def _exchange(self, request: bytes) -> tuple[int, Any]:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        assert self.reader is not None
-        self.writer.write(request)
-        head = (await self.reader.readuntil(b"\r\n\r\n")).lower()
-        status = int(head[9:12])
-        at = head.find(b"content-length:")
-        length = int(head[at + 15 : head.index(b"\r\n", at)]) if at >= 0 else 0
-        data = await self.reader.readexactly(length)
-        if b"connection: close" in head:
-            self.close()
-        return status, json.loads(data) if data else None
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        self.reader = self.writer = None
-
-
-class HttpPool:
-    """Connections shared by the agents for their few HTTP requests (login, state)."""
-
-    def __init__(self, host: str, port: int, size: int) -> None:
-        self.free: asyncio.Queue[Http] = asyncio.Queue()
-        for _ in range(size):
-            self.free.put_nowait(Http(host, port))
-
-    async def request(
-        self, method: str, path: str, body: object = None, token: str | None = None
-    ) -> tuple[int, Any]:
-        conn = await self.free.get()
-        try:
-            return await conn.request(method, path, body, token)
-        finally:
-            self.free.put_nowait(conn)
-
-    def close(self) -> None:
-        while not self.free.empty():
-            self.free.get_nowait().close()
-
-
-async def desk_messages(ws: Any) -> AsyncIterator[dict[str, Any]]:
-    """What the server sends an advisor's desk, heartbeats answered (until the socket
-    closes)."""
-    async for raw in ws:
-        message = json.loads(raw)
-        if message.get("type") == "heartbeat":
-            await ws.send('{"type":"pong"}')
-        else:
-            yield message
+    connect_s: float = float("nan")  # all agent websockets connected in
+    cpu_parts: list[float] = field(default_factory=list)  # each server process, % of a core
 
 
 async def run_agent(
@@ -209,10 +79,7 @@ async def run_agent(
     ready: asyncio.Event,
     go: asyncio.Event,
 ) -> None:
-    _status, body = await pool.request(
-        "POST", "/api/auth/login", {"username": name, "password": PASSWORD}
-    )
-    token = body["token"]
+    token = await login(pool, name)
     async with websockets.connect(f"{ws_base}/api/ws?token={token}", max_queue=None) as ws:
         sockets.append(ws)
         stats.connected += 1
@@ -288,6 +155,7 @@ async def customers(
     rate: float,
     duration_s: float,
     workers: int,
+    prefix: str = "c",
 ) -> float:
     start = time.perf_counter()
     total = int(rate * duration_s)
@@ -298,7 +166,7 @@ async def customers(
         try:
             while True:
                 i = await queue.get()
-                ext = f"c{i}"
+                ext = f"{prefix}{i}"
                 stats.sent_at[ext] = time.perf_counter()
                 try:
                     status, body = await conn.request(
@@ -332,15 +200,21 @@ async def customers(
     return time.perf_counter() - start
 
 
-async def drive(args: argparse.Namespace, host: str, port: int, server: CpuMeter) -> Stats:
+async def drive(
+    args: argparse.Namespace,
+    host: str,
+    port: int,
+    server: CpuMeter,
+    prefix: str = "c",
+    parts: tuple[CpuMeter, ...] = (),
+) -> Stats:
+    """One load: agents connect to `port`, then the intake (external ids `prefix`N); the
+    server's CPU is `server` (all its processes), `parts` each process of it."""
     stats = Stats()
     rng = random.Random(args.seed)
     ws_base = f"ws://{host}:{port}"
     pool = HttpPool(host, port, args.setup_concurrency)
-    _status, body = await pool.request(
-        "POST", "/api/auth/login", {"username": "admin", "password": PASSWORD}
-    )
-    admin_token = body["token"]
+    admin_token = await login(pool, "admin")
     go = asyncio.Event()
     names = [f"t{t}_a{i:03d}" for t in range((args.agents + 49) // 50) for i in range(1, 51)][
         : args.agents
@@ -383,6 +257,7 @@ async def drive(args: argparse.Namespace, host: str, port: int, server: CpuMeter
     agents = [asyncio.create_task(one(n, e)) for n, e in zip(names, readies, strict=True)]
     for e in readies:
         await e.wait()
+    stats.connect_s = time.perf_counter() - t0
     print(
         f"{stats.connected} agent websockets connected in {time.perf_counter() - t0:.1f} s",
         flush=True,
@@ -398,12 +273,15 @@ async def drive(args: argparse.Namespace, host: str, port: int, server: CpuMeter
     gc.freeze()
     gc.set_threshold(50_000, 20, 1_000)
     server.cpu_percent()
+    for part in parts:
+        part.cpu_percent()
     me = CpuMeter(os.getpid())
     cpu_start = server.cpu_s()
     elapsed = await customers(
-        host, port, admin_token, stats, args.rate, args.duration, args.workers
+        host, port, admin_token, stats, args.rate, args.duration, args.workers, prefix
     )
     cpu = server.cpu_percent()
+    stats.cpu_parts = [part.cpu_percent() for part in parts]
     stats.errors.append(f"__driver_cpu {me.cpu_percent()}")
     stats.errors.append(f"__elapsed {elapsed}")
     stats.errors.append(f"__cpu {cpu}")
@@ -417,7 +295,7 @@ async def drive(args: argparse.Namespace, host: str, port: int, server: CpuMeter
     return stats
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=("postgres", "sqlite"), default="postgres")
     parser.add_argument("--agents", type=int, default=1000)
@@ -440,162 +318,331 @@ def main() -> None:
         action="store_true",
         help="also print creation->offer p50/p99/max for each second of intake",
     )
+    parser.add_argument(
+        "--lease",
+        choices=("on", "off"),
+        help="HOMESHORE_ROUTER_LEASE of the server (default auto: on with PostgreSQL)",
+    )
+    several = parser.add_mutually_exclusive_group()
+    several.add_argument(
+        "--standby",
+        action="store_true",
+        help="a second process stands by: the load once to the router, once through it",
+    )
+    several.add_argument(
+        "--compare-lease",
+        action="store_true",
+        help="the load once with the router lease off, once on (one process each)",
+    )
     args = parser.parse_args()
+    if args.db != "postgres" and (args.standby or args.compare_lease or args.lease == "on"):
+        parser.error("the router lease needs PostgreSQL (--db postgres)")
+    if args.standby and args.lease == "off":
+        parser.error("--standby needs the router lease: without it both processes would route")
+    if args.compare_lease and args.lease:
+        parser.error("--compare-lease sets the lease itself (off, then on)")
+    if args.profile_server and (args.standby or args.compare_lease):
+        parser.error("--profile-server profiles a single run")
+    return args
 
-    tmp = Path(tempfile.mkdtemp(prefix="ops_load_"))
-    scenario = tmp / "scenario.yaml"
-    scenario.write_text(scenario_yaml(args.agents, 50))
-    schema = None
-    if args.db == "postgres":
-        schema = f"bench_{uuid.uuid4().hex[:10]}"
-        admin_engine = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
-        with admin_engine.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = f"{PG_BASE}?options=-csearch_path%3D{schema}"
-    else:
-        url = f"sqlite:///{tmp / 'ops.db'}"
-    env = {
-        **os.environ,
-        "HOMESHORE_DATABASE_URL": url,
-        "HOMESHORE_PASSWORD_TIME_COST": "1",
-        "HOMESHORE_PASSWORD_MEMORY_KIB": "64",
-        "HOMESHORE_BENCH_PASSWORD": PASSWORD,
+
+def pin(args: argparse.Namespace, servers: list[subprocess.Popen[bytes]]) -> None:
+    if args.pin and len(os.sched_getaffinity(0)) >= 2:
+        first, second, *_rest = sorted(os.sched_getaffinity(0))
+        for proc in servers:
+            os.sched_setaffinity(proc.pid, {first})
+        os.sched_setaffinity(0, {second})
+
+
+def main() -> None:
+    args = parse_args()
+    settings = {
         "HOMESHORE_PG_SYNCHRONOUS_COMMIT": args.sync_commit,
         "HOMESHORE_OFFER_TIMEOUT_S": "30",
     }
-    homeshore = [sys.executable, "-m", "homeshore.cli"]
-    subprocess.run(
-        [
-            *homeshore,
-            "users",
-            "create-all",
-            "--scenario",
-            str(scenario),
-            "--password-env",
-            "HOMESHORE_BENCH_PASSWORD",
-        ],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    port = free_port()
-    # --profile-server F: the server runs under cProfile and writes F when it stops
-    profiler = ["-m", "cProfile", "-o", str(args.profile_server)] if args.profile_server else []
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            *profiler,
-            "-m",
-            "homeshore.api",
-            "--scenario",
-            str(scenario),
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stderr=subprocess.DEVNULL,
-    )
-    if args.pin and len(os.sched_getaffinity(0)) >= 2:
-        first, second, *_rest = sorted(os.sched_getaffinity(0))
-        os.sched_setaffinity(proc.pid, {first})
-        os.sched_setaffinity(0, {second})
-    base = f"http://127.0.0.1:{port}"
+    if args.lease:
+        settings["HOMESHORE_ROUTER_LEASE"] = args.lease
+    db = Database.prepare(args.agents, args.db, settings)
+    if args.standby:
+        run_with_standby(args, db)
+        return
+    if args.compare_lease:
+        run_lease_off_and_on(args, db)
+        return
+    proc, port = start_server(db, profile=args.profile_server)
+    pin(args, [proc])
     try:
-        for _ in range(300):
-            try:
-                httpx.get(f"{base}/openapi.json", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        try:
-            import uvloop
-
-            uvloop.install()
-        except ImportError:
-            pass
+        wait_until_up(port)
+        lease = health(port) if args.lease else None
+        fast_event_loop()
         stats = asyncio.run(drive(args, "127.0.0.1", port, CpuMeter(proc.pid)))
     finally:
-        if args.profile_server:  # SIGINT: the profiler still writes its file on the way out
-            proc.send_signal(signal.SIGINT)
-        else:
-            proc.terminate()
-        proc.wait(20)
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        rows = conn.execute(text("SELECT id, external_id, state FROM contacts")).all()
-    engine.dispose()
-    if schema is not None:
-        with admin_engine.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        stop_server(proc, sigint=bool(args.profile_server))
+    rows = db.rows()
+    db.drop()
     report(args, stats, rows)
+    if lease is not None:
+        print(f"router lease: {lease_text(lease)}")
 
 
-def report(args: argparse.Namespace, stats: Stats, rows: list) -> None:  # type: ignore[type-arg]
+def lease_text(answer: dict[str, Any] | None) -> str:
+    """What GET /api/health said of the routing process."""
+    if answer is None:
+        return "unknown (no answer from /api/health)"
+    if answer.get("token") is None:
+        return "off (the process routes alone, no fencing check in its commits)"
+    return f"on (fencing token {answer['token']}, checked in every commit)"
+
+
+def run_with_standby(args: argparse.Namespace, db: Database) -> None:
+    """The load once to the routing process, once through a standby (forwarded)."""
+    leader = standby = None
+    try:
+        leader, leader_port = start_server(db)
+        routing = wait_for_role(leader_port, leader, "leader")
+        standby, standby_port = start_server(db)
+        wait_for_role(standby_port, standby, "standby")
+        pin(args, [leader, standby])
+        print(
+            f"router lease: {lease_text(routing)}; the second process stands by",
+            flush=True,
+        )
+        fast_event_loop()
+        both = CpuMeter(leader.pid, standby.pid)
+        parts = (CpuMeter(leader.pid), CpuMeter(standby.pid))
+        runs = []
+        for label, port in (("direct", leader_port), ("forwarded", standby_port)):
+            print(f"-- {label}: agents and intake to port {port}", flush=True)
+            stats = asyncio.run(drive(args, "127.0.0.1", port, both, f"{label}-", parts))
+            runs.append((label, stats))
+    finally:
+        stop_server(standby)
+        stop_server(leader)
+    rows = db.rows()
+    db.drop()
+    side_by_side(
+        args,
+        [(label, figures(stats, rows, f"{label}-")) for label, stats in runs],
+        f"router lease: {lease_text(routing)}",
+        ("leader", "standby"),
+        "one after the other, on one database, with the same two processes",
+    )
+
+
+def run_lease_off_and_on(args: argparse.Namespace, db: Database) -> None:
+    """The load on one process with the router lease off, then on another with it on."""
+    runs = []
+    answers = []
+    fast_event_loop()
+    for lease in ("off", "on"):
+        proc, port = start_server(db, {"HOMESHORE_ROUTER_LEASE": lease})
+        try:
+            answers.append(wait_for_role(port, proc, "leader"))
+            pin(args, [proc])
+            print(f"-- lease {lease}: router lease {lease_text(answers[-1])}", flush=True)
+            stats = asyncio.run(
+                drive(args, "127.0.0.1", port, CpuMeter(proc.pid), f"lease-{lease}-")
+            )
+            runs.append((f"lease {lease}", stats))
+        finally:
+            stop_server(proc)
+    rows = db.rows()
+    db.drop()
+    side_by_side(
+        args,
+        [(label, figures(stats, rows, label.replace(" ", "-") + "-")) for label, stats in runs],
+        f"router lease: {lease_text(answers[0])}, then {lease_text(answers[1])}",
+        (),
+        "one after the other, on one database, one process each",
+    )
+
+
+@dataclass
+class Figures:
+    """What one load measured, with the contacts it made as the database holds them."""
+
+    created: int
+    offered: int
+    completed: int
+    lost: int
+    duplicated: int
+    failures: int
+    elapsed_s: float
+    latencies_ms: list[float]  # creation->offer, sorted
+    server_cpu_pct: float
+    driver_cpu_pct: float
+    server_cpu_s: float
+    connected_at_once: int
+    connect_s: float
+    cpu_parts: list[float]
+    states: dict[str, int]
+    errors: list[str]
+
+    def pct(self, p: float) -> float:
+        values = self.latencies_ms
+        return values[min(len(values) - 1, int(p * len(values)))] if values else float("nan")
+
+    @property
+    def max_ms(self) -> float:
+        return self.latencies_ms[-1] if self.latencies_ms else float("nan")
+
+    @property
+    def mean_ms(self) -> float:
+        return statistics.fmean(self.latencies_ms) if self.latencies_ms else float("nan")
+
+    @property
+    def achieved_per_s(self) -> float:
+        return self.created / self.elapsed_s
+
+    @property
+    def offers_per_s(self) -> float:
+        return len(self.latencies_ms) / self.elapsed_s
+
+    @property
+    def cpu_ms_per_contact(self) -> float:
+        return self.server_cpu_s / self.completed * 1000 if self.completed else float("nan")
+
+
+def figures(stats: Stats, rows: list[Any], prefix: str = "") -> Figures:
+    """`rows`: (id, external id, state) of the contacts in the database, those whose
+    external id starts with `prefix` being this load's."""
+    rows = [r for r in rows if str(r[1]).startswith(prefix)]
     meta = {e.split()[0]: float(e.split()[1]) for e in stats.errors if e.startswith("__")}
-    errors = [e for e in stats.errors if not e.startswith("__")]
-    elapsed = meta.get("__elapsed", float("nan"))
     in_db = {r[1]: r[2] for r in rows}
     valid = {"queued", "offered", "active", "wrap_up", "completed", "abandoned"}
     lost = [ext for ext in stats.created.values() if in_db.get(ext) not in valid]
-    duplicates = len(rows) - len(in_db)
-    latencies = sorted(
-        (stats.offered_at[cid] - stats.sent_at[ext]) * 1000
-        for cid, ext in stats.created.items()
-        if cid in stats.offered_at
+    states: dict[str, int] = {}
+    for r in rows:
+        states[r[2]] = states.get(r[2], 0) + 1
+    return Figures(
+        created=len(stats.created),
+        offered=len(stats.offered_at),
+        completed=stats.completed,
+        lost=len(lost),
+        duplicated=len(rows) - len(in_db),
+        failures=stats.create_failures,
+        elapsed_s=meta.get("__elapsed", float("nan")),
+        latencies_ms=sorted(
+            (stats.offered_at[cid] - stats.sent_at[ext]) * 1000
+            for cid, ext in stats.created.items()
+            if cid in stats.offered_at
+        ),
+        server_cpu_pct=meta.get("__cpu", 0),
+        driver_cpu_pct=meta.get("__driver_cpu", 0),
+        server_cpu_s=meta.get("__cpu_s", float("nan")),
+        connected_at_once=stats.max_connected,
+        connect_s=stats.connect_s,
+        cpu_parts=stats.cpu_parts,
+        states=dict(sorted(states.items())),
+        errors=[e for e in stats.errors if not e.startswith("__")],
     )
 
-    nan = float("nan")
 
-    def pct(p: float) -> float:
-        return (
-            latencies[min(len(latencies) - 1, int(p * len(latencies)))]
-            if latencies
-            else float("nan")
-        )
-
+def report(args: argparse.Namespace, stats: Stats, rows: list[Any]) -> None:
+    f = figures(stats, rows)
     print(
         f"database {args.db} (synchronous_commit {args.sync_commit}), {args.agents} agents, "
         f"target {args.rate:g} contacts/s for {args.duration:g} s, mean handle {args.handle_s:g} s"
     )
-    print(f"agent websockets connected at once: {stats.max_connected}")
+    print(f"agent websockets connected at once: {f.connected_at_once}")
     print(
-        f"contacts created {len(stats.created)}  offered {len(stats.offered_at)}  "
-        f"completed {stats.completed}  lost {len(lost)}  duplicated {duplicates}  "
-        f"intake failures {stats.create_failures}"
+        f"contacts created {f.created}  offered {f.offered}  "
+        f"completed {f.completed}  lost {f.lost}  duplicated {f.duplicated}  "
+        f"intake failures {f.failures}"
     )
     print(
-        f"intake achieved {len(stats.created) / elapsed:.0f} contacts/s "
-        f"(offers {len(latencies) / elapsed:.0f}/s) over {elapsed:.1f} s; "
-        f"server CPU {meta.get('__cpu', 0):.0f} % of one core, "
-        f"load generator {meta.get('__driver_cpu', 0):.0f} %; "
+        f"intake achieved {f.achieved_per_s:.0f} contacts/s "
+        f"(offers {f.offers_per_s:.0f}/s) over {f.elapsed_s:.1f} s; "
+        f"server CPU {f.server_cpu_pct:.0f} % of one core, "
+        f"load generator {f.driver_cpu_pct:.0f} %; "
         f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     print(
-        f"creation->offer ms: p50 {pct(0.50):.1f}  p95 {pct(0.95):.1f}  p99 {pct(0.99):.1f}  "
-        f"max {latencies[-1] if latencies else nan:.1f}  "
-        f"(mean {statistics.fmean(latencies) if latencies else nan:.1f})"
+        f"creation->offer ms: p50 {f.pct(0.50):.1f}  p95 {f.pct(0.95):.1f}  "
+        f"p99 {f.pct(0.99):.1f}  max {f.max_ms:.1f}  "
+        f"(mean {f.mean_ms:.1f})"
     )
-    if stats.completed:
-        per = meta.get("__cpu_s", nan) / stats.completed * 1000
+    if f.completed:
+        per = f.cpu_ms_per_contact
         print(
             f"server CPU per contact (create, offer, accept, complete, wrap-up): {per:.1f} ms "
             f"-> at most {1000 / per:.0f} contacts/s per core for the server alone"
         )
     if args.timeline:
         print_timeline(stats)
-    states: dict[str, int] = {}
-    for r in rows:
-        states[r[2]] = states.get(r[2], 0) + 1
-    print(f"final states in the database: {dict(sorted(states.items()))}")
+    print(f"final states in the database: {f.states}")
+    print_errors(f.errors)
+
+
+def print_errors(errors: list[str], label: str = "") -> None:
     if errors:
-        print(f"{len(errors)} errors, first: {errors[:3]}")
-    if errors:
+        print(f"{label}{len(errors)} errors, first: {errors[:3]}")
         kinds: dict[str, int] = {}
         for e in errors:
             kind = " ".join(e.split()[1:])[:70]
             kinds[kind] = kinds.get(kind, 0) + 1
         common = sorted(kinds.items(), key=lambda kv: -kv[1])[:5]
-        print(f"{len(errors)} errors; most common: {common}")
+        print(f"{label}{len(errors)} errors; most common: {common}")
+
+
+def side_by_side(
+    args: argparse.Namespace,
+    runs: list[tuple[str, Figures]],
+    lease: str,
+    part_names: tuple[str, ...],
+    how: str,
+) -> None:
+    """Two loads of one invocation in columns, and the second's figures over the first's."""
+    (first, a), (second, b) = runs
+    print(
+        f"database {args.db} (synchronous_commit {args.sync_commit}), {args.agents} agents, "
+        f"target {args.rate:g} contacts/s for {args.duration:g} s, mean handle {args.handle_s:g} s"
+        f"; machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    print(lease)
+    print(f"{first}, then {second}: {how}")
+    rows: list[tuple[str, str, float, float]] = [
+        ("intake achieved, contacts/s", ".0f", a.achieved_per_s, b.achieved_per_s),
+        ("offers/s", ".0f", a.offers_per_s, b.offers_per_s),
+        ("creation->offer p50, ms", ".1f", a.pct(0.50), b.pct(0.50)),
+        ("creation->offer p95, ms", ".1f", a.pct(0.95), b.pct(0.95)),
+        ("creation->offer p99, ms", ".1f", a.pct(0.99), b.pct(0.99)),
+        ("creation->offer max, ms", ".1f", a.max_ms, b.max_ms),
+        ("creation->offer mean, ms", ".1f", a.mean_ms, b.mean_ms),
+        ("server CPU, % of one core", ".0f", a.server_cpu_pct, b.server_cpu_pct),
+    ]
+    rows += [
+        (f"  of which the {name}", ".0f", a.cpu_parts[i], b.cpu_parts[i])
+        for i, name in enumerate(part_names)
+    ]
+    rows += [
+        ("server CPU per contact, ms", ".2f", a.cpu_ms_per_contact, b.cpu_ms_per_contact),
+        ("load generator CPU, % of one core", ".0f", a.driver_cpu_pct, b.driver_cpu_pct),
+        ("agent websockets connected in, s", ".1f", a.connect_s, b.connect_s),
+    ]
+    ratio = f"{second}/{first}"
+    print(f"{'':36} {first:>18} {second:>18} {ratio:>20}")
+    for name, fmt, x, y in rows:
+        # no ratio for a process's share: the standby's is about nothing in the direct run
+        quotient = f"{y / x:.2f}" if x and not name.startswith(" ") else "-"
+        print(f"{name:36} {x:>18{fmt}} {y:>18{fmt}} {quotient:>20}")
+    for name, x_text, y_text in (
+        ("websockets connected at once", f"{a.connected_at_once}", f"{b.connected_at_once}"),
+        (
+            "created / offered / completed",
+            f"{a.created}/{a.offered}/{a.completed}",
+            f"{b.created}/{b.offered}/{b.completed}",
+        ),
+        (
+            "lost / duplicated / intake failures",
+            f"{a.lost}/{a.duplicated}/{a.failures}",
+            f"{b.lost}/{b.duplicated}/{b.failures}",
+        ),
+    ):
+        print(f"{name:36} {x_text:>18} {y_text:>18}")
+    for label, f in runs:
+        print(f"{label}: final states in the database: {f.states}")
+        print_errors(f.errors, f"{label}: ")
 
 
 def print_timeline(stats: Stats) -> None:

@@ -39,7 +39,7 @@ from homeshore.services.importing import import_scenario
 from homeshore.services.platform import Platform
 from homeshore.services.scope import Actor, Role
 from homeshore.services.states import AgentState
-from ops_load import scenario_yaml
+from live_harness import scenario_yaml
 
 PG_BASE = os.environ.get(
     "HOMESHORE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

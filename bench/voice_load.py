@@ -58,7 +58,7 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.ops_load import (  # noqa: E402
+from bench.live_harness import (  # noqa: E402
     PASSWORD,
     HttpPool,
     desk_messages,

@@ -57,11 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         return 1
     except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return int(exc.exit_code)
+        # recognised by shape: recent typer raises those of its own copy of click
+        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            return code
         raise
     return 0
 

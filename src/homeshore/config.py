@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     group_commit: bool = True
     # several processes on one PostgreSQL database (homeshore.services.lease): with the
     # lease, one routes and the others forward to it and stand by. "auto": on PostgreSQL
-    # without voice (the telephony engines talk to one process)
+    # (a process with voice must be the one routing: the telephony engines report to it)
     router_lease: Literal["auto", "on", "off"] = "auto"
     # the address the other processes forward to (default: http://<host>:<port> of serve)
     node_url: str | None = Field(None, pattern=r"^https?://[^/?#\s]+$")

@@ -226,3 +226,26 @@ def test_the_standby_takes_over_when_the_router_is_killed(database: str) -> None
     assert accepted <= set(stored), f"lost: {sorted(accepted - set(stored))[:5]}"
     assert max(stored.values()) == 1, "a contact was stored twice"
     print(f"takeover {takeover_s:.2f} s; {len(accepted)} contacts accepted, none lost")
+
+
+def test_a_process_with_voice_must_route(database: str) -> None:
+    """The telephony engines report to the process that started them: with another
+    process routing on the database, a process with voice refuses to start."""
+    from fastapi.testclient import TestClient
+
+    from homeshore.api.app import create_app
+    from homeshore.errors import InputError
+    from homeshore.services.lease import RouterLease
+    from homeshore.voice.link import VoiceLink
+
+    engine = make_engine(database)
+    other = RouterLease(engine, "http://127.0.0.1:1")
+    try:
+        assert other.try_lock() and other.take(_now()) == 1
+        settings = live_settings(database, router_lease="auto", voice=True)
+        app = create_app(settings, mini_scenario(), voice_link=VoiceLink.from_settings(settings))
+        with pytest.raises(InputError, match="a process with voice must route"), TestClient(app):
+            pass
+    finally:
+        other.release()
+        engine.dispose()

@@ -102,7 +102,7 @@ def create_app(
         thresholds=thresholds,
     )
 
-    lease = _lease(settings, engine, voice_link, node_url)
+    lease = _lease(settings, engine, node_url)
     role = RouterRole(lease, platform.clock, poll_s=settings.lease_poll_s)
     if lease is not None:
         platform.fence = _fenced(lease, role)
@@ -137,7 +137,16 @@ def create_app(
             migrate()
             await start_routing()
         else:  # lead if the lease is free, else stand by (forward) and poll for it
-            await role.try_lead(migrate, start_routing)
+            leads = await role.try_lead(migrate, start_routing)
+            if not leads and voice_link is not None:
+                # the telephony engines report to this process: it must be the one routing
+                lease.release()
+                engine.dispose()
+                raise InputError(
+                    "another process routes on this database: a process with voice must "
+                    "route (stop the other one, or start this one first)",
+                    where="--voice",
+                )
             watcher = asyncio.create_task(role.watch(migrate, start_routing))
         try:
             yield
@@ -210,14 +219,11 @@ def create_app(
     return app
 
 
-def _lease(
-    settings: Settings, engine: Engine, voice_link: VoiceLink | None, node_url: str | None
-) -> RouterLease | None:
-    """The router lease this process takes part in, if any (settings.router_lease)."""
+def _lease(settings: Settings, engine: Engine, node_url: str | None) -> RouterLease | None:
+    """The router lease this process takes part in, if any (settings.router_lease; a
+    process with voice takes part too, and must lead: see the lifespan)."""
     on_postgres = engine.dialect.name == "postgresql"
-    wanted = settings.router_lease == "on" or (
-        settings.router_lease == "auto" and on_postgres and voice_link is None
-    )
+    wanted = settings.router_lease == "on" or (settings.router_lease == "auto" and on_postgres)
     if not wanted:
         return None
     if not on_postgres:
