@@ -120,7 +120,12 @@ def test_a_locked_account_stays_locked_from_any_address(db_url: str) -> None:
 
 def test_failed_logins_are_limited_for_the_whole_server(db_url: str) -> None:
     with served(db_url, trusted_proxies=["127.0.0.1"], login_global_max_attempts=6) as s:
+        assert s.login("b1", PASSWORD, "10.0.7.7").status_code == 200  # b1's usual place
         assert [s.login(f"x{i}", WRONG, f"10.0.0.{i}").status_code for i in range(6)] == [401] * 6
+        # an advisor logging in from where a login succeeded lately is not locked out ...
+        assert s.login("b1", PASSWORD, "10.0.7.7").status_code == 200
+        # ... any other address is, right password or not
+        assert s.login("a1", PASSWORD, "10.0.1.2").status_code == 429
         r = s.login("x9", WRONG, "10.0.1.1")
         assert r.status_code == 429
         assert "this server" in r.json()["detail"]

@@ -17,6 +17,8 @@ from homeshore.services.errors import Busy, RateLimited
 #: a window forgets its oldest keys beyond this many (the server-wide limit normally keeps
 #: far fewer alive: every failure counted per key is also counted server-wide)
 MAX_KEYS = 100_000
+#: an address a login succeeded from is not locked out by the server-wide limit this long
+TRUSTED_ADDRESS_S = 7 * 24 * 3600.0
 #: what a login refused because the password checks are all taken should wait
 BUSY_RETRY_S = 1.0
 
@@ -100,12 +102,29 @@ class LoginLimiter:
             "this server", settings.login_global_max_attempts, settings.login_global_window_s
         )
 
+        #: addresses a login succeeded from lately (oldest first): the server-wide limit
+        #: does not lock them out, so an attack from many addresses does not keep the
+        #: advisors who log in from their usual place out of their desks
+        self._trusted: dict[str, dt.datetime] = {}
+
     def _keyed(self, account: str, address: str) -> tuple[tuple[SlidingWindow, str], ...]:
         return ((self.accounts, account), (self.addresses, address), (self.everyone, ""))
 
+    def _known(self, address: str, now: dt.datetime) -> bool:
+        while self._trusted:
+            oldest, at = next(iter(self._trusted.items()))
+            if (now - at).total_seconds() < TRUSTED_ADDRESS_S:
+                break
+            del self._trusted[oldest]
+        return address in self._trusted
+
     def check(self, account: str, address: str, now: dt.datetime) -> None:
-        """Refuse (429) while any of the three limits is reached."""
-        waits = [(w.wait_s(key, now), w.label) for w, key in self._keyed(account, address)]
+        """Refuse (429) while any of the three limits is reached (the server-wide one not
+        for an address a login succeeded from within TRUSTED_ADDRESS_S)."""
+        keyed = self._keyed(account, address)
+        if self._known(address, now):
+            keyed = keyed[:2]
+        waits = [(w.wait_s(key, now), w.label) for w, key in keyed]
         wait_s, label = max(waits)
         if wait_s > 0:
             raise RateLimited(
@@ -131,6 +150,10 @@ class LoginLimiter:
         self.accounts.clear(account)
         self.addresses.withdraw(address, at)
         self.everyone.withdraw("", at)
+        self._trusted.pop(address, None)
+        self._trusted[address] = at  # to the end: the newest
+        while len(self._trusted) > MAX_KEYS:
+            del self._trusted[next(iter(self._trusted))]
 
 
 class HashGate:
