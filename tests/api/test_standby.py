@@ -110,6 +110,14 @@ def test_a_standby_forwards_to_the_router(database: str) -> None:
             assert made.status_code == 201, made.text
             offered = _next(ws, "contact.offered")
             assert offered["contact_id"] == made.json()["id"]
+        # a browser's page on the standby's address may connect; another origin may not
+        url = f"ws://127.0.0.1:{pb}/api/ws?token={token}"
+        with connect(url, additional_headers={"Origin": f"http://127.0.0.1:{pb}"}) as ws:
+            assert json.loads(ws.recv(timeout=10))["type"] == "hello"
+        with connect(url, additional_headers={"Origin": "http://evil.example"}) as ws:
+            with pytest.raises(ConnectionClosed):
+                ws.recv(timeout=10)
+            assert ws.close_code == 4403
         # refusals come through unchanged: status, shape, headers
         r = httpx.get(f"{b}/api/contacts/1")
         assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"

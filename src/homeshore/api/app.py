@@ -188,7 +188,9 @@ def create_app(
     app.state.role = role
     errors.install(app)
     app.add_middleware(ContactIntake)  # the busiest request, without per-route machinery
-    app.add_middleware(Forward, role=role, upstream=upstream)  # a standby forwards
+    app.add_middleware(  # a standby forwards
+        Forward, role=role, upstream=upstream, allowed_origins=settings.allowed_origins
+    )
     # added last, so outermost: no body or websocket message over its limit gets further
     app.add_middleware(BodyLimit, default_bytes=settings.max_body_bytes)
     # the busiest routes first: a request is matched against the routes in this order

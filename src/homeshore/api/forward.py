@@ -19,10 +19,12 @@ from typing import Protocol
 import httpx
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 
 from homeshore.api.concurrency import until_first_ends
+from homeshore.api.sockets import CLOSE_FORBIDDEN_ORIGIN, origin_allowed
 
 #: answered by each process itself, never forwarded
 LOCAL_PATHS = frozenset({"/api/health"})
@@ -39,11 +41,12 @@ _HOP = frozenset(
         b"trailer",
         b"transfer-encoding",
         b"upgrade",
-        b"host",
         b"content-length",
     }
 )
 _WS_SKIP = _HOP | {
+    b"host",
+    b"origin",  # checked here, against the address the browser reached (see _websocket)
     b"sec-websocket-key",
     b"sec-websocket-version",
     b"sec-websocket-extensions",
@@ -98,10 +101,17 @@ class Upstream:
 class Forward:
     """ASGI middleware: the application itself when this process leads, else a proxy."""
 
-    def __init__(self, app: ASGIApp, role: Role, upstream: Upstream) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        role: Role,
+        upstream: Upstream,
+        allowed_origins: tuple[str, ...] = (),
+    ) -> None:
         self.app = app
         self.role = role
         self.upstream = upstream
+        self.allowed_origins = allowed_origins
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -158,6 +168,18 @@ class Forward:
     ) -> None:
         first = await receive()
         if first["type"] != "websocket.connect":
+            return
+        # a browser's Origin is checked here, against the address it reached (the leader
+        # would compare it with its own), and not passed on
+        if not origin_allowed(WebSocket(scope, receive, send), self.allowed_origins):
+            await send({"type": "websocket.accept"})
+            await send(
+                {
+                    "type": "websocket.close",
+                    "code": CLOSE_FORBIDDEN_ORIGIN,
+                    "reason": "this page's origin may not connect",
+                }
+            )
             return
         upstream: ClientConnection | None = None
         if base is not None:
