@@ -2,13 +2,17 @@
 95 % confidence interval (docs/pilot.md). Prints; writes nothing.
 
 `homeshore pilot export`: the live platform's handled contacts as a person-period panel
-that `pilot compare` reads (docs/pilot.md, "From the live platform")."""
+that `pilot compare` reads (docs/pilot.md, "From the live platform").
+
+`homeshore pilot power`: advisors per group (and periods each) a pilot needs to detect a
+given change in a KPI, from the variance a table shows (docs/pilot.md, "Power")."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -21,6 +25,8 @@ import typer
 from homeshore.errors import InputError
 from homeshore.pilot import Question, compare, prepare, read_table, verdict
 from homeshore.pilot.panel import Period
+from homeshore.pilot.power import plan, sentence
+from homeshore.pilot.tables import baseline
 
 pilot_app = typer.Typer(
     help="Pilot analytics: home, telecentre and site advisors compared.", no_args_is_help=True
@@ -99,6 +105,120 @@ def compare_command(
         "outcome": outcome,
         "pre": pre,
         "cluster_by": sample.cluster_by,
+    }
+    typer.echo(json.dumps(payload, allow_nan=False))
+
+
+@pilot_app.command("power")
+def power_command(
+    file: Annotated[
+        Path,
+        typer.Argument(help="Person-level table or person-period panel (.csv or .parquet)."),
+    ],
+    outcome: Annotated[
+        str, typer.Option("--outcome", metavar="COLUMN", help="Outcome column (0/1 or number).")
+    ],
+    effect_pct: Annotated[
+        float | None,
+        typer.Option(
+            "--effect-pct", metavar="P", help="Change to detect, in % of the baseline mean."
+        ),
+    ] = None,
+    effect: Annotated[
+        float | None,
+        typer.Option(
+            "--effect",
+            metavar="X",
+            help="Change to detect in the outcome's unit (a proportion for 0/1: -0.10).",
+        ),
+    ] = None,
+    group: Annotated[
+        str | None,
+        typer.Option("--group", metavar="COLUMN", help="Group column (with --control)."),
+    ] = None,
+    control: Annotated[
+        str | None,
+        typer.Option(
+            "--control", metavar="VALUE", help="Estimate the variance on this group only."
+        ),
+    ] = None,
+    alpha: Annotated[float, typer.Option("--alpha", help="Two-sided significance level.")] = 0.05,
+    power: Annotated[float, typer.Option("--power", help="Chance of detecting the effect.")] = 0.8,
+    ratio: Annotated[
+        float, typer.Option("--ratio", help="Treated persons per control person.")
+    ] = 1.0,
+    periods: Annotated[
+        int | None,
+        typer.Option(
+            "--periods",
+            metavar="N",
+            help="Periods per person on a panel (default: the data's median).",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Advisors per group a pilot needs to detect a change in a KPI."""
+    if (effect is None) == (effect_pct is None):
+        raise InputError("give exactly one of --effect and --effect-pct", where="--effect")
+    option = "--effect" if effect is not None else "--effect-pct"
+    given = effect if effect is not None else effect_pct
+    if given is None or given == 0 or not math.isfinite(given):
+        raise InputError("the change to detect must be a non-zero number", where=option)
+    for name, value in (("--alpha", alpha), ("--power", power)):
+        if not 0.0 < value < 1.0:
+            raise InputError(f"{value:g} is not a probability in (0, 1)", where=name)
+    if not (ratio > 0 and math.isfinite(ratio)):
+        raise InputError(f"{ratio:g} is not a positive ratio", where="--ratio")
+    if periods is not None and periods < 1:
+        raise InputError(f"{periods} is not a number of periods (1 or more)", where="--periods")
+    if (group is None) != (control is None):
+        raise InputError("--group and --control go together", where="--control")
+    rows = baseline(read_table(file), outcome, group=group, control=control)
+    mean = float(rows.values.mean())
+    if effect_pct is not None:
+        if abs(mean) < 1e-12:
+            raise InputError(
+                f"the mean of {outcome} is 0: give the change with --effect", where="--effect-pct"
+            )
+        change = mean * effect_pct / 100.0
+    else:
+        change = float(given)
+    if rows.binary and not 0.0 < mean + change < 1.0:
+        raise InputError(
+            f"{outcome} is a proportion of {mean:.3g}: changed by {change:+.3g} it leaves (0, 1)"
+            " (for a 0/1 outcome --effect is in proportion points, e.g. -0.10)",
+            where=option,
+        )
+    result = plan(
+        rows.values,
+        effect=change,
+        binary=rows.binary,
+        alpha=alpha,
+        power=power,
+        ratio=ratio,
+        person=rows.person if rows.kind == "panel" else None,
+        periods=periods,
+    )
+    if not as_json:
+        typer.echo(sentence(result, outcome, effect_pct))
+        if result.by_periods:
+            typer.echo("periods per person: persons per group (treated, control)")
+            for m, treated_n, control_n in result.by_periods:
+                typer.echo(f"  {m:>3}: {treated_n}, {control_n}")
+        return
+    payload = {
+        **dataclasses.asdict(result),
+        "by_periods": [
+            {"periods": m, "n_per_arm_treated": t, "n_per_arm_control": c}
+            for m, t, c in result.by_periods
+        ],
+        "effect_pct": effect_pct,
+        "file": str(file),
+        "kind": rows.kind,
+        "outcome": outcome,
+        "group": group,
+        "control": control,
+        "dropped_rows": rows.dropped_rows,
     }
     typer.echo(json.dumps(payload, allow_nan=False))
 

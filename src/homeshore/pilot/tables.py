@@ -434,3 +434,61 @@ def prepare(table: Table, question: Question) -> Sample:
         control_groups=controls,
         dropped_rows=int((used & missing).sum()),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """One outcome's rows a power calculation estimates its variance from (`pilot power`)."""
+
+    values: np.ndarray  # the outcome per kept row
+    person: np.ndarray  # int codes of the rows' persons
+    kind: Literal["person", "panel"]
+    binary: bool  # the outcome only takes 0 and 1
+    dropped_rows: int  # rows of the chosen group without a value, left out
+
+
+def baseline(
+    table: Table, outcome: str, *, group: str | None = None, control: str | None = None
+) -> Baseline:
+    """Validate `table` as `prepare` does and return the `outcome` of the rows whose `group`
+    equals `control` (every row when no group is given); missing values are left out."""
+    panel = table.kind == "panel"
+    columns = [PERSON, *([PERIOD] if panel else []), *([group] if group else []), outcome]
+    _require(table, columns)
+    if len(table.frame) == 0:
+        raise table.error("the table has no data rows")
+    person = _labels(table, PERSON)
+    if panel:
+        _periods_in_order(table, person, _periods(table, PERIOD))
+    else:
+        _one_row_per_person(table, person)
+    used = np.ones(len(person), dtype=bool)
+    if group is not None and control is not None:
+        labels = _labels(table, group)
+        _one_group_per_person(table, person, labels, group)
+        groups = sorted(set(labels.tolist()))
+        if control not in groups:
+            raise table.error(
+                f"no row has {group} = {control!r} (groups: {', '.join(groups)})", column=group
+            )
+        used = labels == control
+    values = _numbers(table, outcome)
+    keep = used & ~np.isnan(values)
+    codes = pd.factorize(person[keep])[0]
+    where = f" with {group} = {control!r}" if group is not None else ""
+    if codes.size == 0 or codes.max() + 1 < 2:
+        raise table.error(f"fewer than 2 persons{where} have a value for {outcome}", column=outcome)
+    kept = values[keep]
+    if np.ptp(kept) == 0:
+        raise table.error(
+            f"{outcome} does not vary{where}: its variance, hence the sample size, cannot be "
+            "estimated",
+            column=outcome,
+        )
+    return Baseline(
+        values=kept.astype(float),
+        person=codes,
+        kind=table.kind,
+        binary=bool(np.isin(np.unique(kept), (0.0, 1.0)).all()),
+        dropped_rows=int((used & np.isnan(values)).sum()),
+    )
