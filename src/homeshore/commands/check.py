@@ -14,19 +14,21 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
 import typer
 from rich.console import Console
 from rich.table import Table
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import InvalidStatus, WebSocketException
 
 from homeshore.errors import HomeshoreError, InputError
-from homeshore.readiness.probe import ClientRun, ProbePlan, run_probe
 from homeshore.readiness.setup import ACCESS_KINDS
+
+if TYPE_CHECKING:  # the network clients are imported when the check runs, not at start-up
+    import httpx
+    from websockets.asyncio.client import ClientConnection
+
+    from homeshore.readiness.probe import ClientRun, ProbePlan
 
 PROBE_WS_PATH = "/api/readiness/probe/ws"
 
@@ -76,6 +78,8 @@ def _detail(response: httpx.Response) -> str:
 
 
 def _login(client: httpx.Client, user: str, password: str) -> str:
+    import httpx
+
     try:
         response = client.post("/api/auth/login", json={"username": user, "password": password})
     except httpx.HTTPError as exc:
@@ -87,6 +91,11 @@ def _login(client: httpx.Client, user: str, password: str) -> str:
 
 
 async def _measure(ws_url: str, plan: ProbePlan) -> ClientRun:
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import InvalidStatus, WebSocketException
+
+    from homeshore.readiness.probe import run_probe
+
     try:
         async with connect(ws_url, max_size=4 * 1024 * 1024, open_timeout=10) as connection:
             return await run_probe(_Socket(connection), plan, monotonic_s=time.monotonic)
@@ -129,6 +138,10 @@ def check(
     ),
 ) -> None:
     """Check a home workstation's connection to the platform and store the verdict."""
+    import httpx
+
+    from homeshore.readiness.probe import ProbePlan
+
     if language is not None and language not in ("fr", "en"):
         raise InputError("use fr or en", where=f"--language {language!r}")
     if access is not None and access not in ACCESS_KINDS:

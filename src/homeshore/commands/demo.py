@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -30,13 +28,12 @@ from homeshore.commands.plan import (
     print_summary,
     run_with_progress,
 )
-from homeshore.data.history import load_history_tables
-from homeshore.data.intervals import write_csv
-from homeshore.data.scenario_file import load_scenario
-from homeshore.domain import Scenario
 from homeshore.errors import InputError
-from homeshore.planning import PlanSettings, write_plan
-from homeshore.staffing.requirements import staff_requirements
+
+if TYPE_CHECKING:  # imported when the command runs, not at start-up
+    import pandas as pd
+
+    from homeshore.domain import Scenario
 
 DEMAND_COLUMNS = ("queue", "start", "interval_min", "volume", "aht_s")
 MIN_ANSWERED_FOR_AHT = 30  # answered contacts behind a time-of-day handle time
@@ -75,6 +72,8 @@ def demo(
     path = scenario_file or default_scenario()
     if not path.is_file():
         raise InputError("scenario file not found (run from a source checkout)", path=path)
+    from homeshore.planning import PlanSettings, write_plan
+
     console = Console()
     if staffing_only:
         staff_last_week(path, out, console)
@@ -105,6 +104,11 @@ def demo(
 
 def staff_last_week(path: Path, out: Path, console: Console) -> None:
     """Staff the last full week of the bundled bank history and write requirements.csv."""
+    from homeshore.data.history import load_history_tables
+    from homeshore.data.intervals import write_csv
+    from homeshore.data.scenario_file import load_scenario
+    from homeshore.staffing.requirements import staff_requirements
+
     scenario = load_scenario(path)
     history = load_history_tables(scenario)
     console.print(f"[bold]{scenario.name}[/]: history from {history.description}")
@@ -136,6 +140,9 @@ def last_full_week(
     """Demand (DEMAND_COLUMNS) of the last Monday-Sunday week whose seven days all have
     history, within opening hours; also its first day and the contacts left out as
     arriving while the queue was closed."""
+    import numpy as np
+    import pandas as pd
+
     local = intervals["start"].dt.tz_convert(scenario.timezone)
     dates = local.dt.date
     days = set(dates)
@@ -175,6 +182,8 @@ def typical_aht(intervals: pd.DataFrame, rows: pd.DataFrame, scenario: Scenario)
     """Handle time of each row: its queue's mean at that time of day over the whole history
     (one week's interval means swing with a single long call), else the queue's mean over
     the history, else the scenario's default."""
+    import pandas as pd
+
     local = intervals["start"].dt.tz_convert(scenario.timezone)
     clock = local.dt.strftime("%H:%M")
     by_clock = intervals.groupby([intervals["queue"], clock])[["handle_s_total", "answered"]].sum()
@@ -197,6 +206,8 @@ def summary_table(
     title: str = "Required agents, last full week of history",
 ) -> Table:
     """Per queue: peak required agents, agent-hours in the week, evening and Saturday shares."""
+    import pandas as pd
+
     local = requirements["start"].dt.tz_convert(scenario.timezone)
     hours = requirements["required_agents"] * requirements["interval_min"] / 60
     evening = local.dt.hour >= EVENING_FROM_H

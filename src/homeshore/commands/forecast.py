@@ -10,26 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from homeshore.data.atomic import write_atomic
-from homeshore.data.scenario_file import load_scenario
 from homeshore.errors import InputError
-from homeshore.forecasting import (
-    METHODS,
-    Event,
-    ForecastSettings,
-    backtest,
-    forecast,
-    setups,
-)
-from homeshore.forecasting.national_days import read_special_days
-from homeshore.forecasting.plot import forecast_figure
+
+if TYPE_CHECKING:  # the forecasting stack is imported when a command runs, not at start-up
+    import pandas as pd
+
+    from homeshore.forecasting import Event, ForecastSettings
+
+#: the names of homeshore.forecasting.METHODS, for the options' help without importing the
+#: forecasting stack at start-up (tests/commands/test_startup.py keeps the two equal)
+METHOD_NAMES = ("daily_profile", "direct", "seasonal_naive", "seasonal_mean4")
 
 
 def register(app: typer.Typer) -> None:
@@ -72,6 +68,8 @@ SpecialDaysOpt = Annotated[
 
 def read_history(path: Path) -> pd.DataFrame:
     """Read an interval table; InputError for a missing or unreadable file."""
+    import pandas as pd
+
     if not path.is_file():
         raise InputError("history file not found", path=path)
     try:
@@ -85,6 +83,8 @@ def read_history(path: Path) -> pd.DataFrame:
 
 
 def parse_event(text: str) -> Event:
+    from homeshore.forecasting import Event
+
     parts = text.split(":")
     if len(parts) < 2 or len(parts) > 4 or not parts[0]:
         raise InputError("event must be NAME:START[:END][:EFFECT]", where=f"--event {text}")
@@ -108,6 +108,12 @@ def build_settings(
 ) -> ForecastSettings:
     """The settings of the options; special-days files are read here, so that a bad one is
     reported before any work (InputError naming the file and the line)."""
+    import pandas as pd
+
+    from homeshore.data.scenario_file import load_scenario
+    from homeshore.forecasting import ForecastSettings
+    from homeshore.forecasting.national_days import read_special_days
+
     overrides: dict[str, object] = {"events": tuple(parse_event(e) for e in events or ())}
     if country is not None:
         overrides["country"] = country
@@ -138,6 +144,10 @@ def build_settings(
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:
+    import pandas as pd
+
+    from homeshore.data.atomic import write_atomic
+
     if path.suffix == ".parquet":
         write_atomic(path, lambda p: frame.to_parquet(p, index=False))
     elif path.suffix == ".csv":
@@ -155,7 +165,7 @@ def forecast_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="Forecast table (.csv or .parquet).")],
     scenario: ScenarioOpt = None,
     weeks: Annotated[int, typer.Option("--weeks", "-w", help="Horizon in weeks.")] = 6,
-    method: Annotated[str, typer.Option(help=f"auto, {', '.join(METHODS)}.")] = "auto",
+    method: Annotated[str, typer.Option(help=f"auto, {', '.join(METHOD_NAMES)}.")] = "auto",
     start: Annotated[
         dt.datetime | None,
         typer.Option(formats=["%Y-%m-%d"], help="First forecast day (default: after history)."),
@@ -172,6 +182,10 @@ def forecast_command(
     ] = None,
 ) -> None:
     """Forecast contacts (mean, P10, P50, P90) and AHT per queue and interval."""
+    from homeshore.data.atomic import write_atomic
+    from homeshore.forecasting import forecast
+    from homeshore.forecasting.plot import forecast_figure
+
     if out.suffix not in (".csv", ".parquet"):
         raise InputError("output must be a .csv or .parquet file", path=out)
     if plot is not None and plot.suffix != ".png":
@@ -209,7 +223,7 @@ def backtest_command(
         int, typer.Option(help="Training weeks before the first origin.")
     ] = 8,
     methods: Annotated[str, typer.Option(help="Comma-separated methods to compare.")] = ",".join(
-        METHODS
+        METHOD_NAMES
     ),
     timezone: TimezoneOpt = None,
     country: CountryOpt = None,
@@ -221,6 +235,8 @@ def backtest_command(
 ) -> None:
     """Rolling-origin backtest (an origin every week): WAPE, MASE, bias, interval coverage,
     the Poisson noise floor and the oracle-daily WAPE per method."""
+    from homeshore.forecasting import METHODS, backtest, setups
+
     names = [m.strip() for m in methods.split(",") if m.strip()]
     unknown = [m for m in names if m not in METHODS]
     if unknown or not names:

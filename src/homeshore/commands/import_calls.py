@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from homeshore.data.acd import DEFAULT_TIMEZONE, read_acd
-from homeshore.data.calls import ImportReport
-from homeshore.data.calls_csv import read_calls_csv
-from homeshore.data.intervals import IntervalTables, aggregate, write_tables
+from homeshore.data import ACD_DEFAULT_TIMEZONE
 from homeshore.errors import InputError
+
+if TYPE_CHECKING:  # the data stack is imported when the command runs, not at start-up
+    import pandas as pd
+
+    from homeshore.data.calls import ImportReport
+    from homeshore.data.intervals import IntervalTables
 
 MAX_LISTED = 20  # malformed lines printed one by one; the rest are counted
 
@@ -43,12 +45,16 @@ def import_calls(
     ] = 20.0,
     timezone: Annotated[
         str, typer.Option("--timezone", help="Zone of the logs' local times (IANA name).")
-    ] = DEFAULT_TIMEZONE,
+    ] = ACD_DEFAULT_TIMEZONE,
     strict: Annotated[
         bool, typer.Option("--strict", help="Stop at the first malformed line.")
     ] = False,
 ) -> None:
     """Read per-call logs; write intervals.parquet, intervals.csv and waits.parquet."""
+    from homeshore.data.acd import read_acd
+    from homeshore.data.calls_csv import read_calls_csv
+    from homeshore.data.intervals import aggregate, write_tables
+
     if interval_min not in (15, 30, 60):
         raise InputError(f"--interval-min must be 15, 30 or 60, not {interval_min}")
     if threshold_s < 0:

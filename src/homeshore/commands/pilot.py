@@ -16,17 +16,17 @@ import math
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import pandas as pd
 import typer
 
 from homeshore.errors import InputError
-from homeshore.pilot import Question, compare, prepare, read_table, verdict
-from homeshore.pilot.panel import Period
-from homeshore.pilot.power import plan, sentence
-from homeshore.pilot.tables import baseline
+
+if TYPE_CHECKING:  # the statistics stack is imported when a command runs, not at start-up
+    import pandas as pd
+
+    from homeshore.pilot.panel import Period
 
 pilot_app = typer.Typer(
     help="Pilot analytics: home, telecentre and site advisors compared.", no_args_is_help=True
@@ -81,6 +81,8 @@ def compare_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Treated minus control on one outcome, with a 95 % confidence interval."""
+    from homeshore.pilot import Question, compare, prepare, read_table, verdict
+
     question = Question(
         group=group,
         treated=treated,
@@ -158,6 +160,10 @@ def power_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Advisors per group a pilot needs to detect a change in a KPI."""
+    from homeshore.pilot import read_table
+    from homeshore.pilot.power import plan, sentence
+    from homeshore.pilot.tables import baseline
+
     if (effect is None) == (effect_pct is None):
         raise InputError("give exactly one of --effect and --effect-pct", where="--effect")
     option = "--effect" if effect is not None else "--effect-pct"

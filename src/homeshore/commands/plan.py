@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -17,10 +17,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from homeshore.analytics.output import ReportFiles
-from homeshore.analytics.results import COMPARISON
 from homeshore.errors import InputError
-from homeshore.planning import Plan, PlanSettings, Stage, run_plan, write_plan
+
+if TYPE_CHECKING:  # the planner's stack is imported when a command runs, not at start-up
+    from homeshore.analytics.output import ReportFiles
+    from homeshore.planning import Plan, PlanSettings, Stage
 
 DEFAULT_OUT = Path("out/plan")
 
@@ -83,6 +84,8 @@ def parse_hours(text: str) -> tuple[float, ...]:
 def run_with_progress(
     scenario_file: Path, variants: list[str] | None, settings: PlanSettings, console: Console
 ) -> Plan:
+    from homeshore.planning import run_plan
+
     columns = (
         TextColumn("{task.description:<13}"),
         BarColumn(),
@@ -97,6 +100,8 @@ def run_with_progress(
 
 
 def print_summary(files: ReportFiles, console: Console) -> None:
+    from homeshore.analytics.results import COMPARISON
+
     table = files.comparison
     shown = Table(title="Variants side by side")
     shown.add_column("")
@@ -150,6 +155,8 @@ def plan(
     ] = "auto",
 ) -> None:
     """Forecast, staff, roster, audit and simulate each variant; write one HTML report."""
+    from homeshore.planning import PlanSettings, write_plan
+
     try:
         settings = PlanSettings(
             forecast_method=forecast_method,

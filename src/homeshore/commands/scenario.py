@@ -9,9 +9,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from homeshore.data.scenario_file import load_scenario
-from homeshore.domain import WorkMode
-
 
 def register(app: typer.Typer) -> None:
     app.command("check-scenario")(check_scenario)
@@ -21,6 +18,9 @@ def check_scenario(
     scenario_file: Annotated[Path, typer.Argument(help="Scenario file (.yaml, .yml or .toml).")],
 ) -> None:
     """Validate a scenario file and print what it describes."""
+    from homeshore.data.scenario_file import load_scenario
+    from homeshore.domain import WorkMode
+
     scenario = load_scenario(scenario_file)
     console = Console()
     console.print(f"[bold]{scenario.name}[/] ({scenario.timezone}): valid")

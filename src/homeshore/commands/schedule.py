@@ -5,30 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from homeshore.data.scenario_file import load_scenario
-from homeshore.data.schedule_io import (
-    read_requirements,
-    read_schedule,
-    write_schedule,
-    write_text_atomic,
-)
 from homeshore.errors import InputError
-from homeshore.scheduling import (
-    LABELS,
-    Progress,
-    SchedulingSettings,
-    agent_view,
-    audit,
-    build_problem,
-    coverage_table,
-    explanation,
-    solve,
-)
+
+if TYPE_CHECKING:  # the solver's stack is imported when a command runs, not at start-up
+    from homeshore.scheduling import Progress
 
 
 def register(app: typer.Typer) -> None:
@@ -65,6 +50,23 @@ def schedule(
     ] = None,
 ) -> None:
     """Build named schedules meeting the requirements under every hard rule."""
+    from homeshore.data.scenario_file import load_scenario
+    from homeshore.data.schedule_io import (
+        read_requirements,
+        read_schedule,
+        write_schedule,
+        write_text_atomic,
+    )
+    from homeshore.scheduling import (
+        SchedulingSettings,
+        agent_view,
+        audit,
+        build_problem,
+        coverage_table,
+        explanation,
+        solve,
+    )
+
     console = Console()
     scenario = load_scenario(scenario_file)
     requirements = read_requirements(requirements_file, timezone=scenario.timezone)
@@ -142,6 +144,10 @@ def audit_command(
     ] = None,
 ) -> None:
     """Re-check a schedule against every rule; exit status 1 when any is broken."""
+    from homeshore.data.scenario_file import load_scenario
+    from homeshore.data.schedule_io import read_schedule
+    from homeshore.scheduling import LABELS, audit
+
     console = Console()
     scenario = load_scenario(scenario_file)
     schedule_ = read_schedule(schedule_file, timezone=scenario.timezone)

@@ -10,32 +10,20 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from homeshore.data.atomic import write_atomic
-from homeshore.data.scenario_file import load_scenario
-from homeshore.domain.scenario import Scenario
 from homeshore.errors import InputError
-from homeshore.simulation import (
-    Distribution,
-    Empirical,
-    Exponential,
-    LogNormal,
-    SimModel,
-    agents_from_schedule,
-    agents_from_staffing,
-    demand_from_forecast,
-    estimate_patience,
-    records_frame,
-    simulate,
-)
+
+if TYPE_CHECKING:  # the simulator's stack is imported when the command runs
+    import pandas as pd
+
+    from homeshore.domain.scenario import Scenario
+    from homeshore.simulation import Distribution, SimModel
 
 #: staffing columns, first found wins: a requirement table's required_agents are the agents
 #: on the queue (scheduled_agents add shrinkage, time not spent taking contacts)
@@ -59,6 +47,8 @@ def register(app: typer.Typer) -> None:
 
 def read_table(path: Path, what: str) -> pd.DataFrame:
     """A CSV or Parquet table; InputError naming the file when it cannot be read."""
+    import pandas as pd
+
     try:
         if path.suffix.lower() == ".parquet":
             return pd.read_parquet(path)
@@ -72,6 +62,10 @@ def read_table(path: Path, what: str) -> pd.DataFrame:
 def handle_laws(
     scenario: Scenario, law: HandleLaw, cv: float, handle_times: Path | None
 ) -> dict[str, Distribution]:
+    import pandas as pd
+
+    from homeshore.simulation import Empirical, Exponential, LogNormal
+
     if law is HandleLaw.EXPONENTIAL:
         return {q.id: Exponential(q.default_aht_s) for q in scenario.queues}
     if law is HandleLaw.LOGNORMAL:
@@ -101,6 +95,13 @@ def build_model(
     patience: dict[str, Distribution] | None,
     day_cv: float,
 ) -> SimModel:
+    from homeshore.simulation import (
+        SimModel,
+        agents_from_schedule,
+        agents_from_staffing,
+        demand_from_forecast,
+    )
+
     forecast = read_table(forecast_path, "forecast")
     origin, interval_s, demand = demand_from_forecast(
         scenario, forecast, handle=handle, patience=patience, path=forecast_path
@@ -176,6 +177,10 @@ def simulate_command(
     records: Annotated[bool, typer.Option("--records/--no-records")] = True,
 ) -> None:
     """Simulate the centre: KPIs per queue and interval with 95 % confidence intervals."""
+    from homeshore.data.atomic import write_atomic
+    from homeshore.data.scenario_file import load_scenario
+    from homeshore.simulation import estimate_patience, records_frame, simulate
+
     if (schedule_path is None) == (staffing_path is None):
         raise InputError("give exactly one of --schedule and --staffing")
     if day_cv < 0:
@@ -217,6 +222,8 @@ def simulate_command(
 def print_summary(
     console: Console, summary: pd.DataFrame, seed: int, replications: int, contacts: int
 ) -> None:
+    import numpy as np
+
     console.print(
         f"{contacts:,} contacts in {replications} replication(s), seed {seed}. "
         "SL counts abandons as not answered; ± is the 95 % confidence half-width."

@@ -8,23 +8,22 @@ Single mode: homeshore staff --calls 100 --interval-min 30 --aht-s 180 [--patien
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from homeshore.data.atomic import write_atomic
-from homeshore.data.intervals import write_csv
-from homeshore.data.scenario_file import load_scenario
 from homeshore.errors import InputError
-from homeshore.staffing.erlang import queue_metrics
-from homeshore.staffing.requirements import QueueStaffing, requirements_table, with_overrides
-from homeshore.staffing.sizing import StaffingTargets, UnattainableTargetError, required_agents
+
+if TYPE_CHECKING:  # the table stack is imported when a table is sized, not at start-up
+    import pandas as pd
+
+    from homeshore.staffing.requirements import QueueStaffing
+    from homeshore.staffing.sizing import StaffingTargets
 
 #: tables with more rows than this show a progress bar
 PROGRESS_ROWS = 20_000
@@ -124,6 +123,10 @@ def staff(
         "patience_s": patience_s,
         "concurrency": concurrency,
     }
+    from homeshore.data.scenario_file import load_scenario
+    from homeshore.staffing.requirements import QueueStaffing, with_overrides
+    from homeshore.staffing.sizing import StaffingTargets
+
     settings: dict[str, QueueStaffing] | QueueStaffing
     timezone = None
     if scenario is not None:
@@ -154,6 +157,8 @@ def staff(
 def _run(
     frame: pd.DataFrame, settings: dict[str, QueueStaffing] | QueueStaffing, shrinkage: float
 ) -> pd.DataFrame:
+    from homeshore.staffing.requirements import requirements_table
+
     if len(frame) <= PROGRESS_ROWS:
         return requirements_table(frame, settings, shrinkage=shrinkage)
     with Progress(console=Console(stderr=True), transient=True) as bar:
@@ -181,6 +186,8 @@ def _targets(
     *,
     need: bool,
 ) -> StaffingTargets | None:
+    from homeshore.staffing.sizing import StaffingTargets
+
     given = (target_sl, max_asa_s, max_abandon, max_occupancy)
     if all(v is None for v in given):
         if need:
@@ -214,8 +221,11 @@ def _single(
     threshold_s: float,
     as_json: bool,
 ) -> None:
+    from homeshore.staffing.erlang import queue_metrics
+    from homeshore.staffing.sizing import UnattainableTargetError, required_agents
+
     checks = [
-        (calls >= 0 and np.isfinite(calls), "--calls", "must be >= 0"),
+        (calls >= 0 and math.isfinite(calls), "--calls", "must be >= 0"),
         (interval_min > 0, "--interval-min", "must be > 0"),
         (aht_s is not None and aht_s > 0, "--aht-s", "is required and must be > 0"),
         (patience_s is None or patience_s > 0, "--patience-s", "must be > 0"),
@@ -265,11 +275,13 @@ def _single(
 
 def _finite(value: float) -> float | None:
     """JSON has no infinity: an unstable queue's waits are reported as null."""
-    return value if np.isfinite(value) else None
+    return value if math.isfinite(value) else None
 
 
 def read_table(path: Path, timezone: str | None) -> pd.DataFrame:
     """Read a .csv or .parquet table whose `start` holds interval starts (tz-aware)."""
+    import pandas as pd
+
     if not path.is_file():
         raise InputError("file not found", path=path)
     try:
@@ -286,7 +298,7 @@ def read_table(path: Path, timezone: str | None) -> pd.DataFrame:
     start = pd.to_datetime(frame["start"], utc=True, errors="coerce", format="ISO8601")
     bad = start.isna()
     if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
+        row = int(bad.to_numpy().argmax())
         raise InputError(
             f"start {frame['start'].iloc[row]!r} is not a date-time with a UTC offset",
             path=path,
@@ -299,6 +311,9 @@ def read_table(path: Path, timezone: str | None) -> pd.DataFrame:
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:
     """Write .csv (ISO 8601 starts) or .parquet atomically: a temp file renamed into place."""
+    from homeshore.data.atomic import write_atomic
+    from homeshore.data.intervals import write_csv
+
     if path.suffix not in (".csv", ".parquet"):
         raise InputError("the output is a .csv or .parquet file", path=path, where="--output")
     if path.suffix == ".parquet":

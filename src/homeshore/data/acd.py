@@ -36,6 +36,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from homeshore.data import ACD_DEFAULT_TIMEZONE
 from homeshore.data.calls import (
     ImportReport,
     MalformedLine,
@@ -68,7 +69,7 @@ ACD_COLUMNS: Final = (
 OUTCOMES: Final = ("AGENT", "HANG", "PHANTOM")
 NEVER_QUEUED: Final = "0:00:00"
 NO_SERVER: Final = "NO_SERVER"
-DEFAULT_TIMEZONE: Final = "Asia/Jerusalem"
+DEFAULT_TIMEZONE: Final = ACD_DEFAULT_TIMEZONE
 
 _N = len(ACD_COLUMNS)
 # how a field is checked: cheap Arrow kernels, a regular expression only where needed

@@ -4,6 +4,8 @@ Other stages call `staff_requirements(forecast, scenario)` (REQUIREMENT_COLUMNS 
 `required_agents` and `queue_metrics` work on numpy arrays of intervals.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from homeshore.staffing.erlang import (
     QueueMetrics,
     erlang_a_metrics,
@@ -12,7 +14,6 @@ from homeshore.staffing.erlang import (
     erlang_c_metrics,
     queue_metrics,
 )
-from homeshore.staffing.requirements import QueueStaffing, requirements_table, staff_requirements
 from homeshore.staffing.sizing import (
     StaffingTargets,
     UnattainableTargetError,
@@ -20,6 +21,26 @@ from homeshore.staffing.sizing import (
     required_agents,
     scheduled_agents,
 )
+
+if TYPE_CHECKING:
+    from homeshore.staffing.requirements import (
+        QueueStaffing,
+        requirements_table,
+        staff_requirements,
+    )
+
+#: the table layer (pandas) loads on first use, so that a one-interval question
+#: (`homeshore staff --calls ...`) does not pay for it
+_TABLES = ("QueueStaffing", "requirements_table", "staff_requirements")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _TABLES:
+        from homeshore.staffing import requirements
+
+        return getattr(requirements, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "QueueMetrics",
