@@ -30,6 +30,10 @@ monitoring per listened call.
 pcap once connected, homeshore turns it into a WAV when the call ends. The run waits until
 every answered call's recording is stored; comparing with a run without gives the cost of
 recording per call (rtpengine's writing, homeshore's conversion).
+
+`--media-silence-s 0` turns off the watch for silent lines (one rtpengine `query` per
+connected call every third of HOMESHORE_VOICE_MEDIA_SILENCE_S); comparing with a run with
+the default gives its cost, and a run with it on must lose no call (no line is silent here).
 """
 
 from __future__ import annotations
@@ -63,6 +67,7 @@ from bench.live_harness import (  # noqa: E402
     HttpPool,
     desk_messages,
     free_port,
+    login,
     scenario_yaml,
 )
 from tests.voice import media  # noqa: E402
@@ -136,10 +141,7 @@ async def run_agent(
     name: str, pool: HttpPool, ws_base: str, stats: Stats, ready: asyncio.Event
 ) -> None:
     """One advisor's desk: accept every offer, wrap up every ended call."""
-    _status, body = await pool.request(
-        "POST", "/api/auth/login", {"username": name, "password": PASSWORD}
-    )
-    token = body["token"]
+    token = await login(pool, name)  # tried again while the server is busy checking others
     async with websockets.connect(f"{ws_base}/api/ws?token={token}", max_queue=None) as ws:
         status, answer = await pool.request(
             "POST", f"/api/agents/{name}/state", {"state": "available", "location": "site"}, token
@@ -462,6 +464,8 @@ def start_site(args: argparse.Namespace, tmp: Path, started: list[subprocess.Pop
         "HOMESHORE_VOICE_PHONE_NETWORKS": '["127.0.0.1"]',
         "HOMESHORE_VOICE_RECORDINGS_DIR": str(tmp / "recordings"),
     }
+    if args.media_silence_s is not None:
+        env["HOMESHORE_VOICE_MEDIA_SILENCE_S"] = str(args.media_silence_s)
     homeshore = [sys.executable, "-m", "homeshore.cli"]
     subprocess.run(
         [*homeshore, "users", "create-all", "--scenario", str(scenario),
@@ -637,6 +641,13 @@ def main() -> None:
     )
     parser.add_argument("--record", action="store_true", help="the queue records every call")
     parser.add_argument("--keep", action="store_true", help="keep the run's files and logs")
+    parser.add_argument(
+        "--media-silence-s",
+        type=float,
+        default=None,
+        help="HOMESHORE_VOICE_MEDIA_SILENCE_S (0: no watch for silent lines; default: the "
+        "platform's)",
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="voice_load_"))
     started: list[subprocess.Popen[bytes]] = []

@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from homeshore.voice.media_watch import MEDIA_SILENCE_S
+
 
 class Settings(BaseSettings):
     """Everything `homeshore serve` needs. Each field is HOMESHORE_<NAME> in the environment."""
@@ -145,6 +147,10 @@ class Settings(BaseSettings):
     # a call whose quality sample scores a MOS below this is flagged to the manager (the
     # readiness check's own warning level)
     voice_low_mos: float = Field(3.6, ge=1.0, le=4.5)
+    # a connected call whose advisor's side sends no packet this long is a dropped line
+    # (a home line that stalls without closing anything): the caller is told and the
+    # customer called back, as when the softphone closes (0: not watched)
+    voice_media_silence_s: float = Field(MEDIA_SILENCE_S, ge=0.0, le=120.0)
 
     @model_validator(mode="after")
     def _events_not_kept_longer_than_personal_data(self) -> Settings:

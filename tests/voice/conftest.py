@@ -226,6 +226,7 @@ def running_site(run_dir: Path, **overrides: Any) -> Iterator[VoiceSite]:
     )
     plan = engines.EnginePlan.from_settings(settings, link.secret, f"http://127.0.0.1:{port}")
     link.rtpengine_ng = plan.rtpengine_ng
+    link.media_silence_s = settings.voice_media_silence_s
     link.hold_music = write_hold_music(run_dir / "hold.wav")
     link.dropped_message = write_dropped_message(run_dir / "dropped.wav")
     link.recorder = Recorder.for_run(link.ng, settings, run_dir)

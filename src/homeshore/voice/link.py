@@ -29,6 +29,7 @@ from homeshore.services.scope import Actor, Role
 from homeshore.services.voice import Listening
 from homeshore.voice.credentials import control_token, new_secret
 from homeshore.voice.engines import host_port
+from homeshore.voice.media_watch import MEDIA_SILENCE_S, SilenceWatch, received_packets
 from homeshore.voice.ng import NgClient, NgError
 from homeshore.voice.recorder import Recorder
 
@@ -125,6 +126,8 @@ class VoiceLink:
     dropped_message: Path | None = None  # played to the caller before a dropped call ends
     answer_timeout_s: float = 20.0  # how long a softphone may ring once its advisor accepted
     recorder: Recorder | None = None  # records the calls of queues that say so
+    # an advisor's side sending no packet this long drops the call (0: not watched)
+    media_silence_s: float = MEDIA_SILENCE_S
     calls: dict[int, CallLeg] = field(default_factory=dict)  # by contact id
     # Call-IDs cancelled before their call.new was handled (reports can cross): refused
     cancelled: OrderedDict[str, None] = field(default_factory=OrderedDict)
@@ -137,6 +140,9 @@ class VoiceLink:
     _task: asyncio.Task[None] | None = None
     _drops: set[asyncio.Task[None]] = field(default_factory=set)
     _dropping: set[str] = field(default_factory=set)  # Call-IDs whose caller hears why
+    _watched: dict[int, CallLeg] = field(default_factory=dict)  # connected calls, by contact
+    _silence: SilenceWatch | None = None
+    _watch_task: asyncio.Task[None] | None = None
 
     @classmethod
     def from_settings(
@@ -153,6 +159,7 @@ class VoiceLink:
             hold_music=settings.voice_hold_music or hold_music,
             dropped_message=settings.voice_dropped_message or dropped_message,
             answer_timeout_s=settings.voice_answer_timeout_s,
+            media_silence_s=settings.voice_media_silence_s,
         )
 
     def remember_cancelled(self, call_id: str) -> None:
@@ -175,16 +182,20 @@ class VoiceLink:
             timeout=5.0,
         )
         self._task = asyncio.create_task(self._follow(platform, hub))
+        if self.media_silence_s > 0 and self.rtpengine_ng is not None:
+            self._silence = SilenceWatch(self.media_silence_s)
+            self._watch_task = asyncio.create_task(self._watch_media(platform, self._silence))
 
     async def stop(self) -> None:
         if self.recorder is not None:
             await self.recorder.stop()
         for drop in list(self._drops):  # the engines stop too: they end those calls
             drop.cancel()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        for task in (self._task, self._watch_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if self._client is not None:
             await self._client.aclose()
 
@@ -203,6 +214,8 @@ class VoiceLink:
             return
         leg = self.calls[contact_id]
         call_id = leg.call_id
+        if event.type == "call.connected" and leg.customer_tag:
+            self._watched[contact_id] = leg  # its advisor's side must keep sending
         if event.type == "contact.accepted" and event.agent_id is not None:
             agent = event.agent_id
             result = await self._control("/route", call_id, agent=agent, contact_id=contact_id)
@@ -233,6 +246,7 @@ class VoiceLink:
         ):
             self.recorder.finish_soon(platform, contact_id)
         if event.type in _CALL_OVER:  # nobody listens to a call that is over
+            self._unwatch(contact_id)
             listened = [x for x in self.listening.values() if x.contact_id == contact_id]
             for listening in listened:
                 await self.stop_listening(platform, listening.session, reason="call ended")
@@ -240,6 +254,50 @@ class VoiceLink:
                 # the BYE took the call's own legs; the listeners' would keep it in the
                 # relay until its media timeout
                 await asyncio.to_thread(self._delete_quietly, call_id)
+
+    def _unwatch(self, contact_id: int) -> None:
+        self._watched.pop(contact_id, None)
+        if self._silence is not None:
+            self._silence.forget(contact_id)
+
+    async def _watch_media(self, platform: Platform, silence: SilenceWatch) -> None:
+        """Every third of the silence, the packets each connected call's advisor sent: a
+        line silent for ``media_silence_s`` is a dropped line (``call.dropped``, reason
+        ``media_silent``), noticed within seconds where TCP would take minutes."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(max(0.2, self.media_silence_s / 3))
+            for contact_id, leg in list(self._watched.items()):
+                if leg.call_id in self._dropping:
+                    continue
+                try:
+                    packets = await asyncio.to_thread(self._advisor_packets, leg)
+                except VoiceUnavailable:  # gone from the relay: the call ended
+                    self._unwatch(contact_id)
+                    continue
+                if packets is None or contact_id not in self._watched:
+                    continue
+                if silence.observe(contact_id, packets, loop.time()):
+                    self._unwatch(contact_id)
+                    log.warning(
+                        "voice: no media from the advisor of call %s for %.0f s: dropped",
+                        leg.call_id,
+                        self.media_silence_s,
+                    )
+                    try:
+                        voice_service.call_dropped(platform, leg.call_id, reason="media_silent")
+                    except Exception:  # one call's trouble must not stop the watch
+                        log.exception("voice: dropping silent call %s", leg.call_id)
+
+    def _advisor_packets(self, leg: CallLeg) -> int | None:
+        """Packets the relay received from the call's advisor so far (None: the call has
+        not its two parties yet)."""
+        answer = self.ng("query", call_id=leg.call_id)
+        try:
+            advisor = _parties_in(answer, leg)["advisor"]
+        except VoiceUnavailable:
+            return None
+        return received_packets(answer, advisor)
 
     async def _record(self, platform: Platform, contact_id: int, leg: CallLeg) -> None:
         """The call is connected and its queue records: the relay records it from now."""
@@ -438,19 +496,8 @@ class VoiceLink:
         return session, offers
 
     def _parties(self, leg: CallLeg) -> dict[str, str]:
-        """The call's two parties in the relay, by their tags (the caller's is the From
-        tag of the INVITE; after a restart, the one other than the advisor's, if known)."""
-        answer = self.ng("query", call_id=leg.call_id)
-        tags = answer.get("tags")
-        found = []
-        for tag, party in tags.items() if isinstance(tags, dict) else []:
-            relations = party.get("subscriptions") or [] if isinstance(party, dict) else []
-            if any(isinstance(r, dict) and r.get("type") == "offer/answer" for r in relations):
-                found.append(str(tag))
-        if len(found) != 2:
-            raise VoiceUnavailable(f"the call has {len(found)} parties in the relay, not 2")
-        caller = leg.customer_tag if leg.customer_tag in found else found[0]
-        return {"caller": caller, "advisor": next(t for t in found if t != caller)}
+        """The call's two parties in the relay, by their tags."""
+        return _parties_in(self.ng("query", call_id=leg.call_id), leg)
 
     def _unsubscribe(self, leg: CallLeg, tags: Iterable[str]) -> None:
         for tag in tags:
@@ -596,3 +643,19 @@ class VoiceLink:
             return "error"
         result = answer.json().get("result")
         return str(result) if result else "error"
+
+
+def _parties_in(answer: dict[str, object], leg: CallLeg) -> dict[str, str]:
+    """The call's two parties in rtpengine's ``query`` answer, by their tags (the caller's
+    is the From tag of the INVITE; after a restart, the one other than the advisor's, if
+    known)."""
+    tags = answer.get("tags")
+    found = []
+    for tag, party in tags.items() if isinstance(tags, dict) else []:
+        relations = party.get("subscriptions") or [] if isinstance(party, dict) else []
+        if any(isinstance(r, dict) and r.get("type") == "offer/answer" for r in relations):
+            found.append(str(tag))
+    if len(found) != 2:
+        raise VoiceUnavailable(f"the call has {len(found)} parties in the relay, not 2")
+    caller = leg.customer_tag if leg.customer_tag in found else found[0]
+    return {"caller": caller, "advisor": next(t for t in found if t != caller)}
