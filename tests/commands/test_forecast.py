@@ -115,15 +115,39 @@ def test_special_days_file_lowers_its_day_and_no_other(tmp_path: Path) -> None:
         "country,date,kind,name\nIL,1999-04-19,day_off,General strike\n",
         encoding="utf-8",
     )
-    plain = _daily(tmp_path, "plain", *TZ)
-    special = _daily(tmp_path, "special", "--special-days", str(days), *TZ)
+    plain = _daily(tmp_path, "plain", "--calendar-priors", *TZ)
+    option = ("--special-days", str(days), "--calendar-priors", *TZ)
+    special = _daily(tmp_path, "special", *option)
     strike = special.xs("1999-04-19", level="date")
     assert set(strike["kind"]) == {"day_off"}
     assert set(plain.xs("1999-04-19", level="date")["kind"]) == {"normal"}
     ratio = strike["volume"] / plain.xs("1999-04-19", level="date")["volume"]
-    assert (ratio < 0.8).all()
+    assert (ratio < 0.8).all()  # no day off in the history: the prior, asked for
     others = special.index.get_level_values("date") != "1999-04-19"
     pd.testing.assert_frame_equal(special[others], plain[others])
+
+
+def test_a_special_day_without_precedent_is_flagged_with_the_assumption(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    days = tmp_path / "strikes.csv"
+    days.write_text("country,date,kind,name\nIL,1999-04-19,day_off,General strike\n")
+    plain = _daily(tmp_path, "plain", *TZ)
+    capsys.readouterr()
+    special = _daily(tmp_path, "special", "--special-days", str(days), *TZ)
+    text = capsys.readouterr().err  # on stderr: seen even when the output is redirected
+    assert text.startswith("warning: 1 special day(s) without precedent")
+    assert "1999-04-19 day_off General strike (NW, PS): no precedent" in text
+    # this bank's past special days (Purim, Pesach) followed the calendar: the strike gets
+    # the share of a day off's typical x0.50 they showed, and says so
+    assert "of the calendar's typical x0.50" in text
+    strike = special.xs("1999-04-19", level="date")
+    ordinary = plain.xs("1999-04-19", level="date")["volume"]
+    share = (strike["volume"] / ordinary).to_numpy()
+    assert ((share >= 0.5 - 1e-9) & (share < 0.9)).all(), share
+    assert strike["note"].str.startswith("no precedent in the history").all()
+    # the holidays of the history (Pesach, 1 and 7 April) are precedents: nothing else flagged
+    assert special["note"].fillna("").str.contains("no precedent").sum() == 2
 
 
 def test_special_days_in_the_scenario_and_on_the_command_line_add_up(tmp_path: Path) -> None:
@@ -165,3 +189,31 @@ def test_bad_special_days_line_names_file_and_line_and_writes_nothing(
     assert not out.exists()
     assert main(["backtest", str(FIXTURE), "--special-days", str(days), *TZ]) == 2
     assert f"{days}, line 3" in capsys.readouterr().err
+
+
+def test_backtest_tables_are_whole_when_stdout_is_not_a_terminal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # captured stdout is not a terminal: plain columns, no cell cut short ("0.8…")
+    argv = ["backtest", str(FIXTURE), "--min-train-weeks", "3", *TZ]
+    assert main([*argv, "--methods", "daily_profile,seasonal_mean4,direct"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("3 weekly origins scored, 1999-03-28 .. 1999-04-11")
+    assert lines[1].split() == [
+        "method",
+        "WAPE",
+        "MASE",
+        "bias",
+        "<P10",
+        "<P50",
+        "<P90",
+        "in",
+        "P10-P90",
+        "oracle",
+        "daily",
+    ]
+    rows = {line.split()[0]: line.split()[1:] for line in lines[2:6]}
+    assert set(rows) == {"daily_profile", "seasonal_mean4", "direct", "poisson_floor"}
+    assert all(len(cells) == 8 for name, cells in rows.items() if name != "poisson_floor")
+    assert all(len(c.split(".")[1]) == 3 for cells in rows.values() for c in cells)
+    assert "…" not in "\n".join(lines) and "─" not in "\n".join(lines)

@@ -61,3 +61,16 @@ def test_missing_days_are_not_scored() -> None:
     result = backtest(setups(table[~gap], SETTINGS), [SeasonalNaive(1)], min_train_weeks=4)
     total = result.pooled().set_index("method").loc["seasonal_naive", "actual"]
     assert total == pytest.approx(rates(FIRST, 12 * 7)[28:].sum() - rates(FIRST, 84)[72].sum())
+
+
+def test_only_origins_with_data_to_score_are_announced() -> None:
+    # two whole weeks without data (an extract that lost a fortnight): their origins are not
+    # scored and not counted among the origins, but listed as skipped
+    table = table_from_grid(rates(FIRST, 12 * 7), FIRST)
+    days = table["start"].dt.date
+    lost = (days >= FIRST + dt.timedelta(weeks=6)) & (days < FIRST + dt.timedelta(weeks=8))
+    result = backtest(setups(table[~lost], SETTINGS), [SeasonalNaive(1)], min_train_weeks=4)
+    assert result.skipped == (FIRST + dt.timedelta(weeks=6), FIRST + dt.timedelta(weeks=7))
+    assert len(result.origins) == 6 and not set(result.origins) & set(result.skipped)
+    scores = result.pooled().set_index("method")
+    assert scores.loc["seasonal_naive", "origins"] == 6

@@ -72,12 +72,21 @@ def test_a_special_day_of_a_data_file_is_applied_to_the_forecast(tmp_path: Path)
     day = dt.date(2026, 2, 19)  # a Thursday of the forecast week
     path = _file(tmp_path, HEADER + f"FR,{day},day_off,Regional election,test\n")
     base = forecast(table, PARIS, 1).daily.set_index("date")
-    out = forecast(table, replace(PARIS, special_days_files=(path,)), 1).daily.set_index("date")
+    settings = replace(PARIS, special_days_files=(path,))
+    learned = forecast(table, settings, 1)
+    out = learned.daily.set_index("date")
+    assumed = forecast(table, replace(settings, calendar_priors=True), 1).daily.set_index("date")
     assert base.loc[day, "kind"] == NORMAL and out.loc[day, "kind"] == DAY_OFF
-    # never seen in the history: the prior, half an ordinary day
-    assert out.loc[day, "volume"] == pytest.approx(0.5 * base.loc[day, "volume"], rel=0.02)
+    # never seen in the history: no effect, flagged; the prior (half a day) only on request
+    assert out.loc[day, "volume"] == pytest.approx(base.loc[day, "volume"], rel=1e-9)
+    assert "no precedent" in out.loc[day, "note"] and "no effect assumed" in out.loc[day, "note"]
+    flagged = learned.flagged()
+    assert list(zip(flagged["date"], flagged["name"], strict=True)) == [(day, "Regional election")]
+    assert assumed.loc[day, "volume"] == pytest.approx(0.5 * base.loc[day, "volume"], rel=0.02)
+    assert "--calendar-priors" in assumed.loc[day, "note"]
     other = day + dt.timedelta(days=1)
     assert out.loc[other, "volume"] == pytest.approx(base.loc[other, "volume"], rel=0.02)
+    assert assumed.loc[other, "volume"] == pytest.approx(base.loc[other, "volume"], rel=0.02)
 
 
 @pytest.mark.parametrize(

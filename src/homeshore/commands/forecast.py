@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
+from homeshore.commands._text_table import print_line, print_table
 from homeshore.errors import InputError
 
 if TYPE_CHECKING:  # the forecasting stack is imported when a command runs, not at start-up
@@ -64,6 +63,15 @@ SpecialDaysOpt = Annotated[
         "reduced), added to the bundled ones and the scenario's (repeatable).",
     ),
 ]
+CalendarPriorsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--calendar-priors",
+        help="Give a kind of special day the history never saw the calendar's typical effect "
+        "(holiday x0.25, ...) instead of none, and shrink learned effects toward it. Without "
+        "it, effects are learned from the history only. Such days are flagged either way.",
+    ),
+]
 
 
 def read_history(path: Path) -> pd.DataFrame:
@@ -105,6 +113,7 @@ def build_settings(
     events: list[str] | None,
     special_days: list[Path] | None = None,
     start: dt.datetime | None = None,
+    calendar_priors: bool = False,
 ) -> ForecastSettings:
     """The settings of the options; special-days files are read here, so that a bad one is
     reported before any work (InputError naming the file and the line)."""
@@ -119,6 +128,8 @@ def build_settings(
         overrides["country"] = country
     if start is not None:
         overrides["start_date"] = start.date()
+    if calendar_priors:
+        overrides["calendar_priors"] = True
     if scenario is not None:
         if timezone is not None:
             overrides["timezone"] = timezone
@@ -174,6 +185,7 @@ def forecast_command(
     country: CountryOpt = None,
     event: EventOpt = None,
     special_days: SpecialDaysOpt = None,
+    calendar_priors: CalendarPriorsOpt = False,
     plot: Annotated[
         Path | None, typer.Option(help="Also draw history against forecast (.png).")
     ] = None,
@@ -191,7 +203,9 @@ def forecast_command(
     if plot is not None and plot.suffix != ".png":
         raise InputError("the plot is a .png file", path=plot)
     history = read_history(history_file)
-    settings = build_settings(history, scenario, timezone, country, event, special_days, start)
+    settings = build_settings(
+        history, scenario, timezone, country, event, special_days, start, calendar_priors
+    )
     result = forecast(history, settings, weeks, method, source=str(history_file))
     write_table(result.table, out)
     if daily_out is not None:
@@ -199,20 +213,40 @@ def forecast_command(
     if plot is not None:
         figure = forecast_figure(result.table, result.histories, settings.timezone)
         write_atomic(plot, lambda p: figure.savefig(p, format="png", dpi=90))
-    console = Console()
-    table = Table("queue", "method", "contacts", "peak / interval", "mean AHT s")
-    for queue, rows in result.table.groupby("queue", sort=True):
-        volume = rows["volume"]
-        aht = (rows["aht_s"] * volume).sum() / max(volume.sum(), 1e-9)
-        table.add_row(
-            str(queue),
-            result.methods[str(queue)],
-            f"{volume.sum():,.0f}",
-            f"{volume.max():.1f}",
-            f"{aht:.0f}",
+    rows: list[list[str]] = []
+    for queue, part in result.table.groupby("queue", sort=True):
+        volume = part["volume"]
+        aht = (part["aht_s"] * volume).sum() / max(volume.sum(), 1e-9)
+        rows.append(
+            [
+                str(queue),
+                result.methods[str(queue)],
+                f"{volume.sum():,.0f}",
+                f"{volume.max():.1f}",
+                f"{aht:.0f}",
+            ]
         )
-    console.print(table)
-    console.print(f"{len(result.table)} intervals, {weeks} week(s) -> {out}")
+    print_table(("queue", "method", "contacts", "peak / interval", "mean AHT s"), rows)
+    print_line(f"{len(result.table)} intervals, {weeks} week(s) -> {out}")
+    for line in flagged_lines(result.flagged()):
+        print_line(line, err=True)
+
+
+def flagged_lines(flagged: pd.DataFrame) -> list[str]:
+    """One line per flagged special day (its queues together): the day, and what was assumed."""
+    if flagged.empty:
+        return []
+    lines = [
+        f"warning: {flagged['date'].nunique()} special day(s) without precedent in the history; "
+        "their forecast rests on an assumption (see the note column of --daily-out):"
+    ]
+    for (day, kind, name, note), part in flagged.groupby(
+        ["date", "kind", "name", "note"], sort=True
+    ):
+        queues = ", ".join(sorted(part["queue"].astype(str)))
+        label = f"{kind} {name}".strip() if name != kind else str(kind)
+        lines.append(f"  {day} {label} ({queues}): {note}")
+    return lines
 
 
 def backtest_command(
@@ -229,6 +263,7 @@ def backtest_command(
     country: CountryOpt = None,
     event: EventOpt = None,
     special_days: SpecialDaysOpt = None,
+    calendar_priors: CalendarPriorsOpt = False,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write every score (.csv).")
     ] = None,
@@ -246,7 +281,9 @@ def backtest_command(
     if horizon_weeks < 1 or min_train_weeks < 1:
         raise InputError("--horizon-weeks and --min-train-weeks must be >= 1")
     history = read_history(history_file)
-    settings = build_settings(history, scenario, timezone, country, event, special_days)
+    settings = build_settings(
+        history, scenario, timezone, country, event, special_days, None, calendar_priors
+    )
     prepared = setups(history, settings, source=str(history_file))
     result = backtest(
         prepared,
@@ -255,25 +292,28 @@ def backtest_command(
         min_train_weeks=min_train_weeks,
     )
     if not result.origins:
-        raise InputError(
-            f"history too short for a backtest: needs {min_train_weeks + horizon_weeks} weeks",
-            path=history_file,
+        why = (
+            f"none of its {len(result.skipped)} origin(s) has a day with data to score"
+            if result.skipped
+            else f"needs {min_train_weeks + horizon_weeks} weeks"
         )
-    console = Console()
-    table = Table(
-        title=f"{len(result.origins)} weekly origins {result.origins[0]} .. "
-        f"{result.origins[-1]}, {horizon_weeks} week(s) ahead, all queues"
+        raise InputError(f"history too short for a backtest: {why}", path=history_file)
+    skipped = (
+        f" ({len(result.skipped)} more without data to score skipped)" if result.skipped else ""
     )
-    table.add_column("method", no_wrap=True)
-    headers = ("WAPE", "MASE", "bias", "<P10", "<P50", "<P90", "in P10-P90", "oracle daily")
-    for header in headers:
-        table.add_column(header, justify="right")
+    title = (
+        f"{len(result.origins)} weekly origins scored, {result.origins[0]} .. "
+        f"{result.origins[-1]}{skipped}, {horizon_weeks} week(s) ahead, all queues"
+    )
+    headers: tuple[str, ...] = ("method", "WAPE", "MASE", "bias", "<P10", "<P50", "<P90")
+    headers += ("in P10-P90", "oracle daily")
     columns: tuple[str, ...] = ("wape", "mase", "bias", "below_p10", "below_p50", "below_p90")
     columns += ("within_p10_p90", "oracle_daily_wape")
+    rows: list[list[str]] = []
     for record in result.pooled().to_dict("records"):
         cells = [float(record[c]) for c in columns]
-        table.add_row(str(record["method"]), *("" if c != c else f"{c:.3f}" for c in cells))
-    console.print(table)
+        rows.append([str(record["method"]), *("" if c != c else f"{c:.3f}" for c in cells)])
+    print_table(headers, rows, title)
     if out is not None:
         write_table(result.scores, out)
-        console.print(f"scores per method and queue -> {out}")
+        print_line(f"scores per method and queue -> {out}")

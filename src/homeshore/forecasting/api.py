@@ -19,6 +19,7 @@ from homeshore.forecasting.intervals import quantiles
 from homeshore.forecasting.national_days import national_days
 from homeshore.forecasting.pipeline import METHODS, QueueSetup
 from homeshore.forecasting.settings import ForecastSettings
+from homeshore.forecasting.special_day_notes import SPECIAL_DAY_COLUMNS, special_day_table
 from homeshore.forecasting.timegrid import interval_starts
 
 MAX_HORIZON_WEEKS = 52
@@ -27,10 +28,18 @@ MAX_HORIZON_WEEKS = 52
 @dataclass(frozen=True, slots=True)
 class ForecastResult:
     table: pd.DataFrame  # FORECAST_COLUMNS, one row per queue and real interval
-    daily: pd.DataFrame  # queue, date, kind, volume: the daily forecast the rows add up to
+    daily: pd.DataFrame  # queue, date, kind, volume, note: the daily forecast the rows add up to
     methods: dict[str, str]  # queue -> method used
     dispersion: dict[str, FloatArray]  # queue -> NB alpha per horizon week
     histories: dict[str, QueueHistory] = field(default_factory=dict)
+    #: SPECIAL_DAY_COLUMNS: each special open day of the horizon, its effect and its basis
+    special_days: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(SPECIAL_DAY_COLUMNS))
+    )
+
+    def flagged(self) -> pd.DataFrame:
+        """The special days without precedent in the history (their forecast is assumed)."""
+        return self.special_days[self.special_days["flagged"].astype(bool)].reset_index(drop=True)
 
 
 def setups(
@@ -61,7 +70,7 @@ def setups(
     for queue, h in histories.items():
         hours = settings.opening_hours.get(queue)
         mask = opening_mask(hours, h.interval_min) if hours is not None else None
-        out[queue] = QueueSetup.build(h, calendar, mask)
+        out[queue] = QueueSetup.build(h, calendar, mask, settings.calendar_priors)
     return out
 
 
@@ -96,6 +105,7 @@ def forecast(
         raise InputError(f"forecast start {start} is not after the history's last day {last}")
     tables: list[pd.DataFrame] = []
     dailies: list[pd.DataFrame] = []
+    specials: list[pd.DataFrame] = []
     methods: dict[str, str] = {}
     dispersion: dict[str, FloatArray] = {}
     for queue, setup in prepared.items():
@@ -130,16 +140,21 @@ def forecast(
             )
         )
         daily = np.bincount(day, weights=mu, minlength=horizon_days)
+        special = special_day_table(setup, context, chosen)
+        notes = dict(zip(special["date"], special["note"], strict=True))
+        dates = [start + dt.timedelta(days=i) for i in range(horizon_days)]
         dailies.append(
             pd.DataFrame(
                 {
                     "queue": queue,
-                    "date": [start + dt.timedelta(days=i) for i in range(horizon_days)],
+                    "date": dates,
                     "kind": list(context.horizon_kinds),
                     "volume": daily,
+                    "note": [notes.get(d, "") for d in dates],
                 }
             )
         )
+        specials.append(special)
         methods[queue] = chosen.name
         dispersion[queue] = alpha
     table = pd.concat(tables, ignore_index=True)[list(FORECAST_COLUMNS)]
@@ -149,4 +164,12 @@ def forecast(
         methods,
         dispersion,
         {q: s.history for q, s in prepared.items()},
+        _special_days(specials),
     )
+
+
+def _special_days(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    found = [p for p in parts if len(p)]
+    if not found:
+        return pd.DataFrame(columns=list(SPECIAL_DAY_COLUMNS))
+    return pd.concat(found, ignore_index=True)

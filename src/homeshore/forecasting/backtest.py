@@ -3,7 +3,8 @@
 For each queue and origin (the first forecast day, every `step_days`, the last one leaving
 exactly one horizon of data), each method trains on the days before the origin only, exactly
 as `forecast()` would (same reconciliation, dispersion estimated on that training part), and
-is scored on the next `horizon_weeks` weeks. Missing days are skipped.
+is scored on the next `horizon_weeks` weeks. Missing days are skipped; an origin whose horizon
+holds no day with data is not scored, and is listed apart (`skipped`), not among `origins`.
 
 Per method and queue (and pooled over queues, "all"):
 - WAPE = sum |F - A| / sum A; bias = sum (F - A) / sum A;
@@ -66,8 +67,9 @@ SCORE_COLUMNS = (
 @dataclass(frozen=True, slots=True)
 class BacktestResult:
     scores: pd.DataFrame  # SCORE_COLUMNS, one row per method and queue, plus queue "all"
-    origins: tuple[dt.date, ...]
+    origins: tuple[dt.date, ...]  # origins scored for at least one queue
     horizon_weeks: int
+    skipped: tuple[dt.date, ...] = ()  # origins whose horizon held no day with data
 
     def pooled(self) -> pd.DataFrame:
         return self.scores[self.scores["queue"] == "all"].reset_index(drop=True)
@@ -122,15 +124,17 @@ def backtest(
     scored = {m.name for m in methods} if with_intervals is None else set(with_intervals)
     tallies: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
     origin_dates: set[dt.date] = set()
+    considered: set[dt.date] = set()
     for queue, setup in setups.items():
         h = setup.history
         for origin in _origins(h.n_days, horizon_days, min_train_weeks * DAYS_PER_WEEK, step_days):
             start = h.first_date + dt.timedelta(days=origin)
-            origin_dates.add(start)
+            considered.add(start)
             actual = h.volume[origin : origin + horizon_days]
             valid = ~np.isnan(actual[:, 0])
             if not valid.any():
                 continue
+            origin_dates.add(start)
             actual = actual[valid]
             floor_rate = np.array(
                 [
@@ -172,7 +176,12 @@ def backtest(
                         below_p90=float(pit_below(y, mu, a, 0.9).sum()),
                         within=float(((y >= p10) & (y <= p90)).sum()),
                     )
-    return BacktestResult(_scores(tallies), tuple(sorted(origin_dates)), horizon_weeks)
+    return BacktestResult(
+        _scores(tallies),
+        tuple(sorted(origin_dates)),
+        horizon_weeks,
+        tuple(sorted(considered - origin_dates)),
+    )
 
 
 def _row(method: str, queue: str, sums: dict[str, float], mase: float) -> dict[str, object]:

@@ -40,11 +40,16 @@ FESTIVAL_MAX_DAYS = 8
 #: Kinds that change the volume of a day but not its intraday shape (every other special
 #: kind, events included, gets its own shape).
 SAME_SHAPE_KINDS = frozenset({NORMAL, REDUCED, INTERMEDIATE, AFTER, MONTH_START})
+#: Days of rest: a date of one of these kinds with no row at all in an interval table (which
+#: omits empty intervals) is a day the centre was closed, not a lost day of the extract.
+REST_KINDS = frozenset({HOLIDAY, DAY_OFF})
 
-#: Multiplier of a day's expected volume when the history holds no day of the kind: most
-#: services are closed or quiet on public holidays, and get a backlog on the first working
-#: day after one. A statutory day off on which businesses may open (an election day) is
-#: rare enough never to be in the history: half an ordinary day, between closed and open.
+#: The calendar's typical multiplier of a day's expected volume, per kind: many services are
+#: closed or quiet on public holidays, and get a backlog on the first working day after one; a
+#: statutory day off on which businesses may open (an election day): half an ordinary day,
+#: between closed and open. Used only when the user asks for priors (calendar_priors), for the
+#: kinds the history never saw and as the target of the learned effects (kind_effects.py); by
+#: default effects are learned from the centre's own days and a kind never seen has none.
 DEFAULT_EFFECTS: dict[str, float] = {
     HOLIDAY: 0.25,
     DAY_OFF: 0.5,
@@ -218,6 +223,26 @@ class DayCalendar:
             if before.weekday() in main_weekdays:
                 return False
         return False
+
+    def name_of(self, day: dt.date, kind: str) -> str:
+        """What the day is called in the calendar (the holiday of an eve, the one a backlog day
+        follows); "" for an ordinary day or a first working day of a month."""
+        if kind == EVE:
+            return f"eve of {self.holiday_names.get(day + dt.timedelta(days=1), 'a holiday')}"
+        if kind == AFTER:
+            for back in range(1, 4):
+                name = self.holiday_names.get(day - dt.timedelta(days=back))
+                if name:
+                    return f"after {name}"
+            return ""
+        if kind in (NORMAL, MONTH_START):
+            return ""
+        if kind not in (HOLIDAY, DAY_OFF, REDUCED, INTERMEDIATE):
+            return kind  # an event
+        for names in (self.holiday_names, self.day_off_names, self.reduced_names):
+            if day in names:
+                return names[day]
+        return kind
 
     def effect_given(self, kind: str) -> float | None:
         """A user-given effect for an event kind, else None."""

@@ -16,7 +16,8 @@ Special days that keep their weekday's shape (first working days of a month, the
 holiday, reduced days) multiply the day by their effect; holidays, eves and events estimated
 from the history multiply each interval by their own curve (special_days.interval_effects):
 an eve that closes at noon halves a Tuesday and leaves a Friday that closes at 14:00 nearly
-untouched.
+untouched. Effects are learned from the queue's own past days of each kind, shrunk toward no
+effect (kind_effects.py): a calendar whose holidays do not move the traffic changes nothing.
 
 Intraday profile: per weekday, the volume-weighted share of each slot over recent days of the
 same shape, smoothed across the time of day by a kernel whose width is chosen per queue on the
@@ -37,6 +38,7 @@ import statsmodels.api as sm
 
 from homeshore.domain.time import DAYS_PER_WEEK
 from homeshore.forecasting.history import FloatArray
+from homeshore.forecasting.kind_effects import KindEffect
 from homeshore.forecasting.method import Context, decay
 from homeshore.forecasting.special_days import context_effects, interval_effects
 from homeshore.forecasting.unusual_days import mark_unusual
@@ -49,7 +51,7 @@ class DailyFit:
     weekday_factor: FloatArray  # (7,), 0 for weekdays with no volume
     week_level: FloatArray  # per history day: the level of its week (NaN if unknown)
     level: float  # forecast level
-    effects: dict[str, float]
+    effects: dict[str, KindEffect]
 
 
 def _week_blocks(n_days: int) -> np.ndarray:
@@ -106,7 +108,6 @@ def fit_daily(
     *,
     weekday_half_life_weeks: float,
     level_half_lives_weeks: tuple[float, ...],
-    prior_days: float = 1.0,
 ) -> DailyFit:
     history = context.history
     totals = history.volume.sum(axis=1)
@@ -138,7 +139,7 @@ def fit_daily(
         nearest = known[np.abs(known[None, :] - np.arange(n_blocks)[:, None]).argmin(axis=1)]
         week_level = levels[nearest][blocks]
     expected = week_level * factor[weekdays]
-    effects = context_effects(context, expected, prior_days)
+    effects = context_effects(context, expected)
     return DailyFit(factor, week_level, level, effects)
 
 
@@ -266,7 +267,6 @@ class DailyProfile:
     profile_test_weeks: int = 6
     profile_pool_days: float = 2.0
     profile_bandwidths_slots: tuple[float, ...] = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
-    special_prior_days: float = 1.0
     unusual_ratio: float = 2.0  # 0: keep every ordinary day (unusual_days.py)
 
     @property
@@ -278,7 +278,6 @@ class DailyProfile:
             context,
             weekday_half_life_weeks=self.weekday_half_life_weeks,
             level_half_lives_weeks=self.level_half_lives_weeks,
-            prior_days=self.special_prior_days,
         )
 
     def without_unusual_days(self, context: Context) -> Context:
@@ -288,6 +287,10 @@ class DailyProfile:
         first = self.fit(context)
         expected = first.week_level * first.weekday_factor[context.history.weekdays()]
         return mark_unusual(context, expected, ratio=self.unusual_ratio)
+
+    def special_effects(self, context: Context) -> dict[str, KindEffect]:
+        """The effect applied to each kind of the horizon (its daily multiplier)."""
+        return self.fit(self.without_unusual_days(context)).effects
 
     def predict(self, context: Context) -> FloatArray:
         context = self.without_unusual_days(context)
@@ -303,10 +306,10 @@ class DailyProfile:
         ordinary = fit.level * fit.weekday_factor[weekdays, None] * profiles[weekdays]
         past = context.history.weekdays()
         expected = (fit.week_level * fit.weekday_factor[past])[:, None] * profiles[past]
-        curves = interval_effects(context, expected, self.special_prior_days)
+        curves = interval_effects(context, expected, fit.effects)
         scale = np.ones_like(ordinary)
         for j, kind in enumerate(context.horizon_kinds):
-            scale[j] = curves[kind] if kind in curves else fit.effects[kind]
+            scale[j] = curves[kind] if kind in curves else fit.effects[kind].effect
         return np.asarray(ordinary * scale, dtype=np.float64)
 
     def daily(self, context: Context) -> FloatArray:

@@ -15,6 +15,7 @@ import numpy as np
 
 from homeshore.domain.time import DAYS_PER_WEEK
 from homeshore.forecasting.history import FloatArray
+from homeshore.forecasting.kind_effects import KindEffect
 from homeshore.forecasting.method import Context, decay
 from homeshore.forecasting.special_days import context_effects
 
@@ -38,7 +39,6 @@ def local_expectation(totals: FloatArray, normal: np.ndarray, weeks: int = 2) ->
 @dataclass(frozen=True, slots=True)
 class Direct:
     half_life_weeks: float = 3.0
-    special_prior_days: float = 1.0
 
     @property
     def name(self) -> str:
@@ -56,11 +56,13 @@ class Direct:
                 means[d] = (w[rows, None] * history.volume[rows]).sum(axis=0) / w[rows].sum()
         return means
 
-    def predict(self, context: Context) -> FloatArray:
+    def special_effects(self, context: Context) -> dict[str, KindEffect]:
         history = context.history
-        means = self.weekday_means(context)
         totals = np.where(history.valid_days(), history.volume.sum(axis=1), np.nan)
-        expected = local_expectation(totals, context.normal_days())
-        effects = context_effects(context, expected, self.special_prior_days)
-        scale = np.array([effects[k] for k in context.horizon_kinds])
+        return context_effects(context, local_expectation(totals, context.normal_days()))
+
+    def predict(self, context: Context) -> FloatArray:
+        means = self.weekday_means(context)
+        effects = self.special_effects(context)
+        scale = np.array([effects[k].effect for k in context.horizon_kinds])
         return np.asarray(means[context.horizon_weekdays()] * scale[:, None], dtype=np.float64)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -13,6 +13,7 @@ import numpy.typing as npt
 from homeshore.domain.time import DAYS_PER_WEEK
 from homeshore.forecasting.calendar import SAME_SHAPE_KINDS
 from homeshore.forecasting.history import FloatArray, QueueHistory
+from homeshore.forecasting.kind_effects import KindEffect
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,8 +22,8 @@ class Context:
 
     `history_kinds[i]` is the kind of history day i, `horizon_kinds[j]` of forecast day j
     (calendar.NORMAL, HOLIDAY, EVE, REDUCED, AFTER or an event name); `prior_effects` holds
-    the effect of each kind assumed before seeing the history (user-declared event effects are
-    final: `given_effects`).
+    the calendar's typical effect of each of its kinds, used only when `use_priors` (the user
+    asked for them: kind_effects.py); user-declared event effects are final: `given_effects`.
     """
 
     history: QueueHistory
@@ -31,6 +32,7 @@ class Context:
     horizon_kinds: tuple[str, ...]
     given_effects: Mapping[str, float] = field(default_factory=dict)
     prior_effects: Mapping[str, float] = field(default_factory=dict)
+    use_priors: bool = False
 
     @property
     def horizon_days(self) -> int:
@@ -63,6 +65,13 @@ class VolumeMethod(Protocol):
     def name(self) -> str: ...
 
     def predict(self, context: Context) -> FloatArray: ...
+
+
+@runtime_checkable
+class ModelsSpecialDays(Protocol):
+    """A method that scales special days: the effect it applies to each horizon kind."""
+
+    def special_effects(self, context: Context) -> Mapping[str, KindEffect]: ...
 
 
 def decay(age_weeks: FloatArray, half_life_weeks: float) -> FloatArray:

@@ -20,6 +20,9 @@ class ForecastSettings:
     country: ISO code for public holidays (None: guessed from the timezone, "" for none).
     special_days_files: CSV files of national special days added to the bundled one
     (national_days.py: country, date, kind, name); from a scenario, its planning's.
+    calendar_priors: a kind of special day the history never saw gets the calendar's typical
+    effect (holiday x0.25, ...) instead of none, and learned effects are shrunk toward it
+    (kind_effects.py); either way such days are flagged in the forecast.
     """
 
     timezone: str
@@ -30,6 +33,7 @@ class ForecastSettings:
     fallback_aht_s: float = 300.0
     events: tuple[Event, ...] = ()
     special_days_files: tuple[Path, ...] = ()
+    calendar_priors: bool = False
     start_date: dt.date | None = None  # first forecast day; None: the day after the history
     queue_map: dict[str, str] = field(default_factory=dict)  # history id -> scenario id
 

@@ -1,9 +1,13 @@
 """Effects of special days: on the daily total, or interval by interval.
 
 An effect is the ratio of what a kind of day received to what an ordinary day of the same
-weekday and week would have received, pooled over the history's days of that kind and shrunk
-toward a prior (calendar.DEFAULT_EFFECTS, or 1 for an event) by `prior_days` pseudo-days.
-A user-given event effect is used as is.
+weekday and week would have received, pooled over the history's days of that kind on which the
+centre was expected to be open, and shrunk toward no effect (or toward the calendar's prior,
+calendar.DEFAULT_EFFECTS, when the user asks for priors) by an empirical-Bayes weight that grows
+with the number of such days and how far they depart beyond the queue's day-to-day noise
+(kind_effects.py). A kind the history never saw gets the calendar's prior when priors are
+asked for, else the share of it that the centre's own past calendar days followed (none if
+they moved nothing, or if there were none), and is flagged. A user-given event effect is used as is.
 """
 
 from __future__ import annotations
@@ -15,6 +19,15 @@ import numpy as np
 from homeshore.errors import InputError
 from homeshore.forecasting.calendar import NORMAL, SAME_SHAPE_KINDS
 from homeshore.forecasting.history import FloatArray
+from homeshore.forecasting.kind_effects import (
+    GIVEN,
+    LEARNED,
+    KindEffect,
+    calendar_following,
+    day_noise_variance,
+    followed,
+    learn_effect,
+)
 from homeshore.forecasting.method import Context
 
 
@@ -27,32 +40,42 @@ def estimate_effects(
     priors: Mapping[str, float],
     *,
     queue: str,
-    prior_days: float = 1.0,
-) -> dict[str, float]:
-    """Multiplier per wanted kind. actual/expected: daily totals of history days (NaN = skip)."""
+    use_priors: bool = False,
+) -> dict[str, KindEffect]:
+    """Effect per wanted kind. actual/expected: daily totals of history days (NaN = skip).
+
+    `priors` holds the calendar's typical effect of its kinds: a wanted kind outside it is a
+    user event, which needs a given effect or a past day (InputError otherwise).
+    """
     kinds_arr = np.array(kinds)
     ok = ~np.isnan(actual) & ~np.isnan(expected)
-    typical = float(np.nanmean(expected[ok & (kinds_arr == NORMAL)])) if ok.any() else 0.0
-    effects: dict[str, float] = {NORMAL: 1.0}
-    for kind in set(wanted) - {NORMAL}:
+    open_ = ok & (np.nan_to_num(expected) > 0)
+    normal = open_ & (kinds_arr == NORMAL)
+    noise = day_noise_variance(actual[normal], expected[normal])
+    effects = {NORMAL: KindEffect(NORMAL, 1.0, LEARNED, int(normal.sum()), 1.0, 0.0)}
+    for kind in sorted(set(wanted) - {NORMAL}):
+        rows = open_ & (kinds_arr == kind)
         if kind in given:
-            effects[kind] = float(given[kind])
+            effects[kind] = KindEffect(kind, float(given[kind]), GIVEN, int(rows.sum()))
             continue
-        rows = ok & (kinds_arr == kind)
         if kind not in priors and not rows.any():
             raise InputError(
                 f"event {kind!r} has no effect given and no past day to estimate it from",
                 where=f"queue {queue}",
             )
-        prior = priors.get(kind, 1.0)
-        weight = prior_days * max(typical, 1e-9)
-        effects[kind] = (float(actual[rows].sum()) + prior * weight) / (
-            float(expected[rows].sum()) + weight
+        effects[kind] = learn_effect(
+            kind,
+            actual[rows],
+            expected[rows],
+            noise_variance=noise,
+            prior=priors.get(kind),
+            use_prior=use_priors,
         )
-    return effects
+    share = calendar_following(effects.values())
+    return {kind: followed(effect, share) for kind, effect in effects.items()}
 
 
-def context_effects(context: Context, expected: FloatArray, prior_days: float) -> dict[str, float]:
+def context_effects(context: Context, expected: FloatArray) -> dict[str, KindEffect]:
     """estimate_effects on a method's context: its history's totals against `expected`."""
     history = context.history
     return estimate_effects(
@@ -63,40 +86,49 @@ def context_effects(context: Context, expected: FloatArray, prior_days: float) -
         context.given_effects,
         context.prior_effects,
         queue=history.queue,
-        prior_days=prior_days,
+        use_priors=context.use_priors,
     )
 
 
 def interval_effects(
-    context: Context, expected: FloatArray, prior_days: float
+    context: Context, expected: FloatArray, effects: Mapping[str, KindEffect]
 ) -> dict[str, FloatArray]:
     """Per-interval multipliers of the horizon's kinds that have a shape of their own.
 
-    For a kind outside SAME_SHAPE_KINDS without a user-given effect: m[s] = (sum of actuals in
-    slot s over the history's days of that kind + prior * prior_days * mean expected) /
-    (sum of expected + prior_days * mean expected), `expected` being the ordinary-day forecast
-    of each history day and slot. No such day in the history: the flat prior.
+    For a kind outside SAME_SHAPE_KINDS without a user-given effect, over the history's days of
+    that kind on which the centre was expected open (`expected`: the ordinary-day forecast of
+    each history day and slot): per slot, c[s] = sum actual[s] / sum expected[s], pulled toward
+    the kind's daily ratio r by the empirical-Bayes weight of kind_effects.py with the Poisson
+    variance of the slot's counts, max(c[s], r) / sum expected[s], as its noise (a slot seen on
+    a few days of a small queue follows the day; a busy one keeps its own ratio). The shape
+    c[s] / r (scaled to add up to one ordinary day) times the kind's daily effect (`effects`,
+    from estimate_effects) is the curve: the level and the shape are each learned from their
+    own evidence, and the curve adds up to the daily effect. A kind without precedent: its flat
+    effect (1, or the prior on request).
     """
     history = context.history
     kinds_arr = np.array(context.history_kinds)
     usable = history.valid_days() & ~np.isnan(expected).any(axis=1)
+    usable &= np.nan_to_num(expected).sum(axis=1) > 0
     out: dict[str, FloatArray] = {}
     for kind in set(context.horizon_kinds) - SAME_SHAPE_KINDS - set(context.given_effects):
-        prior = context.prior_effects.get(kind)
+        effect = effects[kind]
         rows = usable & (kinds_arr == kind)
-        if not rows.any():
-            if prior is None:
-                raise InputError(
-                    f"event {kind!r} has no effect given and no past day to estimate it from",
-                    where=f"queue {history.queue}",
-                )
-            out[kind] = np.full(history.slots_per_day, prior)
+        if not rows.any() or effect.basis != LEARNED:
+            out[kind] = np.full(history.slots_per_day, effect.effect)
             continue
-        prior = 1.0 if prior is None else prior
         actual = history.volume[rows].sum(axis=0)
         total = expected[rows].sum(axis=0)
-        pseudo = prior_days * total / int(rows.sum())
+        raw = float(actual.sum()) / float(total.sum())
+        live = total > 0
+        ratio = np.full(len(total), raw)
+        ratio[live] = actual[live] / total[live]
+        variance = np.where(live, np.maximum(ratio, raw) / np.where(live, total, 1.0), 0.0)
+        gap = (ratio - raw) ** 2
         with np.errstate(invalid="ignore", divide="ignore"):
-            curve = np.where(total > 0, (actual + prior * pseudo) / (total + pseudo), prior)
-        out[kind] = np.asarray(curve, dtype=np.float64)
+            weight = np.where(gap > 0, np.maximum(0.0, 1.0 - variance / gap), 0.0)
+        curve = raw + weight * (ratio - raw)
+        added = float((total * curve).sum())
+        shape = curve * float(total.sum()) / added if added > 0 else np.ones_like(curve)
+        out[kind] = np.asarray(effect.effect * shape, dtype=np.float64)
     return out
