@@ -33,6 +33,8 @@ class PageCheck:
     requests: list[str] = field(default_factory=list)
     images: int = 0
     broken_images: int = 0
+    figures: int = 0  # inline SVG figures
+    blank_figures: int = 0  # of them, drawn with no size or no mark
     title: str = ""
     text: str = ""
 
@@ -59,6 +61,15 @@ def open_report(html_path: Path, screenshot: Path) -> PageCheck:
             check.broken_images = int(
                 page.evaluate(
                     "Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0)"
+                    ".length"
+                )
+            )
+            check.figures = page.locator("figure > svg").count()
+            check.blank_figures = int(
+                page.evaluate(
+                    "Array.from(document.querySelectorAll('figure > svg')).filter(s => {"
+                    " const r = s.getBoundingClientRect();"
+                    " return r.width === 0 || r.height === 0 || !s.querySelector('path'); })"
                     ".length"
                 )
             )

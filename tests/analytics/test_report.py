@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,31 @@ from homeshore.domain import Scenario, Schedule
 from tests.analytics.conftest import forecast_from, history_before, requirements, simulated
 
 ROWS = [(0, f"{h:02d}:{m:02d}", 1 + (h % 2)) for h in range(8, 22) for m in (0, 30)]
+VARIANT_FIGURES = ["Requirements against the roster", "Simulated service", "Workforce"]
+VARIANT_TABLES = [
+    "Coverage per queue (agent-hours)",
+    "Simulated service per queue",
+    "Seats per site",
+    "Evenings and Saturdays: who takes the contacts",
+    "On-site days of home volunteers, and training placed",
+    "Roster",
+    "What each soft goal cost",
+]
+
+
+def _figures(html: str) -> list[str]:
+    """Titles of the report's figures, in order; each must hold one well-formed inline SVG
+    with drawn marks and no external reference."""
+    found = re.findall(
+        r"<figure>\s*(<svg .*?</svg>)\s*<figcaption><strong>(.*?)\.</strong>", html, re.S
+    )
+    assert len(found) == html.count("<figure>")
+    for markup, title in found:
+        root = ET.fromstring(markup)  # well-formed
+        assert root.get("role") == "img" and root.get("viewBox"), title
+        assert root.findall("path") and root.findall("text"), title
+        assert "http" not in markup and "<script" not in markup and " id=" not in markup
+    return [title for _, title in found]
 
 
 def _outcome(
@@ -86,8 +112,12 @@ def test_report_numbers_come_from_the_outcomes(
     assert "90.0%" in html and "70.0%" in html  # simulated SL in the comparison table
     assert "20.25" not in html and "20" in html  # paid hours are formatted
     assert "0 violations" in html and "1 violation." in html and "daily_rest" in html
-    # one shared demand figure, 3 per variant, the comparison chart
-    assert html.count("data:image/png;base64,") == 1 + 3 * 2 + 1
+    # the comparison chart, one shared demand figure, 3 per variant
+    assert _figures(html) == [
+        "Variants side by side",
+        "Forecast against history (all variants)",
+        *VARIANT_FIGURES * 2,
+    ]
     # offline: no external reference, no script
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
     assert "<script" not in html
@@ -98,9 +128,27 @@ def test_single_variant_has_no_comparison_chart(
 ) -> None:
     a = analyse(_outcome("only", tiny_scenario, tiny_schedule, sl=0.9))
     html = render_report(build_report([a], history_before(a.outcome.requirements), title="t"))
-    assert html.count("data:image/png;base64,") == 1 + 3
+    assert _figures(html) == ["Forecast against history (all variants)", *VARIANT_FIGURES]
     with pytest.raises(ValueError, match="at least one variant"):
         build_report([], history_before(a.outcome.requirements), title="t")
+
+
+def test_every_figure_and_table_the_report_promises_is_there(
+    tiny_scenario: Scenario, tiny_schedule: Schedule
+) -> None:
+    a = analyse(_outcome("one", tiny_scenario, tiny_schedule, sl=0.9))
+    b = analyse(_outcome("two", tiny_scenario, tiny_schedule, sl=0.7))
+    view = build_report([a, b], history_before(a.outcome.requirements), title="t")
+    assert view.comparison_figure is not None and view.differences is not None
+    for variant in view.variants:
+        assert [f.title for f in variant.figures] == VARIANT_FIGURES
+        assert [t.title for t in variant.tables] == VARIANT_TABLES
+    html = render_report(view)
+    for title in [*VARIANT_FIGURES, *VARIANT_TABLES]:
+        assert html.count(f"{title}") >= 2, title  # in both variants' sections
+    # the simulated KPI panels of the queue, with their targets (dashed) and axes
+    assert "q1: service level (%)" in html and "q1: ASA (s)" in html
+    assert "q1: abandon rate (%)" in html and "stroke-dasharray" in html
 
 
 def test_text_is_escaped(tiny_scenario: Scenario, tiny_schedule: Schedule) -> None:
@@ -111,11 +159,20 @@ def test_text_is_escaped(tiny_scenario: Scenario, tiny_schedule: Schedule) -> No
 
 def test_tables_written_as_csv_and_json(tmp_path: Path, tiny_schedule: Schedule) -> None:
     req = requirements(ROWS[:3])
-    paths = write_table(req.assign(note=[None, "x", None]), tmp_path / "out", "requirements")
+    peak = pd.Series([req["start"][0], pd.NaT, pd.NaT], dtype=req["start"].dtype)
+    table = req.assign(note=[None, "x", None], seen=[True, False, True], peak=peak)
+    table.loc[2, "volume"] = float("nan")
+    paths = write_table(table, tmp_path / "out", "requirements")
     assert [p.name for p in paths] == ["requirements.csv", "requirements.json"]
-    records = json.loads(paths[1].read_text())
+    text = paths[1].read_text()
+    assert len(text.splitlines()) == 2 + 3  # the brackets and one record per line
+    records = json.loads(text)
     assert records[0]["start"] == "2026-11-02T08:00:00+01:00"  # local time with its offset
     assert records[0]["note"] is None and records[1]["scheduled_agents"] == 1
+    assert records[0]["peak"] == records[0]["start"] and records[1]["peak"] is None  # NaT
+    assert records[2]["volume"] is None and records[0]["volume"] == 10.0  # NaN
+    assert [r["seen"] for r in records] == [True, False, True]
+    assert type(records[1]["required_agents"]) is int
     back = pd.read_csv(paths[0])
     assert list(back["start"])[:1] == ["2026-11-02T08:00:00+01:00"]
     assert not list((tmp_path / "out").glob("*.tmp"))

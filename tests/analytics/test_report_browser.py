@@ -25,7 +25,8 @@ def test_report_opens_in_chromium_without_errors(
     check = open_report(path, ARTIFACTS / "analytics-report.png")
     assert check.console_errors == [] and check.page_errors == []
     assert check.title == "tiny plan"
-    assert check.images == 8 and check.broken_images == 0
+    assert check.figures == 8 and check.blank_figures == 0
+    assert check.images == 0  # figures are inline SVG, nothing to load
     # nothing but the file itself and its data URIs is fetched
     assert all(u.startswith(("file://", "data:")) for u in check.requests), check.requests
     assert "Variants side by side" in check.text and "Variant two" in check.text

@@ -1,10 +1,15 @@
-"""Write the report's tables as CSV and JSON, each file through a temporary file and a rename."""
+"""Write the report's tables as CSV and JSON, each file through a temporary file and a rename.
+
+JSON files hold an array of records, one record per line: written column by column with the
+standard library's C encoder, where an indented dump went value by value in Python.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,18 +45,41 @@ def _json_value(value: Any) -> Any:
     return _iso(value)
 
 
+def _column_values(series: pd.Series) -> list[Any]:
+    """One column as JSON-ready Python values, converted a column at a time where its numpy
+    type allows (numbers, booleans, times), else value by value."""
+    dtype = series.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype) or (isinstance(dtype, np.dtype) and dtype.kind == "M"):
+        return [None if v is pd.NaT else v.isoformat() for v in series.tolist()]
+    if isinstance(dtype, np.dtype) and dtype.kind in "biu":
+        return series.tolist()  # Python ints and bools
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        return [None if math.isnan(v) else v for v in series.tolist()]
+    return [_json_value(v) for v in series.tolist()]
+
+
 def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """JSON-ready records: NaN as null, numpy scalars as Python numbers, times as ISO text."""
-    return [
-        {str(k): _json_value(v) for k, v in row.items()} for row in frame.to_dict(orient="records")
-    ]
+    """JSON-ready records: NaN and NaT as null, numpy scalars as Python numbers, times as ISO
+    text."""
+    names = [str(c) for c in frame.columns]
+    columns = [_column_values(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    if not columns:
+        return [{} for _ in range(len(frame))]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def records_json(records: Sequence[Mapping[str, Any]]) -> str:
+    """A JSON array, one record per line."""
+    if not records:
+        return "[]\n"
+    return "[\n" + ",\n".join(json.dumps(r) for r in records) + "\n]\n"
 
 
 def write_table(frame: pd.DataFrame, folder: Path, name: str) -> list[Path]:
     """`name`.csv and `name`.json in `folder`; returns both paths."""
     csv_path, json_path = folder / f"{name}.csv", folder / f"{name}.json"
     write_text_atomic(csv_path, serialisable(frame).to_csv(index=False))
-    write_text_atomic(json_path, json.dumps(frame_records(frame), indent=1) + "\n")
+    write_text_atomic(json_path, records_json(frame_records(frame)))
     return [csv_path, json_path]
 
 

@@ -1,186 +1,236 @@
-"""The report's figures, drawn with matplotlib (Agg canvas, no pyplot state), as PNG bytes.
+"""The report's figures as inline SVG (analytics.svg), from plain tables.
 
-Every function takes plain tables and returns the PNG of one figure; the report embeds them as
-data URIs. Colours are fixed per location so a reader learns them once.
+Every function takes plain tables and returns the SVG markup of one figure, which the report
+places in its page as it is. Times are drawn in local wall-clock time (days since the first
+local midnight shown), each interval as a step over its own span, so closed hours leave a
+gap. Colours are fixed per location so a reader learns them once.
 """
 
 from __future__ import annotations
 
-import io
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import DateFormatter, DayLocator
-from matplotlib.figure import Figure
+
+from homeshore.analytics import svg
+from homeshore.analytics.svg import Floats, Key
 
 LOCATION_COLOURS = {"site": "#3b6ea8", "telecentre": "#e08a2c", "home": "#3f9b5a"}
 HISTORY_COLOUR = "#8c8c8c"
 FORECAST_COLOUR = "#3b6ea8"
 TARGET_COLOUR = "#c0392b"
-DPI = 100
+#: one colour per site or variant, in order
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2")
+DASHED = "5 3"
 #: simulated intervals with fewer contacts on average are left out of the KPI plots (a rate
 #: over a contact or two swings between 0 and 1 and hides the rest)
 MIN_CONTACTS_SHOWN = 2.0
 
 #: (column, label, unit multiplier, target column) of each simulated KPI panel
 SIM_PANELS = (
-    ("service_level", "service level", 100.0, "sl_target"),
+    ("service_level", "service level (%)", 100.0, "sl_target"),
     ("asa_s", "ASA (s)", 1.0, None),
     ("abandon_rate", "abandon rate (%)", 100.0, "abandon_target"),
 )
+MINUTES_PER_DAY = 1440.0
 
 
-def _png(fig: Figure) -> bytes:
-    FigureCanvasAgg(fig)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI)
-    return buffer.getvalue()
+@dataclass(frozen=True, slots=True)
+class _Clock:
+    """Local wall-clock time as days since `origin`, a local midnight (the x of time panels)."""
+
+    origin: pd.Timestamp  # naive local time
+    timezone: str
+
+    @classmethod
+    def of(cls, times: pd.Series, timezone: str) -> _Clock:
+        first = _naive_local(times, timezone).min()
+        return cls(pd.Timestamp(0) if pd.isna(first) else first.normalize(), timezone)
+
+    def days(self, times: pd.Series) -> Floats:
+        local = _naive_local(times, self.timezone)
+        elapsed = (local - self.origin) / pd.Timedelta(days=1)
+        return np.asarray(elapsed, dtype=np.float64)
+
+    def spans(self, frame: pd.DataFrame) -> tuple[Floats, Floats]:
+        """Start and end (days) of each interval row (start, interval_min)."""
+        start = self.days(frame["start"])
+        return start, start + frame["interval_min"].to_numpy(dtype=float) / MINUTES_PER_DAY
+
+    def ticks(
+        self, first_day: float, last_day: float, fmt: str, width_px: float, every_days: int = 1
+    ) -> list[tuple[float, str]]:
+        """Ticks from `first_day` to `last_day` for an axis `width_px` wide: local midnights
+        labelled with `fmt`, every `every_days` or more so that labels do not run into each
+        other; hours (weekday and time) when the range is under two days."""
+        sample = "Mon 00:00" if last_day - first_day < 2 else self.origin.strftime(fmt)
+        room_px = svg.text_width_px(sample) + 16
+        most = max(2, int(width_px // room_px))
+        if last_day - first_day < 2:
+            span_h = (last_day - first_day) * 24
+            step_h = next((h for h in (1, 2, 3, 4, 6, 12) if span_h / h <= most), 24)
+            hours = range(
+                math.ceil(first_day * 24 / step_h - 1e-9),
+                math.floor(last_day * 24 / step_h + 1e-9) + 1,
+            )
+            return [
+                (
+                    k * step_h / 24,
+                    (self.origin + pd.Timedelta(hours=k * step_h)).strftime("%a %H:%M"),
+                )
+                for k in hours
+            ]
+        every = max(every_days, math.ceil((last_day - first_day) / most))
+        days = range(math.ceil(first_day - 1e-9), math.floor(last_day + 1e-9) + 1, every)
+        return [(float(d), (self.origin + pd.Timedelta(days=d)).strftime(fmt)) for d in days]
 
 
 def _naive_local(values: pd.Series, timezone: str) -> pd.Series:
-    """Local wall-clock times without zone, so matplotlib draws local hours."""
-    return pd.to_datetime(values, utc=True).dt.tz_convert(timezone).dt.tz_localize(None)
+    """Local wall-clock times without zone (zoned columns converted as they are: parsing them
+    again costs more than the whole figure)."""
+    zoned = (
+        values if isinstance(values.dtype, pd.DatetimeTZDtype) else pd.to_datetime(values, utc=True)
+    )
+    local: pd.Series = zoned.dt.tz_convert(timezone).dt.tz_localize(None)
+    return local
 
 
-def _date_axis(ax: Axes, fmt: str = "%a %d", every_days: int = 1) -> None:
-    """Ticks at local midnights (matplotlib.dates has no type hints)."""
-    ax.xaxis.set_major_locator(DayLocator(interval=every_days))  # type: ignore[no-untyped-call]
-    ax.xaxis.set_major_formatter(DateFormatter(fmt))  # type: ignore[no-untyped-call]
-    ax.grid(True, alpha=0.3)
-
-
-def _legend_above(ax: Axes, ncols: int) -> None:
-    """The legend right-aligned above the axes, level with the left-aligned title."""
-    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=ncols, fontsize=8, frameon=False)
-
-
-def _queue_axes(n: int, height: float, width: float = 11.0) -> tuple[Figure, list[Axes]]:
-    fig = Figure(figsize=(width, height * max(1, n)), layout="constrained")
-    axes = fig.subplots(max(1, n), 1, squeeze=False)
-    return fig, [row[0] for row in axes]
+def _x_range(spans: Sequence[Floats]) -> tuple[float, float]:
+    values = [s for s in spans if s.size]
+    if not values:
+        return 0.0, 1.0
+    lo = min(float(np.nanmin(s)) for s in values)
+    hi = max(float(np.nanmax(s)) for s in values)
+    return lo, hi if hi > lo else lo + 1.0
 
 
 def forecast_figure(
     history: pd.DataFrame, forecast: pd.DataFrame, timezone: str, history_weeks: int = 3
-) -> bytes:
+) -> str:
     """Per queue: the last weeks of offered contacts, then the forecast with its P10-P90 band."""
     queues = list(dict.fromkeys(forecast["queue"].astype(str)))
-    fig, axes = _queue_axes(len(queues), 2.4)
     first = pd.to_datetime(forecast["start"], utc=True).min()
     since = first - pd.Timedelta(weeks=history_weeks)
-    for ax, queue in zip(axes, queues, strict=True):
-        h = history[history["queue"].astype(str) == queue]
-        h = h[pd.to_datetime(h["start"], utc=True) >= since]
+    shown = history[pd.to_datetime(history["start"], utc=True) >= since]
+    clock = _Clock.of(pd.concat([shown["start"], forecast["start"]]), timezone)
+    f_start, f_end = clock.spans(forecast)
+    lo, hi = _x_range([clock.days(shown["start"]), f_start, f_end])
+    width, row_h = 1100.0, 240.0
+    boxes = svg.grid_boxes(width, len(queues), row_h)
+    every_days = max(1, 7 * (history_weeks + 1) // 14)
+    x_ticks = clock.ticks(lo, hi, "%d %b", boxes[0][0].width if boxes else width, every_days)
+    fig = svg.Figure(width, row_h * max(1, len(queues)), "Forecast against history per queue")
+    keys = (
+        Key("history (offered)", HISTORY_COLOUR),
+        Key("forecast P10-P90", FORECAST_COLOUR, "area", opacity=0.25),
+        Key("forecast (mean)", FORECAST_COLOUR),
+    )
+    first_day = float(clock.days(pd.Series([first]))[0])
+    for (box,), queue in zip(boxes, queues, strict=True):
+        h = shown[shown["queue"].astype(str) == queue]
         f = forecast[forecast["queue"].astype(str) == queue]
-        if not h.empty:
-            ax.plot(
-                _naive_local(h["start"], timezone),
-                h["offered"],
-                color=HISTORY_COLOUR,
-                lw=0.8,
-                label="history (offered)",
-            )
-        x = _naive_local(f["start"], timezone)
-        ax.fill_between(
-            x,
-            f["volume_p10"],
-            f["volume_p90"],
-            color=FORECAST_COLOUR,
-            alpha=0.25,
-            lw=0,
-            label="forecast P10-P90",
+        gap = float(f["interval_min"].max()) / MINUTES_PER_DAY if len(f) else 1.0
+        top, y_ticks = svg.value_axis(
+            svg.finite_max(h["offered"], f["volume"], f["volume_p90"]), integer=True
         )
-        ax.plot(x, f["volume"], color=FORECAST_COLOUR, lw=1.0, label="forecast (mean)")
-        ax.set_title(f"{queue}: contacts per interval", loc="left", fontsize=10)
-        ax.axvline(_naive_local(pd.Series([first]), timezone).iloc[0], color="k", lw=0.6, ls=":")
-        _date_axis(ax, "%d %b", max(1, 7 * (history_weeks + 1) // 14))
-        _legend_above(ax, 3)
-    return _png(fig)
+        panel = fig.panel(box, (lo, hi), (0.0, top))
+        panel.axes(x_ticks, y_ticks)
+        panel.line(clock.days(h["start"]), h["offered"], HISTORY_COLOUR, max_gap=gap, width_px=1)
+        x = clock.days(f["start"])
+        panel.band(x, f["volume_p10"], f["volume_p90"], FORECAST_COLOUR, max_gap=gap)
+        panel.line(x, f["volume"], FORECAST_COLOUR, max_gap=gap)
+        panel.vline(first_day, svg.INK, dash="2 3")
+        panel.title(f"{queue}: contacts per interval")
+        panel.legend(keys)
+    return fig.svg()
 
 
-def coverage_figure(coverage: pd.DataFrame, timezone: str) -> bytes:
+def coverage_figure(coverage: pd.DataFrame, timezone: str) -> str:
     """Per queue: agents required (Erlang), targeted after shrinkage, and planned by the roster."""
     queues = list(dict.fromkeys(coverage["queue"].astype(str)))
-    fig, axes = _queue_axes(len(queues), 2.3)
-    for ax, queue in zip(axes, queues, strict=True):
-        c = coverage[coverage["queue"] == queue]
-        x = _naive_local(c["start"], timezone)
-        ax.fill_between(
-            x,
-            0,
-            c["planned_agents"],
-            step="post",
-            color=LOCATION_COLOURS["site"],
-            alpha=0.35,
-            lw=0,
-            label="planned by the roster",
+    clock = _Clock.of(coverage["start"], timezone)
+    starts, ends = clock.spans(coverage)
+    lo, hi = _x_range([starts, ends])
+    width, row_h = 1100.0, 230.0
+    boxes = svg.grid_boxes(width, len(queues), row_h)
+    x_ticks = clock.ticks(lo, hi, "%a %d", boxes[0][0].width if boxes else width)
+    fig = svg.Figure(width, row_h * max(1, len(queues)), "Requirements against the roster")
+    keys = (
+        Key("planned by the roster", LOCATION_COLOURS["site"], "area", opacity=0.35),
+        Key("target", svg.INK),
+        Key("required (Erlang, before shrinkage)", TARGET_COLOUR, dash=DASHED),
+        Key("interval short of target", TARGET_COLOUR, "mark"),
+    )
+    for (box,), queue in zip(boxes, queues, strict=True):
+        mine = (coverage["queue"].astype(str) == queue).to_numpy()
+        c = coverage[mine]
+        x0, x1 = starts[mine], ends[mine]
+        planned = c["planned_agents"].to_numpy(dtype=float)
+        top, y_ticks = svg.value_axis(
+            svg.finite_max(planned, c["scheduled_agents"], c["required_agents"]), integer=True
         )
-        ax.step(x, c["scheduled_agents"], where="post", color="k", lw=1.0, label="target")
-        ax.step(
-            x,
-            c["required_agents"],
-            where="post",
-            color=TARGET_COLOUR,
-            lw=0.8,
-            ls="--",
-            label="required (Erlang, before shrinkage)",
-        )
-        short = c["shortfall"] > 1e-9
-        if bool(short.any()):
-            ax.scatter(
-                x[short],
-                np.zeros(int(short.sum())),
-                marker="|",
-                color=TARGET_COLOUR,
-                s=40,
-                label="interval short of target",
-            )
-        ax.set_title(f"{queue}: agents per interval", loc="left", fontsize=10)
-        ax.set_ylim(bottom=0)
-        _date_axis(ax)
-        _legend_above(ax, 4)
-    return _png(fig)
+        panel = fig.panel(box, (lo, hi), (0.0, top))
+        panel.axes(x_ticks, y_ticks)
+        panel.step_band(x0, x1, np.zeros_like(planned), planned, keys[0].colour, opacity=0.35)
+        panel.step(x0, x1, c["scheduled_agents"], svg.INK, width_px=1.1)
+        panel.step(x0, x1, c["required_agents"], TARGET_COLOUR, width_px=1.0, dash=DASHED)
+        short = (c["shortfall"] > 1e-9).to_numpy()
+        panel.marks((x0[short] + x1[short]) / 2, TARGET_COLOUR)
+        panel.title(f"{queue}: agents per interval")
+        panel.legend(keys)
+    return fig.svg()
 
 
-def simulation_figure(kpis: pd.DataFrame, timezone: str) -> bytes:
-    """Per queue (rows): simulated SL, ASA and abandon rate per interval, mean and 95 % band."""
+def simulation_figure(kpis: pd.DataFrame, timezone: str) -> str:
+    """Per queue (rows): simulated SL, ASA and abandon rate per interval, mean and 95 % band.
+
+    A queue with fewer than MIN_CONTACTS_SHOWN contacts in every interval has nothing to draw:
+    it is named on a line under the panels instead of taking a row of empty ones."""
     queues = list(dict.fromkeys(kpis["queue"].astype(str)))
-    fig = Figure(figsize=(13.0, 2.3 * max(1, len(queues))), layout="constrained")
-    grid = fig.subplots(max(1, len(queues)), len(SIM_PANELS), squeeze=False)
-    for row, queue in zip(grid, queues, strict=True):
-        k = kpis[kpis["queue"] == queue]
-        closed = k["offered"] < MIN_CONTACTS_SHOWN
-        x = _naive_local(k["start"], timezone)
-        for ax, (column, label, scale, target) in zip(row, SIM_PANELS, strict=True):
-            lo, mid, hi = (
-                k[c].astype(float).mask(closed) * scale
+    clock = _Clock.of(kpis["start"], timezone)
+    starts, ends = clock.spans(kpis)
+    lo, hi = _x_range([starts, ends])
+    closed = (kpis["offered"] < MIN_CONTACTS_SHOWN).to_numpy()
+    of_queue = {q: (kpis["queue"].astype(str) == q).to_numpy() for q in queues}
+    drawn = [q for q in queues if not closed[of_queue[q]].all()]
+    quiet = [q for q in queues if q not in drawn]
+    width, row_h, note_h = 1300.0, 230.0, 26.0 if quiet else 0.0
+    height = row_h * len(drawn) + note_h
+    fig = svg.Figure(width, max(height, 26.0), "Simulated service per queue and interval")
+    boxes = svg.grid_boxes(width, len(drawn), row_h, col_weights=(1.0,) * len(SIM_PANELS))
+    x_ticks = clock.ticks(lo, hi, "%a", boxes[0][0].width if boxes else width)
+    for row, queue in zip(boxes, drawn, strict=True):
+        mine = of_queue[queue]
+        k = kpis[mine]
+        x0, x1, hidden = starts[mine], ends[mine], closed[mine]
+        for box, (column, label, scale, target) in zip(row, SIM_PANELS, strict=True):
+            low, mid, high = (
+                np.where(hidden, np.nan, k[c].to_numpy(dtype=float) * scale)
                 for c in (f"{column}_lo", column, f"{column}_hi")
             )
-            ax.fill_between(x, lo, hi, color=FORECAST_COLOUR, alpha=0.25, lw=0, step="post")
-            ax.step(x, mid, where="post", color=FORECAST_COLOUR, lw=0.9)
+            goal = None
             if target is not None and target in k and k[target].notna().any():
-                ax.axhline(float(k[target].iloc[0]) * scale, color=TARGET_COLOUR, lw=0.8, ls="--")
-            ax.set_title(f"{queue}: {label}", loc="left", fontsize=9)
-            ax.set_ylim(bottom=0)
-            if len(x):
-                ax.set_xlim(x.min(), x.max())
-            if bool(closed.all()):
-                ax.text(
-                    0.5,
-                    0.5,
-                    f"under {MIN_CONTACTS_SHOWN:g} contacts in every interval",
-                    transform=ax.transAxes,
-                    ha="center",
-                    va="center",
-                    fontsize=8,
-                    color="#5b6670",
-                )
-            _date_axis(ax, "%a")
-            ax.tick_params(labelsize=8)
-    return _png(fig)
+                goal = float(k[target].dropna().iloc[0]) * scale
+            top, y_ticks = svg.value_axis(svg.finite_max(high, mid, [goal or 0.0]))
+            panel = fig.panel(box, (lo, hi), (0.0, top))
+            panel.axes(x_ticks, y_ticks)
+            panel.step_band(x0, x1, low, high, FORECAST_COLOUR)
+            panel.step(x0, x1, mid, FORECAST_COLOUR, width_px=1.0)
+            if goal is not None:
+                panel.hline(goal, TARGET_COLOUR, dash=DASHED)
+            panel.title(f"{queue}: {label}")
+    if quiet:
+        fig.text(
+            46,
+            height - 9,
+            f"Not drawn, under {MIN_CONTACTS_SHOWN:g} simulated contacts in every interval: "
+            + ", ".join(quiet),
+            colour=svg.MUTED,
+        )
+    return fig.svg()
 
 
 def workforce_figure(
@@ -189,76 +239,103 @@ def workforce_figure(
     seats: pd.DataFrame,
     cover: pd.DataFrame,
     timezone: str,
-) -> bytes:
+) -> str:
     """Paid hours per day by location; seats used over time per site; evenings and Saturdays."""
-    fig = Figure(figsize=(13.0, 3.2), layout="constrained")
-    ax_hours, ax_seats, ax_cover = fig.subplots(1, 3, width_ratios=(1.1, 1.6, 0.8))
+    width, height = 1300.0, 330.0
+    fig = svg.Figure(width, height, "Paid hours, seats in use and evening and Saturday cover")
+    ((b_hours, b_seats, b_cover),) = svg.grid_boxes(
+        width, 1, height, col_weights=(1.1, 1.5, 0.9), top_px=46.0, bottom_px=44.0
+    )
     pivot = daily_hours.pivot_table(
         index="date", columns="location", values="paid_h", aggfunc="sum", fill_value=0.0
     )
-    bottom = np.zeros(len(pivot))
-    labels = [pd.Timestamp(d).strftime("%a %d") for d in pivot.index]
-    for loc, colour in LOCATION_COLOURS.items():
-        if loc in pivot:
-            ax_hours.bar(labels, pivot[loc], bottom=bottom, color=colour, label=loc)
-            bottom += pivot[loc].to_numpy()
-    ax_hours.set_title("paid hours per day, by location", loc="left", fontsize=10)
-    ax_hours.tick_params(axis="x", labelrotation=45, labelsize=8)
-    ax_hours.set_ylim(0, max(1.0, float(bottom.max(initial=0.0))) * 1.25)  # room for the legend
-    if not pivot.empty:
-        ax_hours.legend(fontsize=8, ncols=3, loc="upper center")
-    for i, site in enumerate(seats["site"]):
+    days = [pd.Timestamp(d).strftime("%a %d") for d in pivot.index]
+    by_location = {loc: pivot[loc].to_numpy() for loc in LOCATION_COLOURS if loc in pivot}
+    _stacked_bars(fig, b_hours, days, by_location).title(
+        "paid hours per day, by location", over_legend=True
+    )
+
+    clock = _Clock.of(occupancy["time"], timezone) if len(occupancy) else None
+    lines: list[tuple[str, str, Floats, Floats, Floats, float]] = []
+    for i, (site, n_seats) in enumerate(zip(seats["site"], seats["seats"], strict=True)):
         occ = occupancy[occupancy["site"] == site]
-        colour = f"C{i}"
-        if not occ.empty:
-            ax_seats.step(
-                _naive_local(occ["time"], timezone),
-                occ["present"],
-                where="post",
-                color=colour,
-                lw=0.9,
-                label=f"{site} in use",
-            )
-        ax_seats.axhline(
-            float(seats["seats"].iloc[i]), color=colour, ls="--", lw=0.8, label=f"{site} seats"
+        t = clock.days(occ["time"]) if clock is not None and len(occ) else np.zeros(1)
+        level = occ["present"].to_numpy(dtype=float)[:-1]
+        lines.append((str(site), PALETTE[i % len(PALETTE)], t[:-1], t[1:], level, float(n_seats)))
+    if clock is not None:
+        lo, hi = _x_range([clock.days(occupancy["time"])])
+        lo, hi = math.floor(lo), max(math.ceil(hi), math.floor(lo) + 1)  # whole days
+        x_ticks = clock.ticks(lo, hi, "%a %d", b_seats.width)
+    else:
+        lo, hi, x_ticks = 0.0, 1.0, []
+    top, y_ticks = svg.value_axis(
+        svg.finite_max(*(level for *_, level, _ in lines), [s for *_, s in lines]), integer=True
+    )
+    panel = fig.panel(b_seats, (lo, hi), (0.0, top))
+    panel.axes(x_ticks, y_ticks)
+    for _, colour, x0, x1, level, n_seats in lines:
+        panel.hline(n_seats, colour, dash=DASHED)
+        panel.step(x0, x1, level, colour, width_px=1.1)
+    panel.title("seats in use at each site", over_legend=True)
+    panel.legend(
+        [Key(site, colour) for site, colour, *_ in lines] + [Key("seats", svg.MUTED, dash=DASHED)]
+    )
+
+    periods = {"weekday_evening": "weekday evenings", "saturday": "Saturdays"}
+    hours = {
+        loc: np.array(
+            [
+                float(cover[(cover["period"] == p) & (cover["location"] == loc)]["work_h"].sum())
+                for p in periods
+            ]
         )
-    ax_seats.set_title("seats in use at each site", loc="left", fontsize=10)
-    ax_seats.set_ylim(bottom=0)
-    _date_axis(ax_seats)
-    ax_seats.legend(fontsize=8, ncols=2)
-    periods = ["weekday_evening", "saturday"]
-    names = ["weekday evenings", "Saturdays"]
-    bottom = np.zeros(len(periods))
-    for loc, colour in LOCATION_COLOURS.items():
-        hours = [
-            float(cover[(cover["period"] == p) & (cover["location"] == loc)]["work_h"].sum())
-            for p in periods
-        ]
-        ax_cover.bar(names, hours, bottom=bottom, color=colour, label=loc)
-        bottom += np.array(hours)
-    ax_cover.set_title("contact hours on evenings / Saturdays", loc="left", fontsize=10)
-    ax_cover.set_ylim(0, max(1.0, float(bottom.max())) * 1.3)  # room for the legend
-    ax_cover.legend(fontsize=8, ncols=3, loc="upper center")
-    return _png(fig)
+        for loc in LOCATION_COLOURS
+    }
+    _stacked_bars(fig, b_cover, list(periods.values()), hours).title(
+        "evening and Saturday contact hours", over_legend=True
+    )
+    return fig.svg()
 
 
-def comparison_figure(summary: pd.DataFrame, metrics: Sequence[tuple[str, str, float]]) -> bytes:
+def _stacked_bars(
+    fig: svg.Figure, box: svg.Box, categories: Sequence[str], stacks: dict[str, np.ndarray]
+) -> svg.Panel:
+    """Bars per category stacked by location, with the locations' legend (the caller sets
+    the title, over the legend)."""
+    n = len(categories)
+    totals = np.sum([v for v in stacks.values()], axis=0) if stacks else np.zeros(n)
+    top, y_ticks = svg.value_axis(svg.finite_max(totals))
+    panel = fig.panel(box, (-0.5, max(n, 1) - 0.5), (0.0, top))
+    rotate = -45.0 if n > 4 else 0.0
+    panel.axes(list(enumerate(categories)), y_ticks, x_grid=False, x_label_rotate_deg=rotate)
+    bottom = np.zeros(n)
+    for loc, values in stacks.items():
+        panel.bars(np.arange(n), values, LOCATION_COLOURS[loc], bottoms=bottom)
+        bottom = bottom + np.nan_to_num(values)
+    panel.legend([Key(loc, LOCATION_COLOURS[loc], "area") for loc in stacks])
+    return panel
+
+
+def comparison_figure(summary: pd.DataFrame, metrics: Sequence[tuple[str, str, float]]) -> str:
     """One small bar chart per metric, a bar per variant: (column, title, scale)."""
     n = len(metrics)
-    cols = min(n, 3)
+    cols = max(1, min(n, 3))
     rows = (n + cols - 1) // cols
-    fig = Figure(figsize=(12.0, 2.6 * rows), layout="constrained")
-    grid = fig.subplots(rows, cols, squeeze=False)
+    width, row_h = 1200.0, 270.0
+    fig = svg.Figure(width, row_h * rows, "Variants side by side")
     names = list(summary["variant"].astype(str))
-    colours = [f"C{i}" for i in range(len(names))]
+    boxes = svg.grid_boxes(width, rows, row_h, col_weights=(1.0,) * cols, bottom_px=52.0)
+    x = np.arange(len(names))
     for i, (column, title, scale) in enumerate(metrics):
-        ax = grid[i // cols][i % cols]
+        box = boxes[i // cols][i % cols]
         values = summary[column].astype(float).to_numpy() * scale
-        bars = ax.bar(names, np.nan_to_num(values), color=colours)
-        ax.bar_label(bars, labels=[f"{v:,.1f}" for v in values], fontsize=8)
-        ax.set_title(title, loc="left", fontsize=10)
-        ax.tick_params(axis="x", labelrotation=15, labelsize=8)
-        ax.margins(y=0.2)
-    for j in range(n, rows * cols):
-        grid[j // cols][j % cols].set_visible(False)
-    return _png(fig)
+        top, y_ticks = svg.value_axis(svg.finite_max(values) * 1.15)
+        panel = fig.panel(box, (-0.5, len(names) - 0.5), (0.0, top))
+        panel.axes(list(enumerate(names)), y_ticks, x_grid=False, x_label_rotate_deg=-15.0)
+        for j, value in enumerate(values):
+            panel.bars([j], [value], PALETTE[j % len(PALETTE)])
+            label = f"{value:,.1f}" if math.isfinite(value) else "–"
+            y_px = float(panel.py(max(0.0, value) if math.isfinite(value) else 0.0)[()])
+            fig.text(float(panel.px(x[j])[()]), y_px - 4, label, anchor="middle")
+        panel.title(title)
+    return fig.svg()

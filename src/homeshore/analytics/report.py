@@ -1,12 +1,12 @@
 """The planner's report: one self-contained HTML file (no script, no external asset).
 
-Figures are PNG data URIs; styles are inline. `build_report` assembles the page from the
-variants' analyses; `render_report` turns the view into HTML with Jinja2 (autoescaped).
+Figures are inline SVG (analytics.plots); styles are inline. `build_report` assembles the page
+from the variants' analyses; `render_report` turns the view into HTML with Jinja2
+(autoescaped; the figures' markup, built with every text escaped, is placed as it is).
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -75,11 +75,7 @@ def _cell(value: Any, fmt: str | None) -> str:
 class FigureView:
     title: str
     caption: str
-    png: bytes
-
-    @property
-    def data_uri(self) -> str:
-        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+    svg: str  # markup of an <svg> element (analytics.svg)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,13 +235,14 @@ def _variant_view(a: VariantAnalysis) -> VariantView:
             f"Service level, ASA and abandon rate per interval over {o.replications} "
             "replications of the schedule: mean (line) and 95 % confidence band; dashed: target. "
             f"Intervals with fewer than {plots.MIN_CONTACTS_SHOWN:g} simulated contacts are "
-            "left out (all intervals are in simulation.csv).",
+            "left out, and a queue with none above is named under the panels (all intervals "
+            "are in simulation.csv).",
             plots.simulation_figure(sim, tz),
         ),
         FigureView(
             "Workforce",
-            "Paid hours per day by location, seats in use at each site against its seats, and "
-            "who takes contacts on weekday evenings and Saturdays.",
+            "Paid hours per day by location, seats in use at each site against its seats "
+            "(dashed), and who takes contacts on weekday evenings and Saturdays.",
             plots.workforce_figure(a.daily_hours, a.occupancy, a.seats, a.cover, tz),
         ),
     )

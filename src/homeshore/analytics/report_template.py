@@ -1,4 +1,6 @@
-"""The HTML of the planner's report (Jinja2, autoescaped). Offline: no script, no external URL."""
+"""The HTML of the planner's report (Jinja2, autoescaped). Offline: no script, no external URL.
+
+Figures are inline SVG made by analytics.plots (every text in them escaped), hence `|safe`."""
 
 from typing import Final
 
@@ -35,7 +37,7 @@ TEMPLATE: Final = """\
   .audit.bad { background: #fbe7e5; color: var(--bad); border: 1px solid #f1c1bc; }
   figure { margin: 14px 0; background: #fff; border: 1px solid var(--line); border-radius: 8px;
            padding: 10px; }
-  figure img { max-width: 100%; height: auto; display: block; }
+  figure svg { width: 100%; height: auto; display: block; }
   figcaption { color: var(--muted); font-size: 13px; margin-top: 6px; }
   .tables { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr));
             gap: 6px 24px; }
@@ -68,7 +70,7 @@ TEMPLATE: Final = """\
 {% endmacro %}
 {% macro figure(f) %}
 <figure>
-  <img src="{{ f.data_uri }}" alt="{{ f.title }}">
+  {{ f.svg|safe }}
   <figcaption><strong>{{ f.title }}.</strong> {{ f.caption }}</figcaption>
 </figure>
 {% endmacro %}
