@@ -78,6 +78,14 @@ def compare_command(
             "--drop-missing", help="Leave out rows without an outcome (default: refuse them)."
         ),
     ] = False,
+    staggered: Annotated[
+        bool,
+        typer.Option(
+            "--staggered",
+            help="A pilot in phases, on a panel: each treated person from their treated_from "
+            "period on, with person and period fixed effects.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Treated minus control on one outcome, with a 95 % confidence interval."""
@@ -91,6 +99,7 @@ def compare_command(
         cluster=cluster,
         control=control,
         drop_missing=drop_missing,
+        staggered=staggered,
     )
     sample = prepare(read_table(file), question)
     result = compare(sample)
@@ -107,6 +116,7 @@ def compare_command(
         "outcome": outcome,
         "pre": pre,
         "cluster_by": sample.cluster_by,
+        "staggered": staggered,
     }
     typer.echo(json.dumps(payload, allow_nan=False))
 

@@ -59,6 +59,10 @@ def compare(sample: Sample, *, confidence: float = 0.95) -> Comparison:
     """Difference treated minus control of `sample.y`, with its `confidence` interval."""
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence must be in (0, 1), not {confidence}")
+    if sample.active is not None:  # a pilot in phases
+        from homeshore.pilot.phased import phased_did
+
+        return phased_did(sample, confidence=confidence)
     alpha = 1.0 - confidence
     clusters: int | None = None
     if sample.cluster is None:
@@ -84,8 +88,6 @@ def compare(sample: Sample, *, confidence: float = 0.95) -> Comparison:
         p_value = float(np.asarray(fit.pvalues)[1])
     treated_mean = float(sample.outcome[sample.treated].mean())
     control_mean = float(sample.outcome[~sample.treated].mean())
-    scale = max(1.0, float(np.abs(sample.outcome).max()))
-    relative = 100.0 * estimate / control_mean if abs(control_mean) > 1e-9 * scale else None
     return Comparison(
         estimate=estimate,
         ci_low=low,
@@ -102,9 +104,16 @@ def compare(sample: Sample, *, confidence: float = 0.95) -> Comparison:
         clusters=clusters,
         treated_mean=treated_mean,
         control_mean=control_mean,
-        relative_pct=relative,
+        relative_pct=relative_to(estimate, control_mean, sample.outcome),
         dropped_rows=sample.dropped_rows,
     )
+
+
+def relative_to(estimate: float, control_mean: float, outcome: np.ndarray) -> float | None:
+    """The estimate in % of the control mean; None when that mean is ~0 for the outcome's
+    scale."""
+    scale = max(1.0, float(np.abs(outcome).max()))
+    return 100.0 * estimate / control_mean if abs(control_mean) > 1e-9 * scale else None
 
 
 def verdict(c: Comparison) -> str:

@@ -102,23 +102,59 @@ def panel_pilot(
 ) -> pd.DataFrame:
     """`periods` rows per advisor: outcome = mean + person effect (s.d. `person_sd`) + noise
     (s.d. `outcome.sd`) + the effect for treated advisors in every period; `treated_from`
-    is 1 for treated advisors, empty for the others."""
+    is 1 for treated advisors, empty for the others (a pilot in one phase from the start)."""
+    return staggered_pilot(
+        rng,
+        outcome,
+        n_treated=n_treated,
+        n_control=n_control,
+        periods=periods,
+        starts=(1,),
+        person_sd=person_sd,
+        treated=treated,
+        control=control,
+    )
+
+
+def staggered_pilot(
+    rng: np.random.Generator,
+    outcome: Continuous,
+    *,
+    n_treated: int = 60,
+    n_control: int = 40,
+    periods: int = 16,
+    starts: Sequence[int] = (5, 9, 13),
+    person_sd: float = 1.0,
+    trend: float = 0.0,
+    selection: float = 0.0,
+    treated: str = "home",
+    control: str = "site",
+) -> pd.DataFrame:
+    """A pilot in phases: treated advisors move in waves, wave k from period `starts[k]`
+    (`treated_from`), and the effect applies from then on; the others stay. Every advisor
+    has a person effect (s.d. `person_sd`, plus `selection` for the treated: volunteers who
+    differ from the start), every period a common shift of `trend` per period (the whole
+    centre changes), and each row noise of s.d. `outcome.sd`."""
     n = n_treated + n_control
     is_treated = np.arange(n) < n_treated
-    person_effect = person_sd * rng.standard_normal(n)
+    start = np.where(is_treated, np.asarray(starts)[np.arange(n) % len(starts)], 0)
+    person_effect = person_sd * rng.standard_normal(n) + selection * is_treated
     rows = np.repeat(np.arange(n), periods)
+    period = np.tile(np.arange(1, periods + 1), n)
+    active = is_treated[rows] & (period >= start[rows])
     values = (
         outcome.mean
         + person_effect[rows]
+        + trend * period
         + outcome.sd * rng.standard_normal(n * periods)
-        + outcome.true_effect * is_treated[rows]
+        + outcome.true_effect * active
     )
     return pd.DataFrame(
         {
             "person": [f"p{i + 1:04d}" for i in rows],
-            "period": np.tile(np.arange(1, periods + 1), n),
+            "period": period,
             "group": np.where(is_treated[rows], treated, control),
-            "treated_from": pd.Series(np.ones(len(rows)), dtype="Int64").where(is_treated[rows]),
+            "treated_from": pd.Series(start[rows], dtype="Int64").where(is_treated[rows]),
             outcome.name: values,
         }
     )

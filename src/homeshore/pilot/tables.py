@@ -85,6 +85,9 @@ class Question:
     cluster: str | None = None
     control: str | None = None
     drop_missing: bool = False
+    # a pilot in phases: each treated person counts as treated from their own
+    # `treated_from` period on (difference in differences, person and period fixed effects)
+    staggered: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,11 @@ class Sample:
     n_control: int
     control_groups: tuple[str, ...]
     dropped_rows: int
+    # with Question.staggered: per row, the person's and the period's codes (periods in time
+    # order), and whether the row is in the pilot's way of working (treated, from treated_from)
+    person: np.ndarray | None = None
+    period: np.ndarray | None = None
+    active: np.ndarray | None = None
 
 
 # --------------------------------------------------------------------------- reading
@@ -219,28 +227,98 @@ def _numbers(table: Table, column: str) -> np.ndarray:
 
 def _periods(table: Table, column: str) -> np.ndarray:
     """Period values as numbers (an integer or decimal period, or nanoseconds of a date)."""
+    return _period_values(table, column)[0]
+
+
+def _period_values(
+    table: Table, column: str, *, allow_empty: bool = False
+) -> tuple[np.ndarray, Literal["number", "date"]]:
+    """Period values as numbers, and whether they were numbers or dates; empty cells are NaN
+    when `allow_empty`, else an error."""
     raw = table.frame[column]
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):
         stamps = pd.to_datetime(raw)
-        empty = np.flatnonzero(stamps.isna().to_numpy())
-        if len(empty):
-            raise table.error(f"{column} is empty", empty, column)
-        return stamps.astype("int64").to_numpy(dtype=float)
+        empty = stamps.isna().to_numpy()
+        if empty.any() and not allow_empty:
+            raise table.error(f"{column} is empty", np.flatnonzero(empty), column)
+        values = stamps.astype("int64").to_numpy(dtype=float)
+        return np.where(empty, np.nan, values), "date"
     text = _text(table, column)
-    empty = np.flatnonzero(text.isna().to_numpy())
-    if len(empty):
-        raise table.error(f"{column} is empty", empty, column)
-    numbers = pd.to_numeric(text, errors="coerce")
+    empty = text.isna().to_numpy()
+    if empty.any() and not allow_empty:
+        raise table.error(f"{column} is empty", np.flatnonzero(empty), column)
+    given = text[~empty]
+    numbers = pd.to_numeric(given, errors="coerce")
+    out = np.full(len(text), np.nan)
     if numbers.notna().all():
-        return numbers.to_numpy(dtype=float)
-    dates = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
-    bad = np.flatnonzero(dates.isna().to_numpy())
+        out[~empty] = numbers.to_numpy(dtype=float)
+        return out, "number"
+    dates = pd.to_datetime(given, format="ISO8601", errors="coerce", utc=True)
+    bad = np.flatnonzero(~empty)[dates.isna().to_numpy()]
     if len(bad):
         example = text.iloc[bad[0]]
         raise table.error(
             f"{column} is neither a number nor an ISO 8601 date (e.g. {example!r})", bad, column
         )
-    return dates.astype("int64").to_numpy(dtype=float)
+    out[~empty] = dates.astype("int64").to_numpy(dtype=float)
+    return out, "date"
+
+
+def _staggered_timing(
+    table: Table, person: np.ndarray, group: np.ndarray, question: Question, keep: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For a pilot in phases, over the kept rows: person codes, period codes (in time
+    order) and whether each row is in the pilot's way of working (a treated person from
+    their `treated_from` on)."""
+    if table.kind != "panel":
+        raise table.error(
+            f"a pilot in phases (--staggered) needs a person-period panel: a {PERIOD!r} "
+            f"column and a {TREATED_FROM!r} column"
+        )
+    if question.pre is not None:
+        raise InputError(
+            "--staggered and --pre are two designs: the panel's own periods before "
+            "treated_from play the part of --pre",
+            where="--pre",
+        )
+    _require(table, [TREATED_FROM])
+    period, period_kind = _period_values(table, PERIOD)
+    start, start_kind = _period_values(table, TREATED_FROM, allow_empty=True)
+    given = ~np.isnan(start)
+    if given.any() and start_kind != period_kind:
+        raise table.error(
+            f"{TREATED_FROM} holds {start_kind}s where {PERIOD} holds {period_kind}s: give "
+            "both in the same unit",
+            np.flatnonzero(given)[:1],
+            TREATED_FROM,
+        )
+    treated = group == question.treated
+    missing = np.flatnonzero(keep & treated & ~given)
+    if len(missing):
+        raise table.error(
+            f"{TREATED_FROM} is empty for a person of the {question.treated!r} group: give the "
+            "period each treated person started in",
+            missing,
+            TREATED_FROM,
+        )
+    stray = np.flatnonzero(keep & ~treated & given)
+    if len(stray):
+        raise table.error(
+            f"{TREATED_FROM} is set for a person outside the {question.treated!r} group: the "
+            "comparison group never starts (leave it empty)",
+            stray,
+            TREATED_FROM,
+        )
+    active = treated & given & (period >= np.where(given, start, np.inf))
+    if not active[keep].any():
+        raise table.error(
+            f"no row of the {question.treated!r} group is at or after its {TREATED_FROM}: "
+            "nothing to compare",
+            column=TREATED_FROM,
+        )
+    person_codes = pd.factorize(person[keep])[0]
+    period_codes = np.unique(period[keep], return_inverse=True)[1]
+    return person_codes, period_codes.astype(np.int64), active[keep]
 
 
 # --------------------------------------------------------------------------- structure
@@ -419,6 +497,7 @@ def prepare(table: Table, question: Question) -> Sample:
         cluster_by = PERSON
 
     kept_person = person[keep]
+    timing = _staggered_timing(table, person, group, q, keep) if q.staggered else None
     values = np.unique(outcome[keep])
     return Sample(
         y=y.astype(float),
@@ -433,6 +512,9 @@ def prepare(table: Table, question: Question) -> Sample:
         n_control=len(set(kept_person[~treated].tolist())),
         control_groups=controls,
         dropped_rows=int((used & missing).sum()),
+        person=timing[0] if timing else None,
+        period=timing[1] if timing else None,
+        active=timing[2] if timing else None,
     )
 
 
