@@ -25,8 +25,9 @@ from homeshore.analytics.results import VariantOutcome, analyse
 from homeshore.analytics.stages import Stages, default_stages
 from homeshore.analytics.workforce import WorkforceSettings
 from homeshore.data.history import History
+from homeshore.data.schedule_io import read_previous
 from homeshore.data.variants import Variant, load_scenario_and_variants, select_variants
-from homeshore.domain import Scenario
+from homeshore.domain import Scenario, Schedule
 from homeshore.errors import HomeshoreError
 from homeshore.scheduling.settings import SchedulingSettings
 
@@ -193,8 +194,12 @@ def run_plan(
     settings: PlanSettings | None = None,
     progress: PlanProgress | None = None,
     stages: Stages | None = None,
+    previous: Sequence[Path | str] = (),
 ) -> Plan:
-    """Plan every selected variant of a scenario file, from its history to simulated KPIs."""
+    """Plan every selected variant of a scenario file, from its history to simulated KPIs.
+    `previous`: schedule files already worked or planned before the planned weeks (daily
+    rest across the start; the telework agreement's month so far), read in the scenario's
+    timezone; every variant's roster and audit count them."""
     path = Path(path)
     settings = settings or PlanSettings()
     progress = progress or NullProgress()
@@ -207,6 +212,15 @@ def run_plan(
     chosen: list[Variant] = run.call(
         Stage.SCENARIO, None, str(path), lambda: select_variants(every, variants)
     )
+    before: Schedule | None = None
+    if previous:
+        files = ", ".join(map(str, previous))
+        before = run.call(
+            Stage.SCENARIO,
+            None,
+            f"previous schedule {files}",
+            lambda: read_previous(previous, timezone=base.timezone),
+        )
     progress.update(Stage.SCENARIO, 1, f"{len(chosen)} variant(s)")
     seed = settings.seed if settings.seed is not None else base.planning.seed
     history_source = _history_source(base)
@@ -221,7 +235,9 @@ def run_plan(
     progress.start(Stage.ROSTER, n * settings.roster_time_limit_s)
     progress.start(Stage.AUDIT, n)
     progress.start(Stage.SIMULATION, n * settings.replications)
-    planner = _VariantPlanner(run, stages, settings, history, history_source, seed, str(path))
+    planner = _VariantPlanner(
+        run, stages, settings, history, history_source, seed, str(path), before
+    )
     outcomes = tuple(planner.plan(i, v) for i, v in enumerate(chosen))
     return Plan(
         source=path,
@@ -246,8 +262,10 @@ class _VariantPlanner:
         history_source: str,
         seed: int,
         source: str,
+        previous: Schedule | None = None,
     ) -> None:
         self.run = run
+        self.previous = previous
         self.progress = run.progress
         self.stages = stages
         self.settings = settings
@@ -306,7 +324,12 @@ class _VariantPlanner:
             f"{len(scenario.agents)} agents of {self.source}, requirements of "
             f"{len(requirements):,} intervals",
             lambda: stages.roster(
-                scenario, requirements, roster_settings, settings.max_roster_time_s, on_roster
+                scenario,
+                requirements,
+                roster_settings,
+                settings.max_roster_time_s,
+                on_roster,
+                self.previous,
             ),
         )
         progress.update(Stage.ROSTER, (i + 1) * limit_s, f"{name}: {roster.status}")
@@ -316,7 +339,7 @@ class _VariantPlanner:
             Stage.AUDIT,
             name,
             f"schedule of {len(schedule):,} segments",
-            lambda: stages.audit(schedule, scenario, start, roster_settings),
+            lambda: stages.audit(schedule, scenario, start, roster_settings, self.previous),
         )
         progress.update(Stage.AUDIT, i + 1, f"{name}: {len(audit)} violation(s)")
 

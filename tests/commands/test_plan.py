@@ -115,7 +115,7 @@ def test_plan_report_opens_in_chromium(plan_dir: Path) -> None:
     shot = ARTIFACTS / "plan-report.png"
     check = open_report(plan_dir / "report.html", shot)
     assert check.console_errors == [] and check.page_errors == []
-    assert check.broken_images == 0 and check.images >= 1 + 1 + 3 * len(VARIANTS)
+    assert check.blank_figures == 0 and check.figures >= 1 + 1 + 3 * len(VARIANTS)
     assert all(u.startswith(("file://", "data:")) for u in check.requests)
     assert "Site only" in check.text and "With home volunteers" in check.text
     assert shot.stat().st_size > 50_000
@@ -167,3 +167,19 @@ def test_missing_history_names_the_stage_and_the_input(tmp_path: Path) -> None:
     assert "nowhere/intervals.parquet" in err.source
     assert re.search(r"stage history failed \(input: intervals history .*nowhere", str(err))
     assert "not found" in str(err)
+
+
+def test_malformed_previous_schedule_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "last_week.csv"
+    bad.write_text(
+        "agent_id,start,end,activity,location,site,queue\n"
+        "h1,2026-10-26T09:00:00+01:00,2026-10-26T13:00:00+01:00,nap,home,,q1\n"
+    )
+    code = main(["plan", str(SMALL), "--previous", str(bad), "--out", str(tmp_path / "o")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "stage scenario failed (input: previous schedule" in err
+    assert "last_week.csv, line 2, column activity: 'nap' is not one of" in err
+    assert not (tmp_path / "o").exists()

@@ -43,10 +43,10 @@ def _inputs(tmp_path: Path) -> tuple[Path, Path]:
     return scenario, req
 
 
-def _schedule(scenario: Path, req: Path, out: Path) -> int:
+def _schedule(scenario: Path, req: Path, out: Path, *more: str) -> int:
     args = ["--scenario", str(scenario), "--requirements", str(req), "-o", str(out)]
     fast = ["--time-limit-s", "2", "--workers", "1", "--slot-min", "30", "--deterministic"]
-    return main(["schedule", *args, *fast])
+    return main(["schedule", *args, *fast, *more])
 
 
 def test_schedule_writes_outputs_that_pass_the_audit(tmp_path: Path) -> None:
@@ -109,3 +109,52 @@ def test_schedule_explains_conflicting_rules(tmp_path: Path) -> None:
     assert "cannot all hold" in text and "a1" in text
     assert "max_weekly_work" in text or "average_weekly_work" in text
     assert not (out / "schedule.csv").exists()
+
+
+def _last_week_of_november(tmp_path: Path) -> Path:
+    """Requirements of 23-29 November 2026, the week that owes the month's on-site day."""
+    req = tmp_path / "req_w3.csv"
+    frame = requirements(1, hours=(8, 20), week=3)
+    frame["start"] = [t.isoformat() for t in frame["start"]]
+    frame.to_csv(req, index=False)
+    return req
+
+
+def test_schedule_previous_weeks_count_toward_the_month(tmp_path: Path, capsys: object) -> None:
+    """--previous (repeated: one file per earlier week) gives the month so far: h1's
+    on-site day of week 2 means the last week of November needs none."""
+    scenario, _req = _inputs(tmp_path)
+    req = _last_week_of_november(tmp_path)
+    week1, week2 = tmp_path / "w1.csv", tmp_path / "w2.csv"
+    write_schedule(Schedule.of([seg("h1", 7, (9, 0), (13, 0), home=True)]), week1)
+    write_schedule(Schedule.of([seg("h1", 14, (9, 0), (13, 0))]), week2)
+    out = tmp_path / "out"
+    code = _schedule(scenario, req, out, "--previous", str(week1), "--previous", str(week2))
+    assert code == 0
+    printed = capsys.readouterr().out  # type: ignore[attr-defined]
+    assert "previous schedule: 2 segment(s)" in printed and "1 of them teleworked" in printed
+    both = ["--previous", str(week1), "--previous", str(week2)]
+    assert main(["audit", str(out / "schedule.csv"), "--scenario", str(scenario), *both]) == 0
+    # a week at home for h1: its on-site day is the one of week 2
+    home = tmp_path / "home.csv"
+    write_schedule(Schedule.of([seg("h1", d, (9, 0), (13, 0), home=True) for d in (21, 22)]), home)
+    capsys.readouterr()  # type: ignore[attr-defined]
+    main(["audit", str(home), "--scenario", str(scenario), *both])
+    assert "onsite_days" not in capsys.readouterr().out  # type: ignore[attr-defined]
+    main(["audit", str(home), "--scenario", str(scenario), "--previous", str(week1)])
+    assert "onsite_days" in capsys.readouterr().out  # type: ignore[attr-defined]
+
+
+def test_schedule_reports_a_malformed_previous_schedule(tmp_path: Path, capsys: object) -> None:
+    scenario, req = _inputs(tmp_path)
+    bad = tmp_path / "previous.csv"
+    bad.write_text(
+        "agent_id,start,end,activity,location,site,queue\n"
+        "h1,2026-10-26T09:00:00+01:00,2026-10-26T13:00:00+01:00,work,home,,q1\n"
+        "h1,2026-10-27T09:00,monday,work,home,,q1\n"
+    )
+    code = _schedule(scenario, req, tmp_path / "out", "--previous", str(bad))
+    assert code == 2
+    error = capsys.readouterr().err  # type: ignore[attr-defined]
+    assert "previous.csv, line 3, column end: 'monday' is not an ISO 8601 time" in error
+    assert not (tmp_path / "out" / "schedule.csv").exists()

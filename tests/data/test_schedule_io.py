@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from homeshore.data.schedule_io import (
+    read_previous,
     read_requirements,
     read_schedule,
     schedule_to_frame,
@@ -144,3 +145,31 @@ def test_requirements_missing_column(tmp_path: Path) -> None:
     path.write_text("queue,start,interval_min\nq1,2026-11-02T08:00:00+01:00,30\n")
     with pytest.raises(InputError, match="scheduled_agents"):
         read_requirements(path)
+
+
+def test_read_previous_joins_files_and_counts_a_repeated_segment_once(tmp_path: Path) -> None:
+    first, second = tmp_path / "w1.csv", tmp_path / "w2.json"
+    write_schedule(_schedule(), first)
+    later = ScheduleSegment(
+        "a1",
+        _at(8) + dt.timedelta(days=7),
+        _at(10) + dt.timedelta(days=7),
+        Activity.WORK,
+        WorkMode.HOME,
+        None,
+        "q1",
+    )
+    write_schedule(Schedule.of([*_schedule(), later]), second)  # week 1 given again
+    joined = read_previous([first, second])
+    assert joined == Schedule.of([*_schedule(), later])
+    assert read_previous([]) is None
+
+
+def test_read_previous_refuses_overlapping_files(tmp_path: Path) -> None:
+    first, second = tmp_path / "w1.csv", tmp_path / "replanned.csv"
+    write_schedule(_schedule(), first)
+    moved = ScheduleSegment("a1", _at(9), _at(11), Activity.WORK, WorkMode.HOME, None, "q1")
+    write_schedule(Schedule.of([moved]), second)
+    with pytest.raises(InputError, match=r"agent 'a1': work .* overlaps .* of .*w1\.csv") as info:
+        read_previous([first, second])
+    assert info.value.path == second

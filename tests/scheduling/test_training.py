@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import dataclasses
-
 from homeshore.domain import (
     Activity,
     LabourRules,
@@ -39,16 +37,20 @@ def test_training_site() -> None:
     assert training_site(no_trainer, a, 0, _training(WorkMode.SITE))
 
 
-def _home_evenings_problem(has_trainer: bool = True) -> tuple[Scenario, Problem]:
+def _home_evenings_problem(
+    has_trainer: bool = True, previous: Schedule | None = None
+) -> tuple[Scenario, Problem]:
     sc = scenario(
         [agent("h", contract_h=28, home=True)],
         agreement=AGREEMENT,
         rules=RULES,
         has_trainer=has_trainer,
     )
-    # a "month" of one week, so that one on-site day is due in this one-week horizon
-    settings = dataclasses.replace(SETTINGS, month_days=7)
-    return sc, build_problem(sc, requirements(1, hours=(8, 22)), settings)
+    # 23-29 November 2026: less than a whole week of the month is left after it, so the
+    # month's on-site day is due in this one-week horizon
+    return sc, build_problem(
+        sc, requirements(1, hours=(8, 22), week=3), SETTINGS, previous=previous
+    )
 
 
 def test_onsite_days() -> None:
@@ -60,24 +62,36 @@ def test_onsite_days() -> None:
         onsite = {s.start.date() for s in result.schedule if s.location is not WorkMode.HOME}
         assert len(onsite) >= 1
     assert audit(result.schedule, sc, weeks=1, settings=p.settings) == []
-    only_home = Schedule.of([seg("h", d, (8, 0), (15, 45), home=True) for d in range(4)])
+    only_home = Schedule.of([seg("h", d, (8, 0), (15, 45), home=True) for d in range(21, 25)])
     found = [v.rule for v in audit(only_home, sc, weeks=1, settings=p.settings)]
-    assert "onsite_days" in found and "training_share" in found
+    # 31 h owe no training day (3.1 h, less than one 7-h day): only the on-site day is missing
+    assert "onsite_days" in found and "training_share" not in found
+
+
+def _earlier_weeks(*, home: bool) -> Schedule:
+    """Three earlier weeks of November 2026, 4 x 7 h each (84 h), without training."""
+    days = [d for w in range(3) for d in range(7 * w, 7 * w + 4)]
+    return Schedule.of([seg("h", d, (8, 0), (15, 0), home=home) for d in days])
 
 
 def test_training_share() -> None:
-    _sc, p = _home_evenings_problem()
+    # the month owes 11.2 h after this week: one 7-h training day, caught up in this week
+    _sc, p = _home_evenings_problem(previous=_earlier_weeks(home=True))
     result = solve(p)
     assert result.schedule is not None
-    paid = sum(s.duration_min for s in result.schedule if s.activity is not Activity.LUNCH)
     training = sum(s.duration_min for s in result.schedule if s.activity is Activity.TRAINING)
-    if any(s.location is WorkMode.HOME for s in result.schedule):
-        assert training >= 0.10 * paid
-    # without a trainer on site, training is impossible: the agent then never works at home
-    _sc2, p2 = _home_evenings_problem(has_trainer=False)
+    assert training == 7 * 60
+    # without a trainer on site, a teleworker of the month cannot have it: no schedule, and
+    # the conflict names the rules
+    _sc2, p2 = _home_evenings_problem(has_trainer=False, previous=_earlier_weeks(home=True))
     result2 = solve(p2)
-    assert result2.schedule is not None
-    assert all(s.location is WorkMode.SITE for s in result2.schedule)
+    assert result2.status == "infeasible"
+    assert {("training_share", "h"), ("training_site", "h")} <= set(result2.conflicts)
+    # an advisor on site so far stays on site: one home day would owe that training day
+    _sc3, p3 = _home_evenings_problem(has_trainer=False, previous=_earlier_weeks(home=False))
+    result3 = solve(p3)
+    assert result3.schedule is not None and len(result3.schedule) > 0
+    assert all(s.location is WorkMode.SITE for s in result3.schedule)
 
 
 def test_training_site_is_not_offered_to_an_agent_without_the_site_mode() -> None:

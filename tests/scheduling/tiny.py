@@ -108,14 +108,16 @@ def scenario(
 def requirements(
     need: dict[str, int] | int = 1,
     *,
-    days: Iterable[int] = range(6),
+    days: Iterable[int] | None = None,
     hours: tuple[int, int] = (8, 20),
     interval_min: int = 30,
+    week: int = 0,
 ) -> pd.DataFrame:
-    """`need` agents per queue in every interval of those days and hours."""
+    """`need` agents per queue in every interval of those days and hours (days from MONDAY;
+    by default Monday to Saturday of the `week`-th week after MONDAY's)."""
     per_queue = need if isinstance(need, dict) else {"q1": need}
     rows = []
-    for d in days:
+    for d in range(7 * week, 7 * week + 6) if days is None else days:
         for k in range(hours[0] * 60 // interval_min, hours[1] * 60 // interval_min):
             for q, n in per_queue.items():
                 rows.append(
@@ -130,7 +132,7 @@ def requirements(
     rows.append(
         {
             "queue": next(iter(per_queue)),
-            "start": at(6, 10),
+            "start": at(7 * week + 6, 10),
             "interval_min": interval_min,
             "scheduled_agents": 0,
         }

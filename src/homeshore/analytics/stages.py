@@ -59,8 +59,14 @@ class Stages:
     history: Callable[[Scenario], History]
     forecast: Callable[[pd.DataFrame, Scenario, dt.date, str], pd.DataFrame]
     requirements: Callable[[pd.DataFrame, Scenario], pd.DataFrame]
-    roster: Callable[[Scenario, pd.DataFrame, SchedulingSettings, float, RosterProgress], Roster]
-    audit: Callable[[Schedule, Scenario, dt.date, SchedulingSettings], pd.DataFrame]
+    #: the last argument: the schedule already worked or planned before the horizon
+    roster: Callable[
+        [Scenario, pd.DataFrame, SchedulingSettings, float, RosterProgress, Schedule | None],
+        Roster,
+    ]
+    audit: Callable[
+        [Schedule, Scenario, dt.date, SchedulingSettings, Schedule | None], pd.DataFrame
+    ]
     simulate: Callable[
         [Scenario, Schedule, pd.DataFrame, pd.DataFrame | None, int, int, ReplicationProgress],
         pd.DataFrame,
@@ -89,11 +95,13 @@ def roster_stage(
     settings: SchedulingSettings,
     max_time_s: float,
     progress: RosterProgress,
+    previous: Schedule | None = None,
 ) -> Roster:
     """Solve within settings.time_limit_s; when the solver has no schedule yet (status
     unknown, not infeasible), search again once with the rest of `max_time_s` (a longer
-    limit also gives each construction batch of a large roster more time)."""
-    problem = build_problem(scenario, requirements, settings)
+    limit also gives each construction batch of a large roster more time). `previous`: the
+    weeks before (rest, and the telework agreement's month so far)."""
+    problem = build_problem(scenario, requirements, settings, previous=previous)
     result = solve(problem, progress=_shifted(progress, 0.0))
     spent_s = result.wall_s
     # a deterministic budget is spent whole, whatever the wall clock says
@@ -126,7 +134,11 @@ def _shifted(progress: RosterProgress, offset_s: float) -> Callable[[Progress], 
 
 
 def audit_stage(
-    schedule: Schedule, scenario: Scenario, start: dt.date, settings: SchedulingSettings
+    schedule: Schedule,
+    scenario: Scenario,
+    start: dt.date,
+    settings: SchedulingSettings,
+    previous: Schedule | None = None,
 ) -> pd.DataFrame:
     """The independent auditor's violations over the planned weeks (AUDIT_COLUMNS)."""
     found = audit(
@@ -134,6 +146,7 @@ def audit_stage(
         scenario,
         start_date=start,
         weeks=scenario.planning.horizon_weeks,
+        previous=previous,
         settings=settings,
     )
     rows = [{"agent_id": v.who, "start": v.when, "rule": v.rule, "detail": v.detail} for v in found]

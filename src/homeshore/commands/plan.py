@@ -17,6 +17,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from homeshore.commands.schedule import PreviousOption
 from homeshore.errors import InputError
 
 if TYPE_CHECKING:  # the planner's stack is imported when a command runs, not at start-up
@@ -82,7 +83,11 @@ def parse_hours(text: str) -> tuple[float, ...]:
 
 
 def run_with_progress(
-    scenario_file: Path, variants: list[str] | None, settings: PlanSettings, console: Console
+    scenario_file: Path,
+    variants: list[str] | None,
+    settings: PlanSettings,
+    console: Console,
+    previous: list[Path] | None = None,
 ) -> Plan:
     from homeshore.planning import run_plan
 
@@ -95,7 +100,11 @@ def run_with_progress(
     )
     with Progress(*columns, console=console, transient=False) as progress:
         return run_plan(
-            scenario_file, variants=variants, settings=settings, progress=RichStages(progress)
+            scenario_file,
+            variants=variants,
+            settings=settings,
+            progress=RichStages(progress),
+            previous=previous or (),
         )
 
 
@@ -153,6 +162,7 @@ def plan(
     forecast_method: Annotated[
         str, typer.Option("--forecast-method", help="auto or a forecasting method's name.")
     ] = "auto",
+    previous: PreviousOption = None,
 ) -> None:
     """Forecast, staff, roster, audit and simulate each variant; write one HTML report."""
     from homeshore.planning import PlanSettings, write_plan
@@ -173,7 +183,7 @@ def plan(
     except ValueError as exc:
         raise InputError(str(exc), where="options") from exc
     console = Console()
-    result = run_with_progress(scenario_file, parse_variants(variants), settings, console)
+    result = run_with_progress(scenario_file, parse_variants(variants), settings, console, previous)
     files = write_plan(result, out_dir)
     print_summary(files, console)
     console.print(f"[bold]Report:[/] {files.report.resolve()}", soft_wrap=True)

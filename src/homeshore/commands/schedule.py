@@ -13,7 +13,21 @@ from rich.console import Console
 from homeshore.errors import InputError
 
 if TYPE_CHECKING:  # the solver's stack is imported when a command runs, not at start-up
-    from homeshore.scheduling import Progress
+    from homeshore.scheduling import Problem, Progress
+
+
+#: `--previous`, shared by schedule, audit and plan
+PreviousOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--previous",
+        metavar="PATH",
+        help="Schedule already worked or planned before (CSV/JSON, e.g. schedule.csv of an "
+        "earlier run; repeat for several files): daily rest across the start, and the "
+        "telework agreement's on-site days and training share per calendar month count its "
+        "days of the same month(s).",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -44,16 +58,13 @@ def schedule(
             help="Stop on a deterministic-time budget: same seed and workers, same schedule."
         ),
     ] = False,
-    previous_file: Annotated[
-        Path | None,
-        typer.Option("--previous", help="Previous schedule (CSV/JSON), for rest across the start."),
-    ] = None,
+    previous_files: PreviousOption = None,
 ) -> None:
     """Build named schedules meeting the requirements under every hard rule."""
     from homeshore.data.scenario_file import load_scenario
     from homeshore.data.schedule_io import (
+        read_previous,
         read_requirements,
-        read_schedule,
         write_schedule,
         write_text_atomic,
     )
@@ -70,7 +81,7 @@ def schedule(
     console = Console()
     scenario = load_scenario(scenario_file)
     requirements = read_requirements(requirements_file, timezone=scenario.timezone)
-    previous = read_schedule(previous_file, timezone=scenario.timezone) if previous_file else None
+    previous = read_previous(previous_files or (), timezone=scenario.timezone)
     try:
         settings = SchedulingSettings(
             slot_min=slot_min,
@@ -89,6 +100,8 @@ def schedule(
         f"{len(scenario.agents)} agents, {problem.n_weeks} week(s) from {problem.start_date}, "
         f"{problem.slot_min}-min slots, time limit {time_limit_s:g} s"
     )
+    if previous is not None:
+        console.print(month_so_far(problem), highlight=False)
 
     def show(p: Progress) -> None:
         bound = "" if p.bound != p.bound else f"  bound {p.bound:,.0f}"
@@ -128,13 +141,26 @@ def schedule(
         raise typer.Exit(1)
 
 
+def month_so_far(problem: Problem) -> str:
+    """What the previous schedule brings to the months of the horizon."""
+    parts = []
+    for month in problem.months:
+        records = [r for (_a, m), r in problem.month_done.items() if m == month.name]
+        teleworkers = sum(1 for r in records if r.teleworked)
+        parts.append(
+            f"{month.name}: {len(records)} agent(s) with earlier days, {teleworkers} of them "
+            f"teleworked"
+        )
+    before = sum(len(segs) for segs in problem.previous_segments.values())
+    return f"previous schedule: {before} segment(s) read before {problem.start_date}; " + (
+        "; ".join(parts)
+    )
+
+
 def audit_command(
     schedule_file: Annotated[Path, typer.Argument(help="Schedule CSV or JSON.")],
     scenario_file: Annotated[Path, typer.Option("--scenario", help="Scenario file (.yaml/.toml).")],
-    previous_file: Annotated[
-        Path | None,
-        typer.Option("--previous", help="Schedule before this one (for rest across its start)."),
-    ] = None,
+    previous_files: PreviousOption = None,
     start_date: Annotated[
         str | None,
         typer.Option(help="First day audited, YYYY-MM-DD (default: the first segment's week)."),
@@ -145,13 +171,13 @@ def audit_command(
 ) -> None:
     """Re-check a schedule against every rule; exit status 1 when any is broken."""
     from homeshore.data.scenario_file import load_scenario
-    from homeshore.data.schedule_io import read_schedule
+    from homeshore.data.schedule_io import read_previous, read_schedule
     from homeshore.scheduling import LABELS, audit
 
     console = Console()
     scenario = load_scenario(scenario_file)
     schedule_ = read_schedule(schedule_file, timezone=scenario.timezone)
-    previous = read_schedule(previous_file, timezone=scenario.timezone) if previous_file else None
+    previous = read_previous(previous_files or (), timezone=scenario.timezone)
     first = None
     if start_date is not None:
         try:

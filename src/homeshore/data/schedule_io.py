@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -30,6 +31,7 @@ _E = TypeVar("_E", Activity, WorkMode)
 
 __all__ = [
     "REQUIRED_REQUIREMENT_COLUMNS",
+    "read_previous",
     "read_requirements",
     "read_schedule",
     "schedule_from_records",
@@ -196,6 +198,36 @@ def read_schedule(path: Path | str, *, timezone: str | None = None) -> Schedule:
             raise InputError("a JSON schedule is a list of objects", path=path)
         return schedule_from_records(doc, timezone=timezone, path=path, first_line=1)
     raise InputError("schedules are read from .csv or .json", path=path)
+
+
+def read_previous(paths: Iterable[Path | str], *, timezone: str | None = None) -> Schedule | None:
+    """The schedule already worked or planned before a horizon, from one or more schedule
+    files (e.g. one per earlier week of the month); None when no file is given. A segment
+    found in two files counts once; two different segments of one agent that overlap are an
+    error naming both files and the agent."""
+    files = [Path(p) for p in paths]
+    if not files:
+        return None
+    segments: dict[ScheduleSegment, Path] = {}
+    for path in files:
+        for seg in read_schedule(path, timezone=timezone):
+            segments.setdefault(seg, path)
+    by_agent: dict[str, list[ScheduleSegment]] = {}
+    for seg in segments:
+        by_agent.setdefault(seg.agent_id, []).append(seg)
+    for agent_id, segs in sorted(by_agent.items()):
+        segs.sort(key=lambda s: (s.start, s.end))
+        for a, b in itertools.pairwise(segs):
+            if b.start < a.end:
+                other = segments[a]
+                origin = f" of {other}" if other != segments[b] else ""
+                raise InputError(
+                    f"agent {agent_id!r}: {b.activity.value} {b.start.isoformat()} - "
+                    f"{b.end.isoformat()} overlaps {a.activity.value} {a.start.isoformat()} - "
+                    f"{a.end.isoformat()}{origin} (give each day's work once)",
+                    path=segments[b],
+                )
+    return Schedule.of(segments)
 
 
 def read_requirements(path: Path | str, *, timezone: str | None = None) -> pd.DataFrame:

@@ -46,8 +46,17 @@ class TeleworkAgreement:
     readiness_check_required: bool = True
     # the hours in which the employer may contact a teleworker (right to disconnect)
     contact_hours: WeeklyHours = field(default_factory=WeeklyHours.always)
-    onsite_days_per_month: int = 1  # SFR / Teleperformance 2009: about one day a month
-    training_share: float = 0.10  # about a tenth of working time on site or in training
+    #: SFR / Teleperformance 2009: about one day a month in the contact centre. Per calendar
+    #: month for an advisor with a home day in it, counting the weeks already worked or
+    #: planned; a day may wait for a later plan while a whole week of the month remains
+    #: after the horizon (homeshore.scheduling.telework_month).
+    onsite_days_per_month: int = 1
+    #: "about a tenth of working time in training": the training time of a teleworker's
+    #: calendar month so far is this share of its paid time, rounded down to whole training
+    #: days (share x paid - one training day < training <= share x paid), counting the weeks
+    #: already worked or planned. Only training counts; presence on site is
+    #: onsite_days_per_month.
+    training_share: float = 0.10
     max_home_days_per_week: int | None = None  # Orange 2013: at least 2 days a week on site
     max_home_days_per_month: int | None = None  # or a monthly allowance of 3-12 days
     split_shifts_allowed: bool = True  # only for home agents who accept them

@@ -4,13 +4,15 @@ Works on the segments themselves (the solver's schedule, a hand-edited one, an i
 shifts are rebuilt by grouping an agent's segments separated by at most the split-gap
 maximum; durations are real elapsed time. Each violation names the rule (the same names as
 homeshore.scheduling.constraints), the agent or site, the time and what is wrong.
+The telework agreement's monthly rules (on-site days, training share) are the functions of
+homeshore.scheduling.telework_month, which the roster's model posts too; with a previous
+schedule they count its days of the calendar months the audited weeks touch.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +31,17 @@ from homeshore.domain import (
 from homeshore.domain.schedule import PAID_ACTIVITIES
 from homeshore.domain.time import DAYS_PER_WEEK
 from homeshore.scheduling.settings import SchedulingSettings
+from homeshore.scheduling.telework_month import (
+    EMPTY,
+    horizon_months,
+    month_records,
+    onsite_days_due,
+    onsite_days_ok,
+    share_per_mille,
+    shift_groups,
+    training_share_ok,
+    training_target_min,
+)
 
 _DAY = dt.timedelta(days=1)
 
@@ -78,7 +91,17 @@ class _Auditor:
         self.zone = ZoneInfo(scenario.timezone)
         self.start_date = start_date
         self.weeks = weeks
-        self.previous = previous
+        self.previous: dict[str, list[ScheduleSegment]] = defaultdict(list)
+        for seg in previous or ():
+            self.previous[seg.agent_id].append(seg)
+        self.months = horizon_months(start_date, weeks * DAYS_PER_WEEK)
+        self.month_done = month_records(
+            previous or (),
+            self.zone,
+            self.agreement.split_gap_max_min,
+            first_day=self.months[0].first_day if self.months else start_date,
+            last_day=start_date - _DAY,
+        )
         self.out: list[Violation] = []
 
     def flag(self, rule: str, who: str, when: dt.datetime, detail: str) -> None:
@@ -289,14 +312,10 @@ class _Auditor:
         return dt.datetime.combine(self.start_date, dt.time(0), tzinfo=self.zone)
 
     def _previous_end(self, agent_id: str, first: dt.datetime | None) -> dt.datetime | None:
-        if self.previous is None:
-            return None
         ends = [
             s.end
-            for s in self.previous
-            if s.agent_id == agent_id
-            and s.activity in PAID_ACTIVITIES
-            and (first is None or s.end <= first)
+            for s in self.previous.get(agent_id, ())
+            if s.activity in PAID_ACTIVITIES and (first is None or s.end <= first)
         ]
         return max(ends, default=None)
 
@@ -317,25 +336,54 @@ class _Auditor:
         return False
 
     def _telework(self, agent: Agent, shifts: list[_Shift]) -> None:
-        segments = [s for sh in shifts for s in sh.segments]
-        if not any(s.location is WorkMode.HOME for s in segments):
+        """On-site days and training share per calendar month, with the previous weeks of
+        the month (telework_month: the rules the roster's model posts)."""
+        ag = self.agreement
+        per_mille = share_per_mille(ag.training_share)
+        per_month = ag.onsite_days_per_month
+        if per_mille <= 0 and per_month <= 0:
             return
-        when = self._horizon_start()
-        per_month = self.agreement.onsite_days_per_month
-        need = math.floor(per_month * self.weeks * 7 / self.settings.month_days + 1e-9)
-        onsite = {self.local(s.start).date() for s in segments if s.location is not WorkMode.HOME}
-        if len(onsite) < need:
-            self.flag("onsite_days", agent.id, when, f"{len(onsite)} on-site days, {need} needed")
-        paid = sum(s.duration_min for s in segments if s.activity in PAID_ACTIVITIES)
-        training = sum(s.duration_min for s in segments if s.activity is Activity.TRAINING)
-        share = round(self.agreement.training_share * 1000)
-        if 1000 * training < share * paid - 1e-6:
-            self.flag(
-                "training_share",
-                agent.id,
-                when,
-                f"{training / 60:g} h of training for {paid / 60:g} h of work",
-            )
+        block_min = self.settings.training_day_h * 60
+        planned = month_records(
+            (s for sh in shifts for s in sh.segments),
+            self.zone,
+            ag.split_gap_max_min,
+            first_day=self.start_date,
+            last_day=self.start_date + dt.timedelta(days=self.weeks * DAYS_PER_WEEK - 1),
+        )
+        for month in self.months:
+            done = self.month_done.get((agent.id, month.name), EMPTY)
+            plan = planned.get((agent.id, month.name), EMPTY)
+            if not (done.teleworked or plan.teleworked):
+                continue
+            first = self.start_date + dt.timedelta(days=month.days[0])
+            when = dt.datetime.combine(first, dt.time(0), tzinfo=self.zone)
+            total = done + plan
+            if per_month > 0 and not onsite_days_ok(
+                done, plan, per_month=per_month, weeks_left=month.weeks_left
+            ):
+                due = onsite_days_due(per_month, month.weeks_left)
+                self.flag(
+                    "onsite_days",
+                    agent.id,
+                    when,
+                    f"{len(total.onsite_days)} on-site days in {month.name} so far, {due} due "
+                    f"({month.weeks_left} whole week(s) of the month left)",
+                )
+            if per_mille > 0 and not training_share_ok(
+                done, plan, per_mille=per_mille, block_min=block_min
+            ):
+                target = training_target_min(total.paid_min, per_mille, block_min)
+                share = total.training_min / total.paid_min if total.paid_min else 0.0
+                self.flag(
+                    "training_share",
+                    agent.id,
+                    when,
+                    f"{total.training_min / 60:g} h of training for {total.paid_min / 60:g} h "
+                    f"paid in {month.name} so far ({share:.1%}); the share "
+                    f"{ag.training_share:.0%} in whole {block_min / 60:g}-h blocks asks "
+                    f"{target / 60:g} h",
+                )
 
     def _home_days(self, agent: Agent, shifts: list[_Shift]) -> None:
         """Days whose shift has a segment at home, per ISO week and calendar month, counting
@@ -389,13 +437,7 @@ class _Auditor:
 
 
 def _shifts(segments: Iterable[ScheduleSegment], gap_max_min: float) -> list[_Shift]:
-    out: list[list[ScheduleSegment]] = []
-    for seg in sorted(segments, key=lambda s: s.start):
-        if out and _minutes(seg.start - max(s.end for s in out[-1])) <= gap_max_min:
-            out[-1].append(seg)
-        else:
-            out.append([seg])
-    return [_Shift(tuple(s)) for s in out]
+    return [_Shift(tuple(s)) for s in shift_groups(segments, gap_max_min)]
 
 
 def audit(

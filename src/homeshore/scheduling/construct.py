@@ -199,13 +199,6 @@ def _any_queue(p: Problem, a: Agent) -> str:
 
 
 def _previous(p: Problem, a: Agent) -> Schedule | None:
-    end = p.previous_end.get(a.id)
-    if end is None:
-        return None
-    from datetime import timedelta
-
-    from homeshore.domain import ScheduleSegment
-
-    return Schedule.of(
-        [ScheduleSegment(a.id, end - timedelta(minutes=1), end, Activity.WORK, WorkMode.HOME)]
-    )
+    """The agent's shifts before the horizon that the auditor reads (rest, monthly rules)."""
+    kept = p.previous_segments.get(a.id)
+    return Schedule.of(kept) if kept else None

@@ -146,7 +146,7 @@ class RosterModel:
         self.rejected: Counter[str] = Counter()  # templates removed per rule
         self.assumption_of: dict[int, tuple[str, str]] = {}
         self._assumption_lits: dict[tuple[str, str], cp_model.IntVar] = {}
-        self._teleworker: dict[int, cp_model.IntVar | None] = {}
+        self._teleworker: dict[tuple[int, tuple[int, ...]], cp_model.IntVar | None] = {}
         self.classes: dict[AgentClass, list[int]] = defaultdict(list)
         self.class_of: list[AgentClass] = []
         self.penalties: list[Penalty] = []
@@ -343,27 +343,29 @@ class RosterModel:
             [x for _, x in options], [starts[tid] // slot for tid, _ in options]
         )
 
-    def teleworker(self, agent: Agent) -> cp_model.IntVar | None:
-        """True when the agent works from home on some day; None when it never can."""
+    def teleworker(self, agent: Agent, days: Sequence[int] | None = None) -> cp_model.IntVar | None:
+        """True when the agent works from home on some day (of `days`, default the whole
+        horizon); None when it never can."""
         ai = self.idx(agent)
-        if ai not in self._teleworker:
+        key = (ai, tuple(range(self.problem.n_days) if days is None else days))
+        if key not in self._teleworker:
             home_days = [
                 self.home_day(agent, d)
-                for d in range(self.problem.n_days)
+                for d in key[1]
                 if any(
                     self.catalogue[tid].location is WorkMode.HOME
                     for tid, _ in self.choices.get((ai, d), [])
                 )
             ]
             if not home_days:
-                self._teleworker[ai] = None
+                self._teleworker[key] = None
             else:
-                lit = self.model.new_bool_var(f"teleworker[{agent.id}]")
+                lit = self.model.new_bool_var(f"teleworker[{agent.id},{key[1][0]}]")
                 for h in home_days:
                     self.model.add(lit >= h)
                 self.model.add(lit <= sum(home_days))
-                self._teleworker[ai] = lit
-        return self._teleworker[ai]
+                self._teleworker[key] = lit
+        return self._teleworker[key]
 
     def seat_use(self, site: str) -> dict[int, Expr]:
         return {slot: sum(terms) for slot, terms in self._seat_terms[site].items()}

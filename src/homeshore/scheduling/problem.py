@@ -3,12 +3,15 @@
 The horizon starts on the Monday on or before the first requirement (L3121-35: the week runs
 Monday 00:00 to Sunday 24:00) and ends on the Sunday on or after the last one. Requirements
 (scheduled agents per queue and interval) are spread on the slots of the grid.
+
+A previous schedule (the weeks already worked or planned) gives each agent's end of work
+before the horizon (daily rest) and its record in the calendar months the horizon touches
+(the telework agreement's monthly rules, telework_month.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -18,11 +21,18 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from homeshore.domain import Agent, Scenario, Schedule
+from homeshore.domain import Agent, Scenario, Schedule, ScheduleSegment
 from homeshore.domain.schedule import PAID_ACTIVITIES
 from homeshore.domain.time import DAYS_PER_WEEK, MINUTES_PER_DAY
 from homeshore.errors import InputError
 from homeshore.scheduling.settings import SchedulingSettings
+from homeshore.scheduling.telework_month import (
+    HorizonMonth,
+    MonthRecord,
+    horizon_months,
+    month_records,
+    shift_groups,
+)
 
 MAX_WEEKS = 6
 
@@ -41,6 +51,11 @@ class Problem:
     requirement_interval_min: int
     #: end of each agent's last paid activity before the horizon (previous schedule)
     previous_end: dict[str, dt.datetime] = field(default_factory=dict)
+    #: each agent's previous shifts that the rules across the horizon start read: those of
+    #: the calendar months the horizon touches, and the one of its last paid activity
+    previous_segments: dict[str, tuple[ScheduleSegment, ...]] = field(default_factory=dict)
+    #: (agent id, month name) -> the month's record before the horizon (previous schedule)
+    month_done: dict[tuple[str, str], MonthRecord] = field(default_factory=dict)
     #: memo of derived data (template verdicts...) shared by the models built on it
     cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -86,10 +101,10 @@ class Problem:
         days = (local.date() - self.start_date).days
         return days * MINUTES_PER_DAY + local.hour * 60 + local.minute
 
-    def onsite_days_required(self) -> int:
-        """On-site days a teleworker needs over the horizon (a month counts as month_days)."""
-        per_month = self.scenario.agreement.onsite_days_per_month
-        return math.floor(per_month * self.n_days / self.settings.month_days + 1e-9)
+    @cached_property
+    def months(self) -> tuple[HorizonMonth, ...]:
+        """The calendar months the horizon touches (the agreement's monthly rules)."""
+        return horizon_months(self.start_date, self.n_days)
 
 
 def _previous_ends(previous: Schedule | None, start: dt.datetime) -> dict[str, dt.datetime]:
@@ -102,6 +117,53 @@ def _previous_ends(previous: Schedule | None, start: dt.datetime) -> dict[str, d
             if seg.agent_id not in out or end > out[seg.agent_id]:
                 out[seg.agent_id] = end
     return out
+
+
+def _previous_in_months(
+    previous: Schedule | None, scenario: Scenario, start_date: dt.date, n_days: int
+) -> tuple[dict[str, tuple[ScheduleSegment, ...]], dict[tuple[str, str], MonthRecord]]:
+    """Each agent's previous shifts (whole) whose day lies in a month of the horizon and
+    before it, plus the shift of its last paid activity; and the months' records."""
+    if previous is None:
+        return {}, {}
+    zone = ZoneInfo(scenario.timezone)
+    gap = scenario.agreement.split_gap_max_min
+    months = horizon_months(start_date, n_days)
+    first_day = months[0].first_day
+    known = {a.id for a in scenario.agents}
+    by_agent: dict[str, list[ScheduleSegment]] = {}
+    for seg in previous:
+        if seg.agent_id in known:
+            by_agent.setdefault(seg.agent_id, []).append(seg)
+    kept: dict[str, tuple[ScheduleSegment, ...]] = {}
+    for agent_id, segs in by_agent.items():
+        shifts = [
+            shift
+            for shift in shift_groups(segs, gap)
+            if shift[0].start.astimezone(zone).date() < start_date
+        ]
+        paid = [sh for sh in shifts if any(s.activity in PAID_ACTIVITIES for s in sh)]
+        last = max(
+            paid,
+            key=lambda sh: max(s.end for s in sh if s.activity in PAID_ACTIVITIES),
+            default=None,
+        )
+        keep = [
+            sh
+            for sh in shifts
+            if sh is last or first_day <= sh[0].start.astimezone(zone).date() < start_date
+        ]
+        if keep:
+            kept[agent_id] = tuple(s for sh in keep for s in sh)
+    names = {m.name for m in months}
+    records = month_records(
+        (s for segs in kept.values() for s in segs),
+        zone,
+        gap,
+        first_day=first_day,
+        last_day=start_date - dt.timedelta(days=1),
+    )
+    return kept, {k: v for k, v in records.items() if k[1] in names}
 
 
 def build_problem(
@@ -178,6 +240,7 @@ def build_problem(
             path=path,
         )
     horizon_start = dt.datetime.combine(start_date, dt.time(0), tzinfo=zone)
+    kept, month_done = _previous_in_months(previous, scenario, start_date, n_weeks * DAYS_PER_WEEK)
     return Problem(
         scenario=scenario,
         settings=settings,
@@ -188,6 +251,8 @@ def build_problem(
         open_=open_,
         requirement_interval_min=interval,
         previous_end=_previous_ends(previous, horizon_start),
+        previous_segments=kept,
+        month_done=month_done,
     )
 
 

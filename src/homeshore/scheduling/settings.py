@@ -38,11 +38,10 @@ class SchedulingSettings:
     split_block_h: tuple[float, ...] = (2.0, 3.0, 4.0)  # each block of a split shift
     lunch_variants: int = 2  # lunch placements tried per shift (around its middle)
     lunch_margin_min: int = 60  # a lunch has at least this much of the shift before and after
-    training_day_h: float = 7.0  # paid hours of an on-site training day
+    training_day_h: float = 7.0  # paid hours of an on-site training day (one training block)
     training_start_min: int = 9 * 60
     evening_start_min: int = 19 * 60  # a shift ending after this is an evening shift
     night_worker_threshold_h: float = 3.0  # L3122-5: night work of a non-night-worker stays below
-    month_days: int = 28  # a "month" of the telework agreement, for on-site days per month
     weights: PenaltyWeights = field(default_factory=PenaltyWeights)
     time_limit_s: float = 60.0
     batch_agents: int = 30  # above this, build batch by batch then improve by LNS

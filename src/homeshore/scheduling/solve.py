@@ -281,8 +281,9 @@ def _patterns(problem: Problem, batch: list[Agent]) -> dict[tuple[str, int], Shi
     for the batch search (agents alike share one, found once)."""
     out: dict[tuple[str, int], ShiftTemplate] = {}
     for a in batch:
-        key = dataclasses.replace(a, id="", name="") if a.id not in problem.previous_end else a
-        cache: dict[Agent, dict[int, ShiftTemplate]] = problem.cache.setdefault(
+        # agents alike with the same weeks before (rest, month so far) share a pattern
+        key = (dataclasses.replace(a, id="", name=""), _history_key(problem, a))
+        cache: dict[object, dict[int, ShiftTemplate]] = problem.cache.setdefault(
             ("patterns", problem.settings), {}
         )
         if key not in cache:
@@ -299,6 +300,20 @@ def _patterns(problem: Problem, batch: list[Agent]) -> dict[tuple[str, int], Shi
             cache[key] = found
         out.update({(a.id, d): t for d, t in cache[key].items()})
     return out
+
+
+def _history_key(problem: Problem, a: Agent) -> tuple[object, ...]:
+    """What an agent's rules read of the weeks before the horizon: the end of its last
+    paid activity and, per month, the record the monthly rules count."""
+    end = problem.previous_end.get(a.id)
+    start = problem.at(0, 0)
+    months: list[tuple[float, float, int, bool] | None] = []
+    for month in problem.months:
+        r = problem.month_done.get((a.id, month.name))
+        months.append(
+            None if r is None else (r.paid_min, r.training_min, len(r.onsite_days), r.teleworked)
+        )
+    return (None if end is None else end - start, tuple(months))
 
 
 def _greedy(
