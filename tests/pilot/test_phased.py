@@ -19,6 +19,7 @@ from linearmodels.panel import PanelOLS
 from homeshore.cli import main
 from homeshore.errors import InputError
 from homeshore.pilot import Continuous, Question, Table, compare, prepare
+from homeshore.pilot.phased import EventStudy, event_study
 from homeshore.pilot.synthetic import staggered_pilot
 
 REPS = 200
@@ -133,3 +134,49 @@ def test_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert payload["ci_low"] <= AHT.true_effect <= payload["ci_high"]
     assert main([*argv, "--outcome", "aht_s", "--staggered"]) == 0
     assert "advisor and period fixed effects" in capsys.readouterr().out
+
+
+def _studies(movers_trend: float, seeds: int = 30) -> list[EventStudy]:
+    found = []
+    for seed in range(seeds):
+        rng = np.random.default_rng([9, seed])
+        frame = staggered_pilot(
+            rng, AHT, person_sd=15.0, selection=-25.0, trend=1.5, movers_trend=movers_trend
+        )
+        found.append(event_study(prepare(Table.of_frame(frame, "synthetic"), QUESTION)))
+    return found
+
+
+def test_by_period_the_effect_appears_at_the_move_and_trends_before_are_parallel() -> None:
+    studies = _studies(0.0)
+    assert studies[0].periods_since == (-4, -3, -2, 0, 1, 2, 3, 4, 5, 6, 7, 8)
+    after = [b for s in studies for k, b in zip(s.periods_since, s.estimate, strict=True) if k >= 0]
+    before = [b for s in studies for k, b in zip(s.periods_since, s.estimate, strict=True) if k < 0]
+    assert abs(np.mean(after) - AHT.true_effect) < 2.0
+    assert abs(np.mean(before)) < 2.0
+    rejected = sum(s.pre_trend_p is not None and s.pre_trend_p < 0.05 for s in studies)
+    assert rejected <= 3  # Binomial(30, 0.05): 4 or more in 6 % of seed sets
+
+
+def test_by_period_movers_on_their_own_trend_fail_the_parallel_trends_test() -> None:
+    # the volunteers were improving by 3 s a period already: the move did not cause it all
+    studies = _studies(3.0)
+    rejected = sum(s.pre_trend_p is not None and s.pre_trend_p < 0.05 for s in studies)
+    assert rejected >= 21  # 70 %
+
+
+def test_by_period_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "phases.csv"
+    staggered_pilot(np.random.default_rng(3), AHT, person_sd=15.0).to_csv(path, index=False)
+    argv = ["pilot", "compare", str(path), "--group", "group", "--treated", "home"]
+    argv += ["--outcome", "aht_s"]
+    assert main([*argv, "--staggered", "--by-period", "--json"]) == 0
+    study = json.loads(capsys.readouterr().out)["event_study"]
+    assert study["periods_since"][:3] == [-4, -3, -2] and 0 < study["pre_trend_p"] <= 1
+    assert main([*argv, "--staggered", "--by-period"]) == 0
+    text = capsys.readouterr().out
+    assert "by periods since the move" in text and "parallel trends before the move" in text
+    assert main([*argv, "--by-period"]) == 2
+    assert "--by-period goes with --staggered" in capsys.readouterr().err

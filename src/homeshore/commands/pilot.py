@@ -86,10 +86,24 @@ def compare_command(
             "period on, with person and period fixed effects.",
         ),
     ] = False,
+    by_period: Annotated[
+        bool,
+        typer.Option(
+            "--by-period",
+            help="With --staggered: the effect by periods since the move, and the test of "
+            "parallel trends on the periods before it.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Treated minus control on one outcome, with a 95 % confidence interval."""
     from homeshore.pilot import Question, compare, prepare, read_table, verdict
+    from homeshore.pilot.phased import event_study, event_study_lines
+
+    if by_period and not staggered:
+        raise InputError(
+            "--by-period goes with --staggered (a pilot in phases)", where="--by-period"
+        )
 
     question = Question(
         group=group,
@@ -103,8 +117,11 @@ def compare_command(
     )
     sample = prepare(read_table(file), question)
     result = compare(sample)
+    study = event_study(sample) if by_period else None
     if not as_json:
         typer.echo(verdict(result))
+        for line in event_study_lines(study) if study is not None else ():
+            typer.echo(line)
         return
     payload = {
         **dataclasses.asdict(result),
@@ -117,6 +134,7 @@ def compare_command(
         "pre": pre,
         "cluster_by": sample.cluster_by,
         "staggered": staggered,
+        "event_study": dataclasses.asdict(study) if study is not None else None,
     }
     typer.echo(json.dumps(payload, allow_nan=False))
 

@@ -9,9 +9,16 @@ absorbs both): what the move changed, net of how the advisors differed from the 
 small-sample correction, and the interval uses Student's t with G - 1 degrees of freedom
 (G advisors). It assumes the effect is the same whenever an advisor moved; with effects
 that grow over time and several waves the estimate weighs waves unevenly (docs/pilot.md).
+
+`event_study` breaks the effect down by periods since the move (the period before it is
+the reference): the periods after show how the effect builds up, the periods before test
+the assumption the estimate rests on, parallel trends (movers and stayers changing alike
+before the move), with a joint Wald test that they are all zero.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -61,3 +68,80 @@ def phased_did(sample: Sample, *, confidence: float = 0.95) -> Comparison:
         relative_pct=relative_to(estimate, control_mean, sample.outcome),
         dropped_rows=sample.dropped_rows,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class EventStudy:
+    """The effect by periods since the move; the period just before it is the reference
+    (0 by construction) and periods beyond the window are binned into its ends."""
+
+    periods_since: tuple[int, ...]  # -before .. -2, 0 .. after
+    estimate: tuple[float, ...]
+    ci_low: tuple[float, ...]
+    ci_high: tuple[float, ...]
+    confidence: float
+    pre_trend_p: float | None  # joint test that every period before the move is 0
+    pre_trend_stat: float | None  # its Wald statistic (chi-squared, one df per period)
+
+
+def event_study(
+    sample: Sample, *, confidence: float = 0.95, before: int = 4, after: int = 8
+) -> EventStudy:
+    """Coefficients of "k periods since the move" (k = -before .. after, -1 left out) in the
+    same two-way fixed-effects regression, cluster-robust by advisor."""
+    if sample.person is None or sample.period is None or sample.moved is None:
+        raise ValueError("the sample was not prepared for a phased pilot (Question.staggered)")
+    if before < 2 or after < 0:
+        raise ValueError("the window needs before >= 2 and after >= 0")
+    movers = sample.moved >= 0
+    since = np.clip(sample.period - sample.moved, -before, after)
+    window = [k for k in range(-before, after + 1) if k != -1]
+    shown = [k for k in window if (movers & (since == k)).any()]
+    columns = {_name(k): (movers & (since == k)).astype(float) for k in shown}
+    index = pd.MultiIndex.from_arrays([sample.person, sample.period], names=["person", "period"])
+    frame = pd.DataFrame({"y": sample.y, **columns}, index=index)
+    regressors = list(columns)
+    model = PanelOLS(frame["y"], frame[regressors], entity_effects=True, time_effects=True)
+    fit = model.fit(cov_type="clustered", cluster_entity=True, debiased=True)
+    clusters = int(np.unique(sample.person).size)
+    quantile = float(stats.t(df=clusters - 1).ppf(0.5 + confidence / 2))
+    params = [float(fit.params[c]) for c in regressors]
+    errors = [float(fit.std_errors[c]) for c in regressors]
+    leads = [c for k, c in zip(shown, regressors, strict=True) if k < -1]
+    stat: float | None = None
+    p_value: float | None = None
+    if leads:
+        test = fit.wald_test(formula=[f"{c} = 0" for c in leads])
+        stat, p_value = float(test.stat), float(test.pval)
+    return EventStudy(
+        periods_since=tuple(shown),
+        estimate=tuple(params),
+        ci_low=tuple(b - quantile * e for b, e in zip(params, errors, strict=True)),
+        ci_high=tuple(b + quantile * e for b, e in zip(params, errors, strict=True)),
+        confidence=confidence,
+        pre_trend_p=p_value,
+        pre_trend_stat=stat,
+    )
+
+
+def _name(k: int) -> str:
+    """A regressor's name a constraint formula can read ("before_3", "after_0")."""
+    return f"before_{-k}" if k < 0 else f"after_{k}"
+
+
+def event_study_lines(study: EventStudy) -> list[str]:
+    """The breakdown in words: one line per period since the move, then the pre-trend test."""
+    level = f"{100 * study.confidence:g} %"
+    lines = [f"by periods since the move (the period before it = 0; {level} CI):"]
+    rows = zip(study.periods_since, study.estimate, study.ci_low, study.ci_high, strict=True)
+    for k, b, low, high in rows:
+        lines.append(f"  {k:+d}: {b:.3g} ({low:.3g} to {high:.3g})")
+    if study.pre_trend_p is None:
+        lines.append("parallel trends: no period before the move to test them on")
+    else:
+        verdict = "not rejected" if study.pre_trend_p >= 0.05 else "REJECTED"
+        lines.append(
+            f"parallel trends before the move: {verdict} (joint Wald test of the periods "
+            f"before, p = {study.pre_trend_p:.3g})"
+        )
+    return lines

@@ -127,6 +127,7 @@ def staggered_pilot(
     person_sd: float = 1.0,
     trend: float = 0.0,
     selection: float = 0.0,
+    movers_trend: float = 0.0,
     treated: str = "home",
     control: str = "site",
 ) -> pd.DataFrame:
@@ -134,7 +135,8 @@ def staggered_pilot(
     (`treated_from`), and the effect applies from then on; the others stay. Every advisor
     has a person effect (s.d. `person_sd`, plus `selection` for the treated: volunteers who
     differ from the start), every period a common shift of `trend` per period (the whole
-    centre changes), and each row noise of s.d. `outcome.sd`."""
+    centre changes), and each row noise of s.d. `outcome.sd`. `movers_trend` adds a shift
+    per period for the treated advisors only, all along: trends that are not parallel."""
     n = n_treated + n_control
     is_treated = np.arange(n) < n_treated
     start = np.where(is_treated, np.asarray(starts)[np.arange(n) % len(starts)], 0)
@@ -146,6 +148,7 @@ def staggered_pilot(
         outcome.mean
         + person_effect[rows]
         + trend * period
+        + movers_trend * period * is_treated[rows]
         + outcome.sd * rng.standard_normal(n * periods)
         + outcome.true_effect * active
     )

@@ -111,6 +111,7 @@ class Sample:
     person: np.ndarray | None = None
     period: np.ndarray | None = None
     active: np.ndarray | None = None
+    moved: np.ndarray | None = None  # per row, the period code of the person's move (-1: never)
 
 
 # --------------------------------------------------------------------------- reading
@@ -266,10 +267,10 @@ def _period_values(
 
 def _staggered_timing(
     table: Table, person: np.ndarray, group: np.ndarray, question: Question, keep: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """For a pilot in phases, over the kept rows: person codes, period codes (in time
-    order) and whether each row is in the pilot's way of working (a treated person from
-    their `treated_from` on)."""
+    order), whether each row is in the pilot's way of working (a treated person from
+    their `treated_from` on) and the period code of the person's move (-1: never)."""
     if table.kind != "panel":
         raise table.error(
             f"a pilot in phases (--staggered) needs a person-period panel: a {PERIOD!r} "
@@ -317,8 +318,10 @@ def _staggered_timing(
             column=TREATED_FROM,
         )
     person_codes = pd.factorize(person[keep])[0]
-    period_codes = np.unique(period[keep], return_inverse=True)[1]
-    return person_codes, period_codes.astype(np.int64), active[keep]
+    periods, period_codes = np.unique(period[keep], return_inverse=True)
+    # the move in period units: the first period at or after treated_from (-1: never)
+    moved = np.where(given[keep], np.searchsorted(periods, np.nan_to_num(start[keep])), -1)
+    return person_codes, period_codes.astype(np.int64), active[keep], moved.astype(np.int64)
 
 
 # --------------------------------------------------------------------------- structure
@@ -515,6 +518,7 @@ def prepare(table: Table, question: Question) -> Sample:
         person=timing[0] if timing else None,
         period=timing[1] if timing else None,
         active=timing[2] if timing else None,
+        moved=timing[3] if timing else None,
     )
 
 
