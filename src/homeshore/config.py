@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     contact_retry_window_h: float = Field(24.0, gt=0)
     # an agent with no published schedule: may it take contacts at any time?
     unscheduled_agents: Literal["allow", "deny"] = "allow"
+    # an advisor going available from home on a day the schedule has them on a site or in a
+    # telecentre: "record" lets them and records it (agent.location_mismatch, out of
+    # adherence on the console), "refuse" answers 409 (the telework agreement's home days
+    # are the rostered ones); any other place than the rostered one is always recorded
+    home_off_schedule: Literal["record", "refuse"] = "record"
     # keep a contact waiting at most this long before it counts as abandoned (None: never)
     abandon_after_s: float | None = Field(None, gt=0)
     # does a readiness check that passed with warnings allow home work?

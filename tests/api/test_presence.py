@@ -251,3 +251,71 @@ def test_calls_in_a_row_with_a_poor_quality_make_the_check_due_at_the_next_home_
         assert live.go("h1", "available", location="home").status_code == 409
         assert _good_check(live).status_code == 201
         assert live.go("h1", "available", location="home").status_code == 200
+
+
+def _h1_rostered_at_the_site(from_h: float) -> Schedule:
+    """h1 (a home volunteer) works at the Lyon site today from `from_h` o'clock to 17:00."""
+    day = START.replace(hour=0, minute=0)
+    work = ScheduleSegment(
+        "h1",
+        day + dt.timedelta(hours=from_h),
+        day + dt.timedelta(hours=17),
+        Activity.WORK,
+        WorkMode.SITE,
+        site="lyon",
+        queue="plans",
+    )
+    return Schedule.of([work])
+
+
+def _mismatches(live: Live) -> list[dict[str, Any]]:
+    events = live.get("admin", "/api/events?limit=500").json()
+    return [e["data"] for e in events if e["type"] == "agent.location_mismatch"]
+
+
+def _h1_kpis(live: Live) -> dict[str, Any]:
+    rows = {m["agent_id"]: m for m in live.get("m.blue", "/api/metrics/agents").json()}
+    return rows["h1"]
+
+
+def test_home_on_a_site_day_is_recorded_and_out_of_adherence(db_url: str) -> None:
+    with live_app(db_url, schedule=_h1_rostered_at_the_site(9)) as live, live.ws("h1"):
+        assert _good_check(live).json()["check"]["verdict"] == "pass"
+        assert live.go("h1", "available", location="home").json()["state"] == "available"
+        assert _mismatches(live) == [{"declared": "home", "rostered": "site"}]
+        kpis = _h1_kpis(live)
+        assert (kpis["location_as_scheduled"], kpis["in_adherence"]) == (False, False)
+        # a break and back from the same place: recorded once, not at every change
+        live.go("h1", "break", location=None)
+        live.go("h1", "available", location=None)
+        assert len(_mismatches(live)) == 1
+        # back on site, where rostered: in adherence again
+        live.go("h1", "offline", location=None)
+        assert live.go("h1", "available", location="site").status_code == 200
+        kpis = _h1_kpis(live)
+        assert (kpis["location_as_scheduled"], kpis["in_adherence"]) == (True, True)
+        assert len(_mismatches(live)) == 1
+
+
+def test_home_on_a_site_day_can_be_refused_by_the_agreement(db_url: str) -> None:
+    schedule = _h1_rostered_at_the_site(9)
+    with (
+        live_app(db_url, schedule=schedule, home_off_schedule="refuse") as live,
+        live.ws("h1"),
+    ):
+        assert _good_check(live).json()["check"]["verdict"] == "pass"
+        refused = live.go("h1", "available", location="home")
+        assert refused.status_code == 409
+        assert "rostered at site, not at home" in refused.json()["detail"]
+        assert live.get("h1", "/api/agents/h1").json()["state"] == "offline"
+        assert live.go("h1", "available", location="site").status_code == 200
+        assert _mismatches(live) == []
+        assert _h1_kpis(live)["location_as_scheduled"] is True
+
+
+def test_without_a_schedule_there_is_nothing_to_compare(db_url: str) -> None:
+    with live_app(db_url) as live, live.ws("h1"):
+        assert _good_check(live).json()["check"]["verdict"] == "pass"
+        assert live.go("h1", "available", location="home").status_code == 200
+        assert _mismatches(live) == []
+        assert _h1_kpis(live)["location_as_scheduled"] is None

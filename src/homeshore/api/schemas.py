@@ -325,6 +325,7 @@ class AgentKpisOut(_Out):
     scheduled_activity: str | None
     in_adherence: bool | None
     adherence_today: float | None
+    location_as_scheduled: bool | None
 
 
 class EventOut(BaseModel):

@@ -67,10 +67,23 @@ def change_state(
         # a new shift from home: a set-up that expired or degraded is checked again first
         # (never mid-shift: a break or a wrap-up does not come through here)
         raise Conflict(READINESS_DUE)
+    rostered: WorkMode | None = None
     if target is AgentState.AVAILABLE:
         where = location or agent.location
         if where is None:
             raise Invalid("say where you work from (site, telecentre or home)", "location")
+        segment = p.planned(agent.id, now)
+        rostered = segment.location if segment is not None else None
+        if (
+            where is WorkMode.HOME
+            and rostered is not None
+            and rostered is not WorkMode.HOME
+            and p.settings.home_off_schedule == "refuse"
+        ):
+            raise Conflict(
+                f"today you are rostered at {rostered.value}, not at home: a home day is "
+                "one the schedule gives (ask your planner)"
+            )
         if agent.connections == 0:
             raise Conflict("open the websocket (/api/ws) before going available")
         if agent.holds():
@@ -87,9 +100,26 @@ def change_state(
         # the caller is on the line with this advisor: the call cannot go back to the queue
         raise Conflict("end your call first: the caller is still on the line")
     p.check_transition(agent, target, reason)
+    declared = location is not None and location is not agent.location
+    from_offline = agent.state is AgentState.OFFLINE
     with p.transaction(group=True) as tx:
         if location is not None:
             agent.location = location
+        where_now = agent.location
+        if (
+            rostered is not None
+            and where_now is not None
+            and where_now is not rostered
+            and (declared or from_offline)
+        ):
+            data = {"declared": where_now.value, "rostered": rostered.value}
+            tx.emit(
+                "agent.location_mismatch",
+                data,
+                agent_id=agent.id,
+                team_id=agent.team_id,
+                actor_user_id=actor.user_id,
+            )
         if target is AgentState.OFFLINE:
             _drop_contacts(p, tx, agent, reason="agent logged off", actor_user_id=actor.user_id)
         p.set_state(tx, agent, target, reason=reason, actor=actor.user_id)

@@ -60,6 +60,8 @@ class AgentKpis:
     scheduled_activity: str | None
     in_adherence: bool | None
     adherence_today: float | None
+    # logged in where the schedule has them now (None: not scheduled now, or not logged in)
+    location_as_scheduled: bool | None = None
 
 
 def day_start(p: Platform, now: dt.datetime) -> dt.datetime:
@@ -236,6 +238,12 @@ def agent_kpis(p: Platform, actor: Actor) -> list[AgentKpis]:
         worked = sum(spent.get(s, 0.0) for s in WORKING)
         segment = p.planned(agent.id, now)
         segments = [s for s in p.schedule.get(agent.id, []) if s.end > since and s.start < now]
+        logged_in = agent.state in LOGGED_FOR_CONTACTS
+        placed = (
+            agent.location is segment.location
+            if segment is not None and logged_in and agent.location is not None
+            else None
+        )
         out.append(
             AgentKpis(
                 agent_id=agent.id,
@@ -247,8 +255,12 @@ def agent_kpis(p: Platform, actor: Actor) -> list[AgentKpis]:
                 contacts_in_hand=len(agent.offered) + len(agent.active) + len(agent.wrapping),
                 occupancy_today=worked / logged if logged else None,
                 scheduled_activity=segment.activity.value if segment else None,
-                in_adherence=(agent.state in CONFORMING[segment.activity]) if segment else None,
+                # in adherence: in a state the activity allows, and where it was rostered
+                in_adherence=(agent.state in CONFORMING[segment.activity] and placed is not False)
+                if segment
+                else None,
                 adherence_today=adherence(timelines[agent.id], segments, since, now),
+                location_as_scheduled=placed,
             )
         )
     return out

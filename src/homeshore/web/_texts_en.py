@@ -294,6 +294,7 @@ EN: Final[dict[str, str]] = {
     "js.agent.requeued": "The contact went back to its queue.",
     "js.agent.abandoned": "The customer left.",
     "js.agent.taken_over": "Your manager took over the contact.",
+    "js.adherence.elsewhere": "Not where rostered ({location})",
     "js.adherence.in": "In adherence ({activity})",
     "js.adherence.out": "Out of adherence ({activity})",
     "js.adherence.today": "{share} today",

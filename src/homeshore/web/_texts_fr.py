@@ -304,6 +304,7 @@ FR: Final[dict[str, str]] = {
     "js.agent.requeued": "Le contact est retourné dans sa file.",
     "js.agent.abandoned": "Le client est parti.",
     "js.agent.taken_over": "Votre responsable a repris le contact.",
+    "js.adherence.elsewhere": "Hors du lieu planifié ({location})",
     "js.adherence.in": "Conforme ({activity})",
     "js.adherence.out": "Non conforme ({activity})",
     "js.adherence.today": "{share} aujourd'hui",

@@ -30,26 +30,36 @@ function agentName(id) {
 
 // -- agents -------------------------------------------------------------------------------
 
-function scheduledActivity(agent, now) {
+function scheduledSegment(agent, now) {
   for (const s of agent.schedule || []) {
-    if (Date.parse(s.start) <= now && now < Date.parse(s.end)) return s.activity;
+    if (Date.parse(s.start) <= now && now < Date.parse(s.end)) return s;
   }
   return null;
 }
+
+// states in which an advisor works somewhere: their place is compared with the rostered one
+const AT_WORK = ["available", "reserved", "busy", "wrap_up"];
 
 function renderAgents() {
   const body = document.querySelector("#agents-table tbody");
   const now = serverNow();
   // out-of-adherence advisors first, then by name
   const rows = [...agents.values()].map((agent) => {
-    const activity = scheduledActivity(agent, now);
-    const adherence = activity === null ? "none" : (conforming[activity] || []).includes(agent.state) ? "in" : "out";
-    return { agent, activity, adherence };
+    const segment = scheduledSegment(agent, now);
+    const activity = segment ? segment.activity : null;
+    // working from another place than the rostered one (home on a site day): recorded, out
+    const elsewhere = segment !== null && AT_WORK.includes(agent.state) && !!agent.location
+      && !!segment.location && agent.location !== segment.location ? segment.location : null;
+    const conformingState = activity !== null && (conforming[activity] || []).includes(agent.state);
+    const adherence = activity === null ? "none" : conformingState && !elsewhere ? "in" : "out";
+    return { agent, activity, adherence, elsewhere };
   }).sort((a, b) => (a.adherence === "out" ? 0 : 1) - (b.adherence === "out" ? 0 : 1) || a.agent.name.localeCompare(b.agent.name));
-  body.replaceChildren(...rows.map(({ agent, activity, adherence }) => {
+  body.replaceChildren(...rows.map(({ agent, activity, adherence, elsewhere }) => {
     const adherenceText = activity === null
       ? t("adherence.unscheduled")
-      : t(`adherence.${adherence}`, { activity: t(`activity.${activity}`) });
+      : elsewhere
+        ? t("adherence.elsewhere", { location: t(`location.${elsewhere}`) })
+        : t(`adherence.${adherence}`, { activity: t(`activity.${activity}`) });
     const held = [...contacts.values()]
       .filter((c) => c.agent_id === agent.id && OPEN.includes(c.state))
       .map((c) => `#${c.id}`);
