@@ -139,6 +139,59 @@ def compare_command(
     typer.echo(json.dumps(payload, allow_nan=False))
 
 
+@pilot_app.command("balance")
+def balance_command(
+    file: Annotated[
+        Path,
+        typer.Argument(help="Person-level table or person-period panel (.csv or .parquet)."),
+    ],
+    group: Annotated[str, typer.Option("--group", metavar="COLUMN", help="Group column.")],
+    treated: Annotated[
+        str, typer.Option("--treated", metavar="VALUE", help="Group value of the treated.")
+    ],
+    covariates: Annotated[
+        str,
+        typer.Option(
+            "--covariates",
+            metavar="A,B,...",
+            help="Columns to compare before the pilot (tenure, performance before, ...).",
+        ),
+    ],
+    control: Annotated[
+        str | None,
+        typer.Option(
+            "--control", metavar="VALUE", help="Control group value (default: every other group)."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Were the groups alike before the pilot? Each covariate's means, standardized
+    difference and Welch p-value."""
+    from homeshore.pilot import read_table
+    from homeshore.pilot.baseline import balance, balance_lines
+
+    names = [c.strip() for c in covariates.split(",") if c.strip()]
+    if not names:
+        raise InputError("name at least one covariate column", where="--covariates")
+    rows = balance(read_table(file), names, group=group, treated=treated, control=control)
+    if not as_json:
+        for line in balance_lines(rows):
+            typer.echo(line)
+        return
+    payload = {
+        "file": str(file),
+        "group": group,
+        "treated": treated,
+        "control": control,
+        "covariates": [
+            {**dataclasses.asdict(r), "imbalanced": r.imbalanced}
+            | {"p_value": r.p_value if math.isfinite(r.p_value) else None}
+            for r in rows
+        ],
+    }
+    typer.echo(json.dumps(payload, allow_nan=False))
+
+
 @pilot_app.command("power")
 def power_command(
     file: Annotated[
@@ -189,8 +242,8 @@ def power_command(
 ) -> None:
     """Advisors per group a pilot needs to detect a change in a KPI."""
     from homeshore.pilot import read_table
+    from homeshore.pilot.baseline import baseline
     from homeshore.pilot.power import plan, sentence
-    from homeshore.pilot.tables import baseline
 
     if (effect is None) == (effect_pct is None):
         raise InputError("give exactly one of --effect and --effect-pct", where="--effect")
