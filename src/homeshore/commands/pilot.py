@@ -192,6 +192,68 @@ def balance_command(
     typer.echo(json.dumps(payload, allow_nan=False))
 
 
+@pilot_app.command("survival")
+def survival_command(
+    file: Annotated[Path, typer.Argument(help="Person-level table (.csv or .parquet).")],
+    group: Annotated[str, typer.Option("--group", metavar="COLUMN", help="Group column.")],
+    treated: Annotated[
+        str, typer.Option("--treated", metavar="VALUE", help="Group value of the treated.")
+    ],
+    time: Annotated[
+        str,
+        typer.Option(
+            "--time", metavar="COLUMN", help="How long each advisor was observed (months, days)."
+        ),
+    ],
+    event: Annotated[
+        str,
+        typer.Option("--event", metavar="COLUMN", help="1: left at that time; 0: still there."),
+    ],
+    control: Annotated[
+        str | None,
+        typer.Option(
+            "--control", metavar="VALUE", help="Control group value (default: every other group)."
+        ),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at", metavar="T,T,...", help="Times at which to give the share still there."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Time to leave per group (Kaplan-Meier) and the log-rank test."""
+    from homeshore.pilot import read_table
+    from homeshore.pilot.survival import survival, survival_lines
+
+    times: list[float] = []
+    for part in (at or "").split(","):
+        if not part.strip():
+            continue
+        try:
+            value = float(part)
+        except ValueError:
+            raise InputError(f"{part.strip()!r} is not a time", where="--at") from None
+        if not (math.isfinite(value) and value >= 0):
+            raise InputError(f"{part.strip()!r} is not a time of 0 or more", where="--at")
+        times.append(value)
+    result = survival(
+        read_table(file),
+        group=group,
+        treated=treated,
+        time=time,
+        event=event,
+        control=control,
+        at=times,
+    )
+    if not as_json:
+        for line in survival_lines(result):
+            typer.echo(line)
+        return
+    typer.echo(json.dumps({"file": str(file), **dataclasses.asdict(result)}, allow_nan=False))
+
+
 @pilot_app.command("power")
 def power_command(
     file: Annotated[

@@ -161,3 +161,33 @@ def staggered_pilot(
             outcome.name: values,
         }
     )
+
+
+def survival_pilot(
+    rng: np.random.Generator,
+    *,
+    n_treated: int = 150,
+    n_control: int = 150,
+    mean_months_treated: float = 36.0,
+    mean_months_control: float = 18.0,
+    follow_up_months: float = 24.0,
+    treated: str = "home",
+    control: str = "site",
+) -> pd.DataFrame:
+    """Time to leave, one row per advisor: the time until an advisor would leave is
+    exponential with the group's mean (median = mean x ln 2); each advisor is observed for
+    a time drawn uniformly between a quarter of `follow_up_months` and all of it (hired at
+    different dates); `months` is the shorter of the two and `left` says which it was."""
+    n = n_treated + n_control
+    is_treated = np.arange(n) < n_treated
+    mean = np.where(is_treated, mean_months_treated, mean_months_control)
+    leave = rng.exponential(mean)
+    observed = rng.uniform(follow_up_months / 4, follow_up_months, size=n)
+    return pd.DataFrame(
+        {
+            "person": [f"p{i + 1:04d}" for i in range(n)],
+            "group": np.where(is_treated, treated, control),
+            "months": np.minimum(leave, observed),
+            "left": (leave <= observed).astype(np.int64),
+        }
+    )
