@@ -15,12 +15,13 @@ longer write once its successor has started.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import DBAPIError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, ProgrammingError, SQLAlchemyError
 
 from homeshore.services.errors import Unavailable
 
@@ -31,6 +32,7 @@ _TRY_LOCK = text(
     "SELECT pg_try_advisory_lock(hashtext(current_database() || '.' || current_schema() "
     "|| '.homeshore.router'))"
 )
+_UNLOCK = text("SELECT pg_advisory_unlock_all()")
 _TAKE = text(
     "INSERT INTO router_lease (id, token, node, since) VALUES (1, 1, :node, :now) "
     "ON CONFLICT (id) DO UPDATE SET token = router_lease.token + 1, node = :node, "
@@ -126,8 +128,16 @@ class RouterLease:
             )
 
     def release(self) -> None:
-        """Let a standby take over now (clean shutdown)."""
-        self.token = None
+        """Let a standby take over now (clean shutdown): the lock is given back before the
+        connection closes (a closed connection frees it only once its server process has
+        noticed, a moment later)."""
+        leading, self.token = self.token is not None, None
+        if leading and self._conn is not None and self._locked:
+            try:
+                self._conn.execute(_UNLOCK)
+            except SQLAlchemyError:  # the connection is gone: so is the lock, soon
+                with contextlib.suppress(SQLAlchemyError):
+                    self._conn.rollback()
         self._drop_connection()
 
     def _drop_connection(self) -> None:
