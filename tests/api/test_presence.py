@@ -306,7 +306,7 @@ def test_home_on_a_site_day_can_be_refused_by_the_agreement(db_url: str) -> None
         assert _good_check(live).json()["check"]["verdict"] == "pass"
         refused = live.go("h1", "available", location="home")
         assert refused.status_code == 409
-        assert "rostered at site, not at home" in refused.json()["detail"]
+        assert "on a site or in a telecentre today, not at home" in refused.json()["detail"]
         assert live.get("h1", "/api/agents/h1").json()["state"] == "offline"
         assert live.go("h1", "available", location="site").status_code == 200
         assert _mismatches(live) == []

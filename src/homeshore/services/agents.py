@@ -80,10 +80,7 @@ def change_state(
             and rostered is not WorkMode.HOME
             and p.settings.home_off_schedule == "refuse"
         ):
-            raise Conflict(
-                f"today you are rostered at {rostered.value}, not at home: a home day is "
-                "one the schedule gives (ask your planner)"
-            )
+            raise Conflict(HOME_OFF_SCHEDULE)
         if agent.connections == 0:
             raise Conflict("open the websocket (/api/ws) before going available")
         if agent.holds():
@@ -127,6 +124,11 @@ def change_state(
             fill_agent(p, tx, agent)
     return agent
 
+
+#: the refusal of home work on a day rostered elsewhere (HOMESHORE_HOME_OFF_SCHEDULE=refuse)
+HOME_OFF_SCHEDULE = (
+    "the schedule has you on a site or in a telecentre today, not at home (ask your planner)"
+)
 
 #: the refusal of a shift from home whose readiness check is due again (the desk says why)
 READINESS_DUE = (

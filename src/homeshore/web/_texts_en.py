@@ -182,6 +182,10 @@ EN: Final[dict[str, str]] = {
         " to disconnect)."
     ),
     "refusal.readiness": "Working from home needs a passed home readiness check.",
+    "refusal.home_off_schedule": (
+        "The schedule has you on a site or in a telecentre today, not at home: ask your "
+        "planner for a home day."
+    ),
     "refusal.readiness_due": (
         "Your home readiness check is due again: run it before working from home."
     ),

@@ -184,6 +184,10 @@ FR: Final[dict[str, str]] = {
         "contacts maintenant (droit à la déconnexion)."
     ),
     "refusal.readiness": "Le travail à domicile demande un test du poste réussi.",
+    "refusal.home_off_schedule": (
+        "Le planning vous place sur site ou en télécentre aujourd'hui, pas à domicile : "
+        "demandez une journée à domicile à votre planificateur."
+    ),
     "refusal.readiness_due": (
         "Votre test du poste à domicile est à refaire avant de travailler à domicile."
     ),

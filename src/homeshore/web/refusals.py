@@ -20,6 +20,9 @@ REFUSALS: Final[dict[str, str]] = {
         "(/api/readiness/probe)"
     ): "refusal.readiness_due",
     "say where you work from (site, telecentre or home)": "refusal.location",
+    (
+        "the schedule has you on a site or in a telecentre today, not at home (ask your planner)"
+    ): "refusal.home_off_schedule",
     "open the websocket (/api/ws) before going available": "refusal.no_connection",
     "finish the contacts in hand first": "refusal.contacts_in_hand",
     "finish the contacts in hand before signing out": "refusal.sign_out_busy",
