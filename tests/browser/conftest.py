@@ -102,11 +102,13 @@ class Server:
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
-    """One platform per test module; a module may set ``SETTINGS = {...}`` to change it."""
+    """One platform per test module; a module may set ``SETTINGS = {...}`` to change it,
+    and ``SCHEDULE`` (a function of now) to publish another schedule."""
     db = tmp_path_factory.mktemp("browser") / "live.db"
     now = dt.datetime.now(dt.UTC)
     overrides = getattr(request.module, "SETTINGS", {})
-    app = create_app(web_settings(db, **overrides), mini_scenario(), schedule=_schedule(now))
+    schedule = getattr(request.module, "SCHEDULE", _schedule)(now)
+    app = create_app(web_settings(db, **overrides), mini_scenario(), schedule=schedule)
     with serve(app) as base:
         platform: Platform = app.state.platform
         make_users(platform)
