@@ -15,6 +15,7 @@ import json
 import math
 import os
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -252,6 +253,108 @@ def survival_command(
             typer.echo(line)
         return
     typer.echo(json.dumps({"file": str(file), **dataclasses.asdict(result)}, allow_nan=False))
+
+
+def _frame_to_csv(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_csv(path, index=False)
+
+
+@pilot_app.command("report")
+def report_command(
+    file: Annotated[
+        Path,
+        typer.Argument(help="Person-level table or person-period panel (.csv or .parquet)."),
+    ],
+    group: Annotated[str, typer.Option("--group", metavar="COLUMN", help="Group column.")],
+    treated: Annotated[
+        str, typer.Option("--treated", metavar="VALUE", help="Group value of the treated.")
+    ],
+    outcomes: Annotated[
+        str,
+        typer.Option("--outcomes", metavar="A,B,...", help="The KPIs to compare, comma-separated."),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", metavar="DIR", help="Folder for report.html and its CSVs.")
+    ],
+    control: Annotated[
+        str | None,
+        typer.Option(
+            "--control", metavar="VALUE", help="Control group value (default: every other group)."
+        ),
+    ] = None,
+    staggered: Annotated[
+        bool,
+        typer.Option(
+            "--staggered",
+            help="A pilot in phases: fixed effects, and the effect by periods since the move.",
+        ),
+    ] = False,
+    covariates: Annotated[
+        str | None,
+        typer.Option("--covariates", metavar="A,B,...", help="Balance before the pilot."),
+    ] = None,
+    survival_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--survival", metavar="FILE", help="Person-level table of how long advisors stayed."
+        ),
+    ] = None,
+    time: Annotated[
+        str, typer.Option("--time", metavar="COLUMN", help="With --survival: duration column.")
+    ] = "months",
+    event: Annotated[
+        str, typer.Option("--event", metavar="COLUMN", help="With --survival: 1 left, 0 stayed.")
+    ] = "left",
+    drop_missing: Annotated[
+        bool,
+        typer.Option(
+            "--drop-missing", help="Leave out rows without an outcome (default: refuse them)."
+        ),
+    ] = False,
+) -> None:
+    """The pilot's report for the director: each KPI's verdict with its interval, the
+    balance before the pilot, the effect by periods since the move and time to leave."""
+    from homeshore.data.atomic import write_atomic
+    from homeshore.pilot import read_table
+    from homeshore.pilot.report import build_report, render_html, tables
+    from homeshore.pilot.survival import survival
+
+    names = [o.strip() for o in outcomes.split(",") if o.strip()]
+    if not names:
+        raise InputError("name at least one outcome column", where="--outcomes")
+    if out.exists() and not out.is_dir():
+        raise InputError("not a directory", path=out, where="--out")
+    kept = [c.strip() for c in (covariates or "").split(",") if c.strip()]
+    stayed = None
+    if survival_file is not None:
+        stayed = survival(
+            read_table(survival_file),
+            group=group,
+            treated=treated,
+            control=control,
+            time=time,
+            event=event,
+        )
+    report = build_report(
+        read_table(file),
+        group=group,
+        treated=treated,
+        outcomes=names,
+        control=control,
+        staggered=staggered,
+        covariates=kept,
+        drop_missing=drop_missing,
+        survival_result=stayed,
+    )
+    page = render_html(report)  # everything computed before anything is written
+    frames = tables(report)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        write_atomic(out / f"{name}.csv", partial(_frame_to_csv, frame))
+    write_atomic(out / "report.html", lambda p: Path(p).write_text(page, encoding="utf-8"))
+    for kpi in report.kpis:
+        typer.echo(f"{kpi.outcome}: {kpi.sentence}")
+    typer.echo(f"report: {(out / 'report.html').resolve()} ({len(frames)} tables as CSV)")
 
 
 @pilot_app.command("power")
