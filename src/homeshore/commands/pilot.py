@@ -87,6 +87,14 @@ def compare_command(
             "period on, with person and period fixed effects.",
         ),
     ] = False,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            metavar="COLUMN",
+            help="Also compare each cohort of this column (set-up, job, phase) on its own.",
+        ),
+    ] = None,
     by_period: Annotated[
         bool,
         typer.Option(
@@ -99,6 +107,7 @@ def compare_command(
 ) -> None:
     """Treated minus control on one outcome, with a 95 % confidence interval."""
     from homeshore.pilot import Question, compare, prepare, read_table, verdict
+    from homeshore.pilot.cohorts import by_cohort
     from homeshore.pilot.phased import event_study, event_study_lines
 
     if by_period and not staggered:
@@ -116,13 +125,18 @@ def compare_command(
         drop_missing=drop_missing,
         staggered=staggered,
     )
-    sample = prepare(read_table(file), question)
+    table = read_table(file)
+    sample = prepare(table, question)
     result = compare(sample)
     study = event_study(sample) if by_period else None
+    cohorts = by_cohort(table, question, by) if by is not None else []
     if not as_json:
         typer.echo(verdict(result))
         for line in event_study_lines(study) if study is not None else ():
             typer.echo(line)
+        for cohort in cohorts:
+            said = verdict(cohort.comparison) if cohort.comparison else cohort.reason
+            typer.echo(f"  {by} = {cohort.value}: {said}")
         return
     payload = {
         **dataclasses.asdict(result),
@@ -136,6 +150,15 @@ def compare_command(
         "cluster_by": sample.cluster_by,
         "staggered": staggered,
         "event_study": dataclasses.asdict(study) if study is not None else None,
+        "by": by,
+        "cohorts": [
+            {
+                "value": c.value,
+                "comparison": dataclasses.asdict(c.comparison) if c.comparison else None,
+                "reason": c.reason or None,
+            }
+            for c in cohorts
+        ],
     }
     typer.echo(json.dumps(payload, allow_nan=False))
 

@@ -48,6 +48,12 @@ class Table:
         frame = frame.reset_index(drop=True)
         return cls(frame, source, np.arange(1, len(frame) + 1, dtype=np.int64), "row")
 
+    def rows(self, keep: np.ndarray) -> Table:
+        """The rows where `keep` is true, still named by their place in the source."""
+        return Table(
+            self.frame[keep].reset_index(drop=True), self.source, self.numbers[keep], self.numbering
+        )
+
     @property
     def kind(self) -> Literal["person", "panel"]:
         return "panel" if PERIOD in self.frame.columns else "person"
