@@ -51,6 +51,8 @@ EN: Final[dict[str, str]] = {
     "agent.go.break": "Break",
     "agent.go.training": "Training",
     "agent.go.offline": "Go offline",
+    "agent.coming.title": "My coming weeks",
+    "agent.coming.empty": "Nothing published for the coming weeks yet.",
     "agent.schedule.title": "Today's schedule",
     "agent.schedule.empty": "Nothing scheduled today.",
     "agent.offers.title": "Offers",

@@ -53,6 +53,8 @@ FR: Final[dict[str, str]] = {
     "agent.go.break": "Pause",
     "agent.go.training": "Formation",
     "agent.go.offline": "Passer hors ligne",
+    "agent.coming.title": "Mes prochaines semaines",
+    "agent.coming.empty": "Rien de publié pour les prochaines semaines.",
     "agent.schedule.title": "Mon planning du jour",
     "agent.schedule.empty": "Rien de planifié aujourd'hui.",
     "agent.offers.title": "Propositions",

@@ -118,6 +118,24 @@ def today_schedule(p: Platform, agent_id: str, now: dt.datetime) -> list[dict[st
     return [_segment(s) for s in p.schedule.get(agent_id, []) if s.start < end and s.end > start]
 
 
+#: how far ahead the desk shows an advisor's published schedule
+COMING_DAYS = 28
+
+
+def coming_days(p: Platform, agent_id: str, now: dt.datetime) -> list[dict[str, Any]]:
+    """The agent's published schedule after today, up to COMING_DAYS ahead, day by day
+    (local days of the scenario's time zone): each day's date and its segments."""
+    local = now.astimezone(p.zone)
+    tomorrow = local.replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
+    until = tomorrow + dt.timedelta(days=COMING_DAYS)
+    days: dict[str, list[dict[str, Any]]] = {}
+    for s in p.schedule.get(agent_id, []):
+        if s.start >= tomorrow and s.start < until:
+            day = s.start.astimezone(p.zone).date().isoformat()
+            days.setdefault(day, []).append(_segment(s))
+    return [{"date": day, "segments": segments} for day, segments in sorted(days.items())]
+
+
 def _agent(a: LiveAgent) -> dict[str, Any]:
     return {
         "id": a.id,
@@ -177,6 +195,7 @@ def agent_desk(p: Platform, actor: Actor, translator: Translator) -> dict[str, A
             "readiness_due": p.readiness_due(agent, now),
         },
         "schedule": today_schedule(p, agent.id, now),
+        "coming": coming_days(p, agent.id, now),
         "in_contact_time": p.in_contact_time(agent, now),
         "offer_timeout_s": p.settings.offer_timeout_s,
         "queues": {q.id: q.name for q in p.scenario.queues},

@@ -6,7 +6,7 @@ import { streamEvents } from "./events.js";
 import { showOwnEvaluations } from "./quality.js";
 import { startSoftphone } from "./softphone.js";
 import {
-  announce, api, clockTime, dateTime, duration, el, field, fromTemplate, iceGathered, input,
+  announce, api, clockTime, dateTime, dayLabel, duration, el, field, fromTemplate, iceGathered, input,
   linkLabels, page, serverNow, showError, t,
 } from "./util.js";
 
@@ -22,6 +22,7 @@ const locationSelect = document.getElementById("location");
 
 let state = { name: me.state, since: me.state_since ? Date.parse(me.state_since) : null };
 let schedule = page.schedule || [];
+let coming = page.coming || [];
 let inContactTime = page.in_contact_time;
 const offers = new Map(); // contact id -> {node, deadline, total}
 const accepting = new Set(); // contacts accepted here whose call may ring the softphone
@@ -89,6 +90,22 @@ function renderSchedule() {
   document.getElementById("notice-hours").hidden = inContactTime;
 }
 
+/** The published schedule after today: one line per day, its hours and where. */
+function renderComing() {
+  const list = document.getElementById("coming-list");
+  document.getElementById("coming-empty").hidden = coming.length > 0;
+  list.replaceChildren(...coming.map((day) => {
+    const parts = day.segments.map((segment) => {
+      const where = t(`location.${segment.location}`);
+      return `${clockTime(segment.start)}–${clockTime(segment.end)} ${t(`activity.${segment.activity}`)} (${where})`;
+    });
+    const places = [...new Set(day.segments.map((segment) => segment.location))];
+    return el("li", { dataset: { date: day.date, locations: places.join(" ") } },
+      el("span", { class: "when", text: dayLabel(day.date) }),
+      el("span", { text: parts.join(" · ") }));
+  }));
+}
+
 function renderReadiness(verdict, due) {
   const notice = document.getElementById("notice-readiness");
   if (!me.work_modes.includes("home") || (verdict === "pass" && !due)) {
@@ -117,8 +134,10 @@ async function refreshDesk() {
   try {
     const desk = await api("GET", "/api/pages/agent");
     schedule = desk.schedule;
+    coming = desk.coming;
     inContactTime = desk.in_contact_time;
     renderSchedule();
+    renderComing();
     planBoundaryRefresh();
   } catch (error) {
     fail(error);
@@ -553,6 +572,7 @@ async function onEvent(event) {
 renderState();
 tickStateClock();
 renderSchedule();
+renderComing();
 renderReadiness(me.readiness, me.readiness_due);
 planBoundaryRefresh();
 for (const item of page.contacts || []) {

@@ -92,6 +92,12 @@ export function dateTime(iso) {
   return new Intl.DateTimeFormat(lang, options).format(new Date(iso));
 }
 
+/** A calendar day ("Tue 8 Dec") from an ISO date (YYYY-MM-DD), as written. */
+export function dayLabel(isoDate) {
+  const options = { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" };
+  return new Intl.DateTimeFormat(lang, options).format(new Date(`${isoDate}T12:00:00Z`));
+}
+
 /** Server time estimate: the page carries the server's clock at render time. */
 const skewMs = page.server_now ? Date.parse(page.server_now) - Date.now() : 0;
 export function serverNow() {
