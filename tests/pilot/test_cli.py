@@ -165,3 +165,10 @@ def test_a_usage_error_exits_2_without_a_traceback(
 ) -> None:
     assert main(["pilot", "compare", str(pilot), "--group", "group", "--outcome", "perf"]) == 2
     assert "Missing option '--treated'" in capsys.readouterr().err
+
+
+def test_figures_that_cannot_be_computed_are_null_in_json() -> None:
+    from homeshore.commands.pilot import _json
+
+    text = _json({"p": float("nan"), "ci": [1.5, float("inf")], "by": {"d": 2.0, "e": None}})
+    assert json.loads(text) == {"p": None, "ci": [1.5, None], "by": {"d": 2.0, "e": None}}

@@ -17,7 +17,7 @@ import os
 import tempfile
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
@@ -32,6 +32,21 @@ if TYPE_CHECKING:  # the statistics stack is imported when a command runs, not a
 pilot_app = typer.Typer(
     help="Pilot analytics: home, telecentre and site advisors compared.", no_args_is_help=True
 )
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no NaN or infinity: a figure that could not be computed is null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _json(payload: dict[str, Any]) -> str:
+    return json.dumps(_finite(payload), allow_nan=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -160,7 +175,7 @@ def compare_command(
             for c in cohorts
         ],
     }
-    typer.echo(json.dumps(payload, allow_nan=False))
+    typer.echo(_json(payload))
 
 
 @pilot_app.command("balance")
@@ -213,7 +228,7 @@ def balance_command(
             for r in rows
         ],
     }
-    typer.echo(json.dumps(payload, allow_nan=False))
+    typer.echo(_json(payload))
 
 
 @pilot_app.command("survival")
@@ -275,7 +290,7 @@ def survival_command(
         for line in survival_lines(result):
             typer.echo(line)
         return
-    typer.echo(json.dumps({"file": str(file), **dataclasses.asdict(result)}, allow_nan=False))
+    typer.echo(_json({"file": str(file), **dataclasses.asdict(result)}))
 
 
 def _frame_to_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -495,7 +510,7 @@ def power_command(
         "control": control,
         "dropped_rows": rows.dropped_rows,
     }
-    typer.echo(json.dumps(payload, allow_nan=False))
+    typer.echo(_json(payload))
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
