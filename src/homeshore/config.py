@@ -83,6 +83,20 @@ class Settings(BaseSettings):
     # this many calls in a row from home with a low-quality sample (MOS under
     # voice_low_mos) make the check due again before the next shift from home (0: never)
     readiness_bad_calls: int = Field(3, ge=0)
+    # intraday (docs/intraday.md): the rest of the day is re-forecast from the arrivals so
+    # far this often (seconds), with the staffing gap per queue and interval
+    intraday_every_s: float = Field(300.0, gt=0)
+    # "auto": when the gap reaches intraday_gap_threshold agents, extra time is offered to
+    # the advisors who may legally take it (time off when the surplus does); "manual": the
+    # gap is shown, a planner or manager posts the offers
+    intraday_offers: Literal["auto", "manual"] = "auto"
+    intraday_gap_threshold: float = Field(1.0, gt=0)
+    # an offered slot starts at least this many minutes ahead; replies are due within
+    # intraday_reply_min; slots last intraday_slot_min..intraday_slot_max minutes
+    intraday_lead_min: int = Field(30, ge=0, le=24 * 60)
+    intraday_reply_min: int = Field(15, ge=1, le=24 * 60)
+    intraday_slot_min: int = Field(60, ge=15, le=12 * 60)
+    intraday_slot_max: int = Field(120, ge=15, le=12 * 60)
     # publish per-queue KPIs as an event this often (seconds)
     metrics_every_s: float = Field(10.0, gt=0)
     # PostgreSQL: "off" acknowledges commits before the disk flush (see docs/live.md)
@@ -164,6 +178,12 @@ class Settings(BaseSettings):
                 "events_days cannot exceed contacts_personal_days: events carry customer "
                 "references and chat messages"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _slot_bounds(self) -> Settings:
+        if self.intraday_slot_min > self.intraday_slot_max:
+            raise ValueError("intraday_slot_min cannot exceed intraday_slot_max")
         return self
 
     @field_validator("trusted_proxies")

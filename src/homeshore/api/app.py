@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, select
 
 from homeshore.api import errors, openapi
 from homeshore.api.forward import Forward, Upstream
@@ -34,6 +36,7 @@ from homeshore.api.routes import (
     conversations,
     events,
     health,
+    intraday,
     metrics,
     pages,
     probe,
@@ -47,6 +50,7 @@ from homeshore.api.standby import RouterRole
 from homeshore.config import Settings
 from homeshore.db.engine import make_engine
 from homeshore.db.migrate import upgrade
+from homeshore.db.tables import ForecastIntervalRow
 from homeshore.domain import Scenario, Schedule
 from homeshore.errors import InputError
 from homeshore.readiness.emodel import ReadinessThresholds
@@ -63,6 +67,9 @@ from homeshore.services.lease import LeaseLost, RouterLease
 from homeshore.services.platform import Platform
 from homeshore.voice.link import VoiceLink
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 log = logging.getLogger("homeshore.api")
 WEB_DIR = Path(str(resources.files("homeshore").joinpath("web")))
 
@@ -72,6 +79,7 @@ def create_app(
     scenario: Scenario,
     *,
     schedule: Schedule | None = None,
+    forecast: pd.DataFrame | None = None,
     clock: Clock | None = None,
     hub: EventHub | None = None,
     thresholds: ReadinessThresholds | None = None,
@@ -80,7 +88,8 @@ def create_app(
     voice_link: VoiceLink | None = None,
     node_url: str | None = None,
 ) -> FastAPI:
-    """An app serving ``scenario``; ``schedule`` (optional) replaces the published one;
+    """An app serving ``scenario``; ``schedule`` (optional) replaces the published one,
+    ``forecast`` (FORECAST_COLUMNS, optional) the stored forecast of its queues and days;
     ``after_start`` runs once start-up (migrations, import, recovery) is done.
     ``voice_link`` (or, without it, ``settings.voice``) turns phone calls on: the engines
     must run with the same secret (homeshore.voice.engines). ``node_url``: where the
@@ -118,6 +127,12 @@ def create_app(
             import_scenario(session, scenario, platform.clock.now())
             if schedule is not None:
                 import_schedule(session, scenario, schedule, at=platform.clock.now())
+            if forecast is not None:
+                from homeshore.services.intraday import import_forecast
+
+                import_forecast(session, scenario, forecast)
+            first = session.scalar(select(ForecastIntervalRow.start).limit(1))
+            platform.intraday_on = first is not None  # a forecast: re-forecast the day
             session.commit()
             platform.load_supervisors(session)
         start = getattr(the_hub, "start", None)
@@ -209,6 +224,7 @@ def create_app(
         callbacks,
         health,
         audit,
+        intraday,
     ):
         app.include_router(module.router)
     for web_module in (pages, probe):  # the web pages and the readiness probe (homeshore.web)
@@ -254,10 +270,29 @@ def _fenced(lease: RouterLease, role: RouterRole) -> Callable[[Connection], None
 PURGE_EVERY_S = 300.0
 
 
+async def _logged(work: Awaitable[object], what: str) -> object:
+    """Run a background step; a failure is logged, and the next tick tries again."""
+    try:
+        return await work
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("%s failed", what)
+        return None
+
+
+async def _intraday(platform: Platform) -> object:
+    """Re-forecast the day and post offers (homeshore.services.intraday); its libraries are
+    imported off the event loop the first time."""
+    module = await asyncio.to_thread(importlib.import_module, "homeshore.services.intraday")
+    return await module.refresh(platform)
+
+
 async def _tick_forever(platform: Platform) -> None:
     loop = asyncio.get_running_loop()
-    next_metrics = next_purge = next_retention = loop.time()
+    next_metrics = next_purge = next_retention = next_intraday = loop.time()
     retention: asyncio.Task[object] | None = None
+    intraday_task: asyncio.Task[object] | None = None
     while True:
         await asyncio.sleep(agent_service.next_tick_in_s(platform))
         try:
@@ -268,6 +303,13 @@ async def _tick_forever(platform: Platform) -> None:
             if loop.time() >= next_retention and (retention is None or retention.done()):
                 next_retention = loop.time() + retention_service.EVERY_S
                 retention = retention_service.start_purge(platform)  # off the loop
+            if (
+                platform.intraday_on
+                and loop.time() >= next_intraday
+                and (intraday_task is None or intraday_task.done())
+            ):
+                next_intraday = loop.time() + platform.settings.intraday_every_s
+                intraday_task = asyncio.create_task(_logged(_intraday(platform), "intraday"))
             if loop.time() >= next_metrics:
                 next_metrics = loop.time() + platform.settings.metrics_every_s
                 from homeshore.services.metrics import publish_queue_kpis

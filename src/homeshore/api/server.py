@@ -52,6 +52,7 @@ def run(
     scenario_path: Path,
     schedule_path: Path | None,
     *,
+    forecast_path: Path | None = None,
     host: str = "127.0.0.1",
     port: int = 8000,
     log_level: str = "warning",
@@ -61,6 +62,11 @@ def run(
     settings = Settings()
     scenario = load_scenario(scenario_path)
     schedule = read_schedule(schedule_path, timezone=scenario.timezone) if schedule_path else None
+    forecast = None
+    if forecast_path is not None:
+        from homeshore.commands.staff import read_table
+
+        forecast = read_table(forecast_path, scenario.timezone)
     local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     with contextlib.ExitStack() as stack:
         link = None
@@ -72,6 +78,7 @@ def run(
             settings,
             scenario,
             schedule=schedule,
+            forecast=forecast,
             after_start=tune_interpreter,
             voice_link=link,
             node_url=f"http://{local}:{port}",

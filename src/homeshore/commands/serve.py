@@ -33,6 +33,15 @@ def serve(
             "--schedule", help="Published schedule (.csv or .json from `homeshore schedule`)."
         ),
     ] = None,
+    forecast: Annotated[
+        Path | None,
+        typer.Option(
+            "--forecast",
+            help="The forecast of the days served (forecast.csv of `homeshore plan` or "
+            "`homeshore forecast`): the rest of each day is re-forecast from the calls so far, "
+            "and extra time is offered when the gap opens (docs/intraday.md).",
+        ),
+    ] = None,
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
     log_level: Annotated[str, typer.Option("--log-level")] = "warning",
@@ -55,6 +64,7 @@ def serve(
     run(
         scenario,
         schedule,
+        forecast_path=forecast,
         host=host,
         port=port,
         log_level=log_level,

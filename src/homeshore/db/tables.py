@@ -176,6 +176,57 @@ class ScheduleSegmentRow(Base):
     queue: Mapped[str | None] = mapped_column(String(64))
 
 
+class ForecastIntervalRow(Base):
+    """The day's forecast the intraday re-forecast starts from (FORECAST_COLUMNS of
+    ``homeshore plan``/``homeshore forecast``), per queue and interval."""
+
+    __tablename__ = "forecast_intervals"
+    queue_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    start: Mapped[dt.datetime] = mapped_column(UtcDateTime, primary_key=True)
+    interval_min: Mapped[int] = mapped_column(Integer)
+    volume: Mapped[float] = mapped_column(Float)
+    volume_p10: Mapped[float] = mapped_column(Float)
+    volume_p50: Mapped[float] = mapped_column(Float)
+    volume_p90: Mapped[float] = mapped_column(Float)
+    aht_s: Mapped[float] = mapped_column(Float)
+
+
+class OfferRow(Base):
+    """An intraday offer (homeshore.services.intraday): extra time on a queue, or time off,
+    for ``places`` advisors among its recipients, first come first served until the deadline."""
+
+    __tablename__ = "intraday_offers"
+    __table_args__ = (Index("ix_intraday_offers_state", "state", "deadline"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))  # extra, time_off
+    queue_id: Mapped[str] = mapped_column(String(64))
+    start: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    end: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    places: Mapped[int] = mapped_column(Integer)
+    taken: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(16))  # open, filled, expired, withdrawn
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    deadline: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(100))  # a user's name, or "intraday"
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)  # the gap that made it
+
+
+class OfferRecipientRow(Base):
+    """An advisor an offer was sent to, where they would work, and their reply."""
+
+    __tablename__ = "intraday_offer_recipients"
+    __table_args__ = (Index("ix_offer_recipients_agent", "agent_id", "offer_id"),)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("intraday_offers.id"), primary_key=True)
+    agent_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    location: Mapped[str] = mapped_column(String(16))
+    site: Mapped[str | None] = mapped_column(String(64))
+    # None until the advisor replies: accepted, declined, too_late (no place left, or the
+    # deadline passed), refused (the rules no longer allow it: detail says which)
+    reply: Mapped[str | None] = mapped_column(String(16))
+    replied_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
 class ReadinessCheckRow(Base):
     __tablename__ = "readiness_checks"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

@@ -56,6 +56,7 @@ ACTIONS = (
     "contact.taken_over",
     "evaluation.created",
     "schedule.imported",
+    "schedule.changed",
     "readiness.verdict",
     "retention.purged",
 )

@@ -11,7 +11,17 @@ from homeshore.services.scope import Actor, Role
 
 REPLAY_LIMIT = 5000
 #: queue-level events every supervisor sees (queues are not owned by a team)
-QUEUE_EVENTS = frozenset({"contact.created", "contact.requeued", "contact.abandoned", "queue.kpis"})
+QUEUE_EVENTS = frozenset(
+    {
+        "contact.created",
+        "contact.requeued",
+        "contact.abandoned",
+        "queue.kpis",
+        "intraday.updated",
+        "intraday.offer.posted",
+        "intraday.offer.expired",
+    }
+)
 
 
 def visible(actor: Actor, event: Event) -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from homeshore.db.tables import AgentRow, QueueRow, ScheduleSegmentRow, TeamRow
-from homeshore.domain import Scenario, Schedule
+from homeshore.domain import Scenario, Schedule, ScheduleSegment
 from homeshore.errors import InputError
 from homeshore.services import audit
 
@@ -103,17 +103,18 @@ def import_schedule(
         totals = {"segments": len(schedule), "agents_changed": len(changed)}
         audit.record(session, "schedule.imported", at=when, actor_name=by, detail=totals)
     session.execute(delete(ScheduleSegmentRow))
-    session.add_all(
-        ScheduleSegmentRow(
-            agent_id=s.agent_id,
-            start=s.start,
-            end=s.end,
-            activity=s.activity.value,
-            location=s.location.value,
-            site=s.site,
-            queue=s.queue,
-        )
-        for s in schedule
-    )
+    session.add_all(segment_row(s) for s in schedule)
     session.flush()
     return len(schedule)
+
+
+def segment_row(s: ScheduleSegment) -> ScheduleSegmentRow:
+    return ScheduleSegmentRow(
+        agent_id=s.agent_id,
+        start=s.start,
+        end=s.end,
+        activity=s.activity.value,
+        location=s.location.value,
+        site=s.site,
+        queue=s.queue,
+    )

@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, select, text
@@ -50,6 +50,9 @@ from homeshore.services.tx import (
     UPDATE_CONTACT,
     Tx,
 )
+
+if TYPE_CHECKING:
+    from homeshore.services.intraday import View as IntradayView
 
 log = logging.getLogger(__name__)
 OPEN_CONTACT_STATES = ("queued", "offered", "active", "wrap_up")
@@ -114,6 +117,10 @@ class Platform(GroupCommit):
         self.schedule: dict[str, list[PlannedSegment]] = {}
         self.supervisors_of_team: dict[str, set[int]] = {}
         self.last_kpis: list[dict[str, object]] = []
+        #: the last intraday computation (homeshore.services.intraday), None before one
+        self.intraday: IntradayView | None = None
+        #: a forecast is stored: the tick re-forecasts the day every intraday_every_s
+        self.intraday_on = False
         #: the sessions behind this process's open websockets (ended by logout and expiry)
         self.sockets = SocketSessions()
         #: external id -> contact id, for the contacts created within the retry window

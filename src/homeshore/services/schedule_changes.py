@@ -1,0 +1,173 @@
+"""Changes of an advisor's day during the day (extra time, time off): applied to the
+stored schedule only when the rule functions of the roster and the audit find nothing new
+(:func:`homeshore.intraday.violations_added`), recorded in the audit trail
+(``schedule.changed``: who, what, when: the schedule's versions) and followed at once by
+adherence and the right to disconnect (the platform's memory of the schedule)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from homeshore.db.tables import ScheduleSegmentRow
+from homeshore.domain import (
+    Activity,
+    ReadinessStatus,
+    Scenario,
+    Schedule,
+    ScheduleSegment,
+    WorkMode,
+)
+from homeshore.intraday import Slot, add_work, remove_work, violations_added
+from homeshore.services import audit
+from homeshore.services.errors import Conflict, Invalid, NotFound
+from homeshore.services.importing import segment_row
+from homeshore.services.platform import PlannedSegment, Platform
+from homeshore.services.scope import Actor, Role
+from homeshore.services.tx import Tx
+
+KINDS = ("extra", "time_off")
+
+
+def _segment(row: ScheduleSegmentRow) -> ScheduleSegment:
+    return ScheduleSegment(
+        agent_id=row.agent_id,
+        start=row.start,
+        end=row.end,
+        activity=Activity(row.activity),
+        location=WorkMode(row.location),
+        site=row.site,
+        queue=row.queue,
+    )
+
+
+def stored_schedule(session: Session, agent_id: str | None = None) -> Schedule:
+    query = select(ScheduleSegmentRow)
+    if agent_id is not None:
+        query = query.where(ScheduleSegmentRow.agent_id == agent_id)
+    return Schedule.of(_segment(r) for r in session.scalars(query))
+
+
+def day_bounds(p: Platform, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    local = now.astimezone(p.zone)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    end = (start + dt.timedelta(days=1, hours=2)).replace(hour=0)  # a DST day has 23 or 25 h
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def live_scenario(p: Platform) -> Scenario:
+    """The scenario with each advisor's readiness as the live platform judges it (a check
+    due again counts as not passed)."""
+    agents = []
+    for agent in p.scenario.agents:
+        live = p.agents.get(agent.id)
+        if live is None:
+            agents.append(agent)
+            continue
+        ready = p.home_ready(live) and not live.readiness_due
+        status = ReadinessStatus.PASS if ready else ReadinessStatus.UNKNOWN
+        agents.append(dataclasses.replace(agent, readiness=status))
+    return dataclasses.replace(p.scenario, agents=tuple(agents))
+
+
+def change_by_hand(
+    p: Platform,
+    actor: Actor,
+    *,
+    agent_id: str,
+    kind: str,
+    queue_id: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    location: WorkMode | None = None,
+) -> list[dict[str, str]]:
+    """A planner (any advisor) or a manager (their teams') changes an advisor's day: extra
+    work, or time off (an advisor sent home), under the same rules as the offers. Returns
+    nothing when done; raises Conflict naming the rules it would break."""
+    actor.require(Role.ADMIN, Role.SUPERVISOR)
+    agent = p.agents.get(agent_id)
+    if agent is None or not actor.sees_agent(agent_id, agent.team_id):
+        raise NotFound(f"no advisor {agent_id} in your teams")
+    if queue_id not in p.queues:
+        raise Invalid(f"no queue {queue_id!r}", field="queue_id")
+    if end <= start:
+        raise Invalid("the change ends before it starts", field="end")
+    if kind not in KINDS:
+        raise Invalid(f"unknown change {kind!r}: extra or time_off", field="kind")
+    where = location or (WorkMode.HOME if WorkMode.HOME in agent.work_modes else None)
+    if kind == "extra" and where is None:
+        where = next(iter(sorted(agent.work_modes)))
+    site = None
+    if where is not None and where is not WorkMode.HOME:
+        site = p.scenario.agent_site(next(a for a in p.scenario.agents if a.id == agent_id))
+    slot = Slot(queue_id, start, end, 1, kind)
+    with p.transaction() as tx:
+        problems = apply_change(p, tx, actor, agent_id, slot, where or WorkMode.HOME, site)
+        if problems:
+            raise Conflict(
+                "the change breaks " + "; ".join(f"{x['rule']} ({x['detail']})" for x in problems)
+            )
+    return []
+
+
+def apply_change(
+    p: Platform,
+    tx: Tx,
+    actor: Actor,
+    agent_id: str,
+    slot: Slot,
+    location: WorkMode,
+    site: str | None,
+    *,
+    offer_id: int | None = None,
+) -> list[dict[str, str]]:
+    """Apply extra time or time off to the stored schedule if it breaks no rule; returns
+    the rules it would break (and changes nothing) otherwise."""
+    before = stored_schedule(tx.session)
+    if slot.kind == "extra":
+        after = add_work(before, agent_id, slot, location, site)
+    else:
+        after = remove_work(before, agent_id, slot)
+    problems = violations_added(before, after, live_scenario(p), agent_id, when=slot.start)
+    if problems:
+        return [{"rule": v.rule, "detail": v.detail} for v in problems]
+    mine = [s for s in after if s.agent_id == agent_id]
+    tx.session.execute(delete(ScheduleSegmentRow).where(ScheduleSegmentRow.agent_id == agent_id))
+    tx.session.add_all(segment_row(s) for s in mine)
+    tx.session.flush()
+    p.schedule[agent_id] = [
+        PlannedSegment(s.start, s.end, s.activity, s.location, s.queue)
+        for s in sorted(mine, key=lambda s: s.start)
+    ]
+    detail: dict[str, object] = {
+        "kind": slot.kind,
+        "queue_id": slot.queue,
+        "start": slot.start.astimezone(p.zone).isoformat(),
+        "end": slot.end.astimezone(p.zone).isoformat(),
+        "location": location.value if slot.kind == "extra" else None,
+    }
+    if offer_id is not None:
+        detail["offer_id"] = offer_id
+    audit.record(tx, "schedule.changed", actor=actor, subject_agent_id=agent_id, detail=detail)
+    live = p.agents.get(agent_id)
+    tx.emit(
+        "schedule.changed",
+        detail,
+        agent_id=agent_id,
+        team_id=live.team_id if live else None,
+        actor_user_id=actor.user_id,
+    )
+    return []
+
+
+__all__ = [
+    "KINDS",
+    "apply_change",
+    "change_by_hand",
+    "day_bounds",
+    "live_scenario",
+    "stored_schedule",
+]
