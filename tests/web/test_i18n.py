@@ -10,8 +10,11 @@ from hypothesis import strategies as st
 from homeshore.domain import Activity, Channel, WorkMode
 from homeshore.domain.evaluation import Rating
 from homeshore.readiness.setup import ACCESS_KINDS
+from homeshore.scheduling import LABELS
+from homeshore.scheduling.audit import STRUCTURAL_RULES
 from homeshore.services.audit import ACTIONS as AUDIT_ACTIONS
 from homeshore.services.events import MONITORING_EVENTS
+from homeshore.services.schedule_changes import KINDS
 from homeshore.services.states import AgentState
 from homeshore.web.i18n import (
     CATALOGUES,
@@ -69,6 +72,10 @@ def test_every_text_a_template_names_exists() -> None:
 SETUP_PARTS = ("wired", "wifi", "usb_headset", "other_headset", *ACCESS_KINDS, "vpn", "no_vpn")
 
 
+#: an advisor's reply to an offer as stored (homeshore.services.offers.reply)
+REPLIES = ("accepted", "declined", "too_late", "refused")
+
+
 def test_every_text_a_script_names_exists() -> None:
     literal, prefixes = _script_keys()
     script_texts = Translator("en").script_texts()
@@ -93,6 +100,14 @@ def test_every_text_a_script_names_exists() -> None:
         "rating": [r.value for r in Rating],
         "monitoring": list(MONITORING_EVENTS),
         "audit": list(AUDIT_ACTIONS),
+        # the day (intraday): kinds of offer, an advisor's reply, how an offer closes
+        "intraday.kind": list(KINDS),
+        "extra.title": list(KINDS),
+        "extra.reply": [*REPLIES],
+        "offer_reply": ["waiting", *REPLIES],
+        "day.offer.closed": ["filled", "expired", "withdrawn"],
+        "day.trend": ["above", "below", "within"],
+        "rule": [*LABELS, *STRUCTURAL_RULES],
     }
     assert prefixes <= set(values), prefixes - set(values)
     for prefix in prefixes:

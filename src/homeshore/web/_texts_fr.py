@@ -470,4 +470,143 @@ FR: Final[dict[str, str]] = {
     "js.audit.retention.purged": (
         "Des données au-delà de leur durée de conservation ont été supprimées"
     ),
+    # the day (intraday): the console's re-forecast, gap and offers; the desk's offers
+    "supervisor.day.title": "La journée",
+    "supervisor.day.refresh": "Recalculer la prévision",
+    "supervisor.day.no_forecast": (
+        "Aucune prévision ne couvre aujourd'hui : les appels ne peuvent être comparés à rien. "
+        "Démarrez la plateforme avec la prévision du planificateur :"
+    ),
+    "supervisor.day.no_forecast_api": (
+        "ou faites-la envoyer par un planificateur à PUT /api/intraday/forecast ; recalculez "
+        "ensuite la prévision."
+    ),
+    "supervisor.day.levels": "Appels reçus face à la prévision",
+    "supervisor.day.ahead": "Les intervalles à venir",
+    "supervisor.day.col.time": "Heure",
+    "supervisor.day.col.volume": "Appels (prévision recalculée)",
+    "supervisor.day.col.required": "Conseillers nécessaires",
+    "supervisor.day.col.scheduled": "Planifiés (connectés maintenant)",
+    "supervisor.day.col.gap": "Écart",
+    "supervisor.day.ahead.empty": "Plus aucun intervalle aujourd'hui.",
+    "supervisor.day.proposals": "Offres que l'écart appelle",
+    "supervisor.day.offers": "Offres du jour",
+    "supervisor.day.offers.empty": "Aucune offre aujourd'hui.",
+    "supervisor.day.post": "Publier une offre",
+    "supervisor.day.post.hint": (
+        "Elle part aux conseillers de vos équipes que les règles autorisent à la prendre, "
+        "volontaires du domicile d'abord ; les premiers à accepter ont les places."
+    ),
+    "supervisor.day.kind": "Type",
+    "supervisor.day.from": "Début",
+    "supervisor.day.to": "Fin",
+    "supervisor.day.places": "Nombre de places",
+    "supervisor.day.submit": "Publier l'offre",
+    "agent.extra.title": "Heures proposées",
+    "agent.extra.intro": "Prendre ces heures est votre choix : refuser n'a aucune conséquence.",
+    "agent.extra.empty": "Aucune heure proposée pour le moment.",
+    "agent.extra.when": "Quand",
+    "agent.extra.where": "Où",
+    "agent.extra.deadline": "Répondre avant",
+    "agent.extra.places": "Places restantes",
+    "agent.extra.accept": "Accepter",
+    "agent.extra.decline": "Refuser",
+    "js.intraday.kind.extra": "Heures en plus",
+    "js.intraday.kind.time_off": "Temps libre",
+    "js.day.at": "Prévision recalculée à {time}",
+    "js.day.level": (
+        "{queue} : {observed} appels jusqu'ici, {expected} attendus — {level} × la prévision "
+        "(intervalle à 80 % : {low}–{high})"
+    ),
+    "js.day.trend.above": "au-dessus de la prévision",
+    "js.day.trend.below": "en dessous de la prévision",
+    "js.day.trend.within": "conforme à la prévision",
+    "js.day.short_ahead": "plus gros manque à venir : {gap} conseiller(s)",
+    "js.day.none_short": "aucun manque à venir",
+    "js.day.current": "{time} (en cours)",
+    "js.day.logged_in": "{scheduled} ({logged_in} connectés)",
+    "js.day.gap.short": "manque {gap}",
+    "js.day.gap.spare": "{gap} en trop",
+    "js.day.gap.even": "équilibré",
+    "js.day.proposal": (
+        "{kind} sur {queue}, {period} : {places} place(s) — peuvent la prendre : {names}"
+    ),
+    "js.day.proposal.post": "Publier cette offre",
+    "js.day.offer.places": "{taken} place(s) prise(s) sur {places}, {left} restante(s)",
+    "js.day.offer.deadline": "réponses jusqu'à {time}",
+    "js.day.offer.by": "publiée par {who}",
+    "js.day.offer.by_platform": "proposée par la plateforme",
+    "js.day.offer.closed.filled": "close : toutes les places sont prises",
+    "js.day.offer.closed.expired": "close : le délai de réponse est passé",
+    "js.day.offer.closed.withdrawn": "close : retirée",
+    "js.day.offer.nobody": "Aucun conseiller de vos équipes n'a été sollicité.",
+    "js.day.recipient": "{agent} ({location}) : {reply}",
+    "js.day.replied_at": "{reply} à {time}",
+    "js.offer_reply.waiting": "pas encore de réponse",
+    "js.offer_reply.accepted": "acceptée",
+    "js.offer_reply.declined": "refusée",
+    "js.offer_reply.too_late": "trop tard",
+    "js.offer_reply.refused": "refusée par les règles",
+    "js.day.posted": "Offre publiée.",
+    "js.day.refreshed": "Prévision recalculée.",
+    "js.day.form.order": "L'offre doit finir après son début.",
+    "js.extra.title.extra": "Heures en plus : {queue}",
+    "js.extra.title.time_off": "Temps libre : {queue}",
+    "js.extra.deadline": "{time} (encore {minutes} min)",
+    "js.extra.places": "{left} sur {places}",
+    "js.extra.reply.accepted": "Vous avez accepté : ce temps est dans votre planning.",
+    "js.extra.reply.declined": "Vous avez refusé cette offre.",
+    "js.extra.reply.too_late": "Trop tard : l'offre a été close avant votre réponse.",
+    "js.extra.reply.refused": "Les règles ne vous permettent pas ce temps.",
+    "js.extra.closed.filled": "Trop tard : toutes les places ont été prises.",
+    "js.extra.closed.expired": "Trop tard : le délai de réponse est passé.",
+    "js.extra.closed.withdrawn": "Cette offre a été retirée.",
+    "js.extra.closed.other": "Cette offre est close.",
+    "js.extra.rules": "Les règles ne vous permettent plus ce temps : {rules}.",
+    "js.extra.announce": "{what}, {when} : répondez avant {deadline}.",
+    "js.extra.done": "Accepté : votre planning est mis à jour.",
+    "js.extra.declined": "Offre refusée.",
+    "js.audit.schedule.changed": "{actor} a modifié votre planning : {period}",
+    "js.rule.home_work": "le travail à domicile demande un volontaire au test du poste réussi",
+    "js.rule.split_shifts": (
+        "journées coupées seulement pour les conseillers à domicile qui les acceptent"
+    ),
+    "js.rule.right_to_disconnect": (
+        "travail à domicile seulement dans les plages de joignabilité convenues"
+    ),
+    "js.rule.availability": "travail seulement dans vos disponibilités",
+    "js.rule.days_off": "rien un jour de repos demandé",
+    "js.rule.skills": "contacts seulement quand une file de vos compétences est ouverte",
+    "js.rule.max_daily_work": "au plus la durée maximale de travail par jour",
+    "js.rule.daily_span": "une journée de travail tient en 24 h moins le repos quotidien",
+    "js.rule.shift_length": "une vacation entre la durée minimale et la durée maximale",
+    "js.rule.break_after_work": "une pause de 20 min avant 6 h de travail",
+    "js.rule.paid_breaks": "une pause payée après chaque 2 h d'appels",
+    "js.rule.lunch_window": "le déjeuner dans sa plage horaire",
+    "js.rule.night_work_daily": "les limites quotidiennes du travail de nuit",
+    "js.rule.training_site": "la formation sur un site avec formateur",
+    "js.rule.contract_hours": "des heures hebdomadaires dans la tolérance du contrat",
+    "js.rule.overtime": "des heures supplémentaires dans la limite hebdomadaire",
+    "js.rule.max_weekly_work": "au plus 48 h par semaine",
+    "js.rule.average_weekly_work": "au plus 44 h par semaine en moyenne",
+    "js.rule.daily_rest": "11 h de repos entre deux journées de travail",
+    "js.rule.max_working_days": "au plus 6 jours travaillés par semaine",
+    "js.rule.weekly_rest": "35 heures de repos consécutives chaque semaine",
+    "js.rule.night_work_average": "la moyenne hebdomadaire du travailleur de nuit",
+    "js.rule.seats": "pas plus de conseillers sur un site que de postes",
+    "js.rule.onsite_days": "les jours sur site du télétravailleur chaque mois",
+    "js.rule.training_share": "la part de formation du télétravailleur chaque mois",
+    "js.rule.max_home_days_week": "au plus les jours à domicile convenus par semaine",
+    "js.rule.max_home_days_month": "au plus les jours à domicile convenus par mois",
+    "js.rule.unknown_agent": "un conseiller connu du scénario",
+    "js.rule.overlap": "pas deux plages en même temps",
+    "js.rule.location": "un lieu de travail connu du scénario",
+    "refusal.nobody_may": (
+        "Personne ne peut prendre cette offre selon les règles (temps de travail, repos, plages de "
+        "joignabilité, compétences…)."
+    ),
+    "refusal.slot_started": (
+        "Ce créneau commence maintenant ou a commencé : il ne peut plus être proposé."
+    ),
+    "refusal.slot_order": "L'offre doit finir après son début.",
 }

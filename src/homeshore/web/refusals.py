@@ -30,6 +30,9 @@ REFUSALS: Final[dict[str, str]] = {
     "the contact is already with that agent": "refusal.same_agent",
     "a message cannot be empty": "refusal.empty_message",
     "not your team": "refusal.not_your_team",
+    "nobody can take this offer under the rules": "refusal.nobody_may",
+    "this slot starts now or has started: it cannot be offered": "refusal.slot_started",
+    "the slot ends before it starts": "refusal.slot_order",
 }
 
 

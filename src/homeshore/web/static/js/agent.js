@@ -3,6 +3,7 @@
 // websocket (see events.js); actions are API calls whose effects come back as events.
 
 import { streamEvents } from "./events.js";
+import { extraTimeCard } from "./extra_time.js";
 import { showOwnEvaluations } from "./quality.js";
 import { startSoftphone } from "./softphone.js";
 import {
@@ -80,7 +81,7 @@ function renderSchedule() {
     const isNow = start <= now && now < end;
     if (isNow) current = segment;
     const where = t(`location.${segment.location}`) + (segment.queue ? ` · ${queues[segment.queue] || segment.queue}` : "");
-    list.append(el("li", { dataset: { activity: segment.activity }, "aria-current": isNow ? "true" : null },
+    list.append(el("li", { dataset: { activity: segment.activity, start: segment.start, end: segment.end }, "aria-current": isNow ? "true" : null },
       el("span", { class: "when", text: `${clockTime(segment.start)}–${clockTime(segment.end)}` }),
       el("span", { text: `${t(`activity.${segment.activity}`)} (${where})` })));
   }
@@ -556,6 +557,15 @@ async function onEvent(event) {
       if (data.source !== "reported") me.readiness_due = "";
       renderReadiness(me.readiness, me.readiness_due);
       break;
+    case "intraday.offer":
+    case "intraday.offer.closed":
+    case "intraday.offer.taken":
+    case "schedule.changed":
+      // an offer sent to me, closed, or taken by me; my schedule changed
+      if (event.agent_id !== me.id) break;
+      extraTime.load().catch(fail);
+      refreshDesk();
+      break;
     case "readiness.due":
       if (event.agent_id !== me.id) break;
       me.readiness_due = data.reason;
@@ -575,6 +585,8 @@ renderSchedule();
 renderComing();
 renderReadiness(me.readiness, me.readiness_due);
 planBoundaryRefresh();
+const extraTime = extraTimeCard({ queues, onScheduleChanged: refreshDesk });
+extraTime.load().catch(fail);
 for (const item of page.contacts || []) {
   if (item.contact.state === "offered") addOffer(item.contact.id, item.contact.offer_deadline);
   else addContact(item.contact, item).catch(fail);
@@ -609,7 +621,7 @@ showMonitoring().catch(fail);
 // the audit trail's entries about me: who did what about my work and my account, when, and
 // from where for my own sign-ins (refreshed by the events of what it records)
 const AUDITED = ["call.listen.started", "call.whisper.started", "call.barge.started", ...MONITORING,
-  "contact.taken_over", "readiness.result"];
+  "contact.taken_over", "readiness.result", "schedule.changed"];
 
 async function showAudit() {
   const log = await api("GET", `/api/agents/${encodeURIComponent(me.id)}/audit`);
@@ -621,6 +633,7 @@ async function showAudit() {
       duration: d.duration_s === undefined ? "—" : duration(d.duration_s),
       verdict: d.verdict ? t(`verdict.${d.verdict}`) : "—",
       segments: d.segments ?? "—",
+      period: d.start && d.end ? `${dateTime(d.start)}–${clockTime(d.end)}` : "—",
     };
     let text = `${dateTime(e.at)} · ${t(`audit.${e.action}`, values)}`;
     if (e.address) text += ` · ${t("audit.origin", { address: e.address })}`;

@@ -1,8 +1,10 @@
 // Supervisor console: live queue tiles against targets, the team's agents with state,
-// location and adherence, the help-request inbox, and who is on which contact. Everything
-// is kept current by the event stream; the figures themselves are the server's.
+// location and adherence, the help-request inbox, who is on which contact, and the day's
+// re-forecast, gap and offers (intraday.js). Everything is kept current by the event stream;
+// the figures themselves are the server's.
 
 import { streamEvents } from "./events.js";
+import { startDay } from "./intraday.js";
 import { showTeamQuality } from "./quality.js";
 import { renderTile } from "./tiles.js";
 import {
@@ -579,8 +581,42 @@ function refreshEvaluationsSoon(delayMs = 1500) {
   }, delayMs);
 }
 
+/** An advisor's schedule changed (an offer taken, a change by hand): their segments of
+ * today as the server changed them (the change replaces what it overlaps), for the
+ * adherence shown here; the adherence figures themselves are fetched again. */
+function changeSchedule(event) {
+  const agent = agents.get(event.agent_id);
+  if (!agent) return;
+  const data = event.data || {};
+  const from = Date.parse(data.start);
+  const to = Date.parse(data.end);
+  const kept = [];
+  for (const s of agent.schedule || []) {
+    if (Date.parse(s.end) <= from || Date.parse(s.start) >= to) {
+      kept.push(s);
+      continue;
+    }
+    if (Date.parse(s.start) < from) kept.push({ ...s, end: data.start });
+    if (Date.parse(s.end) > to) kept.push({ ...s, start: data.end });
+  }
+  if (data.kind === "extra") {
+    kept.push({ start: data.start, end: data.end, activity: "work", location: data.location, queue: data.queue_id });
+  }
+  agent.schedule = kept.sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+  renderAgents();
+  refreshAdherenceSoon();
+}
+
 async function onEvent(event) {
   const data = event.data || {};
+  if (event.type.startsWith("intraday.")) {
+    onDayEvent(event);
+    return;
+  }
+  if (event.type === "schedule.changed") {
+    changeSchedule(event);
+    return;
+  }
   if (["contact.completed", "evaluation.created", "contact.satisfaction"].includes(event.type)) {
     refreshEvaluationsSoon();
   }
@@ -690,5 +726,6 @@ renderContacts();
 refreshQualitySoon(0);
 refreshEvaluationsSoon(0);
 setInterval(renderAgents, 1000);
+const onDayEvent = startDay(agentName);
 
 streamEvents(onEvent, fail);

@@ -98,6 +98,39 @@ export function dayLabel(isoDate) {
   return new Intl.DateTimeFormat(lang, options).format(new Date(`${isoDate}T12:00:00Z`));
 }
 
+/** The wall clock of an instant (ms) in the platform's time zone, as numbers. */
+function wallClock(instant) {
+  const options = {
+    timeZone: zone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric",
+    hour: "numeric", minute: "numeric", second: "numeric",
+  };
+  const parts = {};
+  for (const part of new Intl.DateTimeFormat("en-US", options).formatToParts(new Date(instant))) {
+    parts[part.type] = Number(part.value);
+  }
+  return parts;
+}
+
+/** The calendar day (YYYY-MM-DD) of an instant (ISO or ms) in the platform's time zone. */
+export function localDay(when) {
+  const { year, month, day } = wallClock(typeof when === "number" ? when : Date.parse(when));
+  return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
+/** The instant (ISO, UTC) at wall-clock time `hhmm` ("HH:MM") of `day` (YYYY-MM-DD) in the
+ * platform's time zone (a time that a change of offset skips or repeats gets one reading). */
+export function zonedInstant(day, hhmm) {
+  const [year, month, date] = day.split("-").map(Number);
+  const [hour, minute] = hhmm.split(":").map(Number);
+  const wall = Date.UTC(year, month - 1, date, hour, minute);
+  const offset = (instant) => {
+    const w = wallClock(instant);
+    return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(instant / 1000) * 1000;
+  };
+  const guess = wall - offset(wall);
+  return new Date(wall - offset(guess)).toISOString();
+}
+
 /** Server time estimate: the page carries the server's clock at render time. */
 const skewMs = page.server_now ? Date.parse(page.server_now) - Date.now() : 0;
 export function serverNow() {
