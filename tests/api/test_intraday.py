@@ -4,6 +4,7 @@ accept gets it, the schedule changes (audited) and adherence follows it."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -266,11 +267,44 @@ def test_a_change_by_hand_that_breaks_a_rule_is_refused_with_the_rule(db_url: st
         assert live.platform.planned("a1", _at(17)) is None
         # a manager changes only their teams' advisors: a1 is in red
         assert live.post("m.blue", "/api/intraday/changes", body).status_code == 404
-        # an hour more at the end of a1's shift is allowed
+        # an hour more at the end of a1's shift is allowed, but today is inside the
+        # 7-day notice period: a1 is asked, and the hour is a1's once accepted
         ok = body | {"end": _at(17).isoformat()}
         r = live.post("m.red", "/api/intraday/changes", ok)
-        assert r.status_code == 204, r.text
+        assert r.status_code == 200, r.text
+        asked = r.json()
+        assert asked["applied"] is False and asked["offer_id"] is not None
+        assert live.platform.planned("a1", _at(16.5)) is None
+        (offer,) = live.get("a1", "/api/intraday/offers").json()
+        assert (offer["offer_id"], offer["places"]) == (asked["offer_id"], 1)
+        reply = f"/api/intraday/offers/{offer['offer_id']}/reply"
+        assert live.post("a1", reply, {"accept": True}).json()["reply"] == "accepted"
         assert live.platform.planned("a1", _at(16.5)) is not None
+        # a change in the past is refused
+        past = body | {"start": _at(7).isoformat(), "end": _at(7.5).isoformat()}
+        assert live.post("m.red", "/api/intraday/changes", past).status_code == 422
+
+
+def test_outside_the_notice_period_a_change_is_applied_at_once(db_url: str) -> None:
+    mini = mini_scenario()
+    no_notice = dataclasses.replace(
+        mini, rules=dataclasses.replace(mini.rules, change_notice_days=0)
+    )
+    with live_app(db_url, schedule=_schedule(), start=_at(8), scenario=no_notice) as live:
+        body = {
+            "agent_id": "a1",
+            "kind": "extra",
+            "queue_id": "plans",
+            "start": _at(16).isoformat(),
+            "end": _at(17).isoformat(),
+        }
+        r = live.post("m.red", "/api/intraday/changes", body)
+        assert r.status_code == 200, r.text
+        assert r.json() == {"applied": True, "offer_id": None}
+        planned = live.platform.planned("a1", _at(16.5))
+        assert planned is not None and planned.location is WorkMode.SITE  # the shift's place
+        entries = live.get("a1", "/api/agents/a1/audit").json()
+        assert any(e["action"] == "schedule.changed" and e["actor"] == "m.red" for e in entries)
 
 
 def test_a_bad_forecast_is_refused_and_names_what_is_wrong(db_url: str) -> None:

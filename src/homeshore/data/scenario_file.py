@@ -178,6 +178,7 @@ class RulesModel(_Model):
     night_window: str = "21:00-06:00"
     night_worker_max_daily_h: float = Field(8.0, gt=0)
     night_worker_max_avg_weekly_h: float = Field(40.0, gt=0)
+    change_notice_days: int = Field(7, ge=0, le=60)
 
     @field_validator("lunch_window")
     @classmethod

@@ -36,6 +36,10 @@ class LabourRules:
     night_window_end_min: int = 6 * 60
     night_worker_max_daily_h: float = 8.0  # L3122-6
     night_worker_max_avg_weekly_h: float = 40.0  # L3122-7
+    #: a change of the published working hours is notified this many days ahead (L3123-24
+    #: for part-time work: 7 days, down to 3 by agreement); inside it, only with the
+    #: employee's consent (an offer the advisor accepts)
+    change_notice_days: int = 7
 
 
 @dataclass(frozen=True, slots=True)

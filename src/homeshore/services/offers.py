@@ -14,8 +14,16 @@ from typing import Any
 from sqlalchemy import select, update
 
 from homeshore.db.tables import OfferRecipientRow, OfferRow
-from homeshore.domain import WorkMode
-from homeshore.intraday import Candidate, Slot, extra_time_candidates, time_off_candidates
+from homeshore.domain import Scenario, Schedule, WorkMode
+from homeshore.intraday import (
+    Candidate,
+    Slot,
+    add_work,
+    extra_time_candidates,
+    remove_work,
+    time_off_candidates,
+    violations_added,
+)
 from homeshore.services.errors import Conflict, Invalid, NotFound
 from homeshore.services.platform import Platform
 from homeshore.services.schedule_changes import (
@@ -300,11 +308,101 @@ def expire(p: Platform) -> int:
         return len(offers)
 
 
+@dataclass(frozen=True, slots=True)
+class HandChange:
+    """A change by hand: applied at once (outside the notice period), or sent to the advisor
+    as an offer to accept (inside it: the change needs the advisor's consent)."""
+
+    applied: bool
+    offer_id: int | None = None
+
+
+def change_by_hand(
+    p: Platform,
+    actor: Actor,
+    *,
+    agent_id: str,
+    kind: str,
+    queue_id: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    location: WorkMode | None = None,
+    reply_min: int | None = None,
+) -> HandChange:
+    """A planner (any advisor) or a manager (their teams') changes an advisor's day: extra
+    work, or time off (an advisor sent home), under the rules the offers follow (Conflict
+    naming the rules it would break). A change starting within the scenario's
+    ``change_notice_days`` needs the advisor's consent: it is sent to the advisor as an
+    offer with one place; a later one is applied at once."""
+    actor.require(Role.ADMIN, Role.SUPERVISOR)
+    agent = p.agents.get(agent_id)
+    if agent is None or not actor.sees_agent(agent_id, agent.team_id):
+        raise NotFound(f"no advisor {agent_id} in your teams")
+    if queue_id not in p.queues:
+        raise Invalid(f"no queue {queue_id!r}", field="queue_id")
+    if end <= start:
+        raise Invalid("the change ends before it starts", field="end")
+    if kind not in KINDS:
+        raise Invalid(f"unknown change {kind!r}: extra or time_off", field="kind")
+    if start <= p.clock.now():
+        raise Invalid("a change starts in the future", field="start")
+    slot = Slot(queue_id, start, end, 1, kind)
+    scenario = live_scenario(p)
+    with p.sessions() as session:
+        schedule = stored_schedule(session)
+    where, site = _place(scenario, schedule, slot, agent_id, location)
+    notice = dt.timedelta(days=p.scenario.rules.change_notice_days)
+    if start < p.clock.now() + notice:
+        after = (
+            add_work(schedule, agent_id, slot, where, site)
+            if kind == "extra"
+            else remove_work(schedule, agent_id, slot)
+        )
+        problems = violations_added(schedule, after, scenario, agent_id, when=start)
+        if problems:
+            raise Conflict(broken([{"rule": v.rule, "detail": v.detail} for v in problems]))
+        candidate = Candidate(agent_id, where, site, 0.0)
+        return HandChange(False, post(p, actor, slot, [candidate], reply_min=reply_min))
+    with p.transaction() as tx:
+        found = apply_change(p, tx, actor, agent_id, slot, where, site)
+        if found:
+            raise Conflict(broken(found))
+    return HandChange(True)
+
+
+def broken(problems: Sequence[dict[str, str]]) -> str:
+    return "the change breaks " + "; ".join(f"{x['rule']} ({x['detail']})" for x in problems)
+
+
+def _place(
+    scenario: Scenario,
+    schedule: Schedule,
+    slot: Slot,
+    agent_id: str,
+    location: WorkMode | None,
+) -> tuple[WorkMode, str | None]:
+    """Where the advisor would work the change: as asked, else where the rules place a
+    candidate (the shift it extends, else home first), else the advisor's site."""
+    agent = next(a for a in scenario.agents if a.id == agent_id)
+    if location is not None:
+        return location, None if location is WorkMode.HOME else scenario.agent_site(agent)
+    find = extra_time_candidates if slot.kind == "extra" else time_off_candidates
+    for c in find(slot, schedule, scenario):
+        if c.agent_id == agent_id:
+            return c.location, c.site
+    away = sorted(m for m in agent.work_modes if m is not WorkMode.HOME)
+    if away:
+        return away[0], scenario.agent_site(agent)
+    return WorkMode.HOME, None
+
+
 __all__ = [
     "OPEN",
     "SYSTEM",
+    "HandChange",
     "LastPlaceGone",
     "Reply",
+    "change_by_hand",
     "expire",
     "offers_for",
     "post",

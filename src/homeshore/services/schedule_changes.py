@@ -23,10 +23,9 @@ from homeshore.domain import (
 )
 from homeshore.intraday import Slot, add_work, remove_work, violations_added
 from homeshore.services import audit
-from homeshore.services.errors import Conflict, Invalid, NotFound
 from homeshore.services.importing import segment_row
 from homeshore.services.platform import PlannedSegment, Platform
-from homeshore.services.scope import Actor, Role
+from homeshore.services.scope import Actor
 from homeshore.services.tx import Tx
 
 KINDS = ("extra", "time_off")
@@ -71,46 +70,6 @@ def live_scenario(p: Platform) -> Scenario:
         status = ReadinessStatus.PASS if ready else ReadinessStatus.UNKNOWN
         agents.append(dataclasses.replace(agent, readiness=status))
     return dataclasses.replace(p.scenario, agents=tuple(agents))
-
-
-def change_by_hand(
-    p: Platform,
-    actor: Actor,
-    *,
-    agent_id: str,
-    kind: str,
-    queue_id: str,
-    start: dt.datetime,
-    end: dt.datetime,
-    location: WorkMode | None = None,
-) -> list[dict[str, str]]:
-    """A planner (any advisor) or a manager (their teams') changes an advisor's day: extra
-    work, or time off (an advisor sent home), under the same rules as the offers. Returns
-    nothing when done; raises Conflict naming the rules it would break."""
-    actor.require(Role.ADMIN, Role.SUPERVISOR)
-    agent = p.agents.get(agent_id)
-    if agent is None or not actor.sees_agent(agent_id, agent.team_id):
-        raise NotFound(f"no advisor {agent_id} in your teams")
-    if queue_id not in p.queues:
-        raise Invalid(f"no queue {queue_id!r}", field="queue_id")
-    if end <= start:
-        raise Invalid("the change ends before it starts", field="end")
-    if kind not in KINDS:
-        raise Invalid(f"unknown change {kind!r}: extra or time_off", field="kind")
-    where = location or (WorkMode.HOME if WorkMode.HOME in agent.work_modes else None)
-    if kind == "extra" and where is None:
-        where = next(iter(sorted(agent.work_modes)))
-    site = None
-    if where is not None and where is not WorkMode.HOME:
-        site = p.scenario.agent_site(next(a for a in p.scenario.agents if a.id == agent_id))
-    slot = Slot(queue_id, start, end, 1, kind)
-    with p.transaction() as tx:
-        problems = apply_change(p, tx, actor, agent_id, slot, where or WorkMode.HOME, site)
-        if problems:
-            raise Conflict(
-                "the change breaks " + "; ".join(f"{x['rule']} ({x['detail']})" for x in problems)
-            )
-    return []
 
 
 def apply_change(
@@ -166,7 +125,6 @@ def apply_change(
 __all__ = [
     "KINDS",
     "apply_change",
-    "change_by_hand",
     "day_bounds",
     "live_scenario",
     "stored_schedule",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query
 from pydantic import AwareDatetime, BaseModel, Field
 
 from homeshore.api.deps import ActorDep, CommittedPlatformDep
@@ -120,6 +120,12 @@ class ChangeIn(_In):
     start: AwareDatetime
     end: AwareDatetime
     location: WorkMode | None = None
+    reply_min: int | None = Field(None, ge=1, le=30 * 24 * 60)
+
+
+class ChangeOut(BaseModel):
+    applied: bool  # False: inside the notice period, sent to the advisor to accept
+    offer_id: int | None
 
 
 def _view_out(platform: Any, now: dt.datetime) -> IntradayOut:
@@ -251,13 +257,15 @@ async def reply(
     return ReplyOut(offer_id=offer_id, reply=answer.reply)
 
 
-@router.post("/changes", status_code=204)
-async def change(body: ChangeIn, actor: ActorDep, platform: CommittedPlatformDep) -> Response:
+@router.post("/changes", response_model=ChangeOut)
+async def change(body: ChangeIn, actor: ActorDep, platform: CommittedPlatformDep) -> ChangeOut:
     """Change an advisor's day by hand (a planner: any advisor; a manager: their teams'):
-    extra work, or time off. Refused (409) when it would break a rule, named."""
-    from homeshore.services.schedule_changes import change_by_hand
+    extra work, or time off. Refused (409) when it would break a rule, named. A change
+    starting within the scenario's ``change_notice_days`` needs the advisor's consent: it
+    is sent to them as an offer (``applied`` false, ``offer_id``)."""
+    from homeshore.services.offers import change_by_hand
 
-    change_by_hand(
+    done = change_by_hand(
         platform,
         actor,
         agent_id=body.agent_id,
@@ -266,5 +274,6 @@ async def change(body: ChangeIn, actor: ActorDep, platform: CommittedPlatformDep
         start=body.start,
         end=body.end,
         location=body.location,
+        reply_min=body.reply_min,
     )
-    return Response(status_code=204)
+    return ChangeOut(applied=done.applied, offer_id=done.offer_id)
