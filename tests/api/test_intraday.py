@@ -108,6 +108,16 @@ def test_without_a_forecast_there_is_no_intraday_view(db_url: str) -> None:
         view = _refresh(live)
         assert view["forecast"] is False and view["gap"] == []
         assert live.get("a1", "/api/intraday").status_code == 403
+        # once a forecast is stored, the view is there before the first tick computes it
+        put = live.client.put(
+            "/api/intraday/forecast",
+            json={"rows": _forecast_rows(until_h=12)},
+            headers=live.headers("admin"),
+        )
+        assert put.status_code == 200, put.text
+        view = live.get("m.red", "/api/intraday").json()
+        assert view["forecast"] is True and view["at"] is not None and view["gap"]
+        assert live.get("admin", "/api/intraday/offers").json() == []  # nothing posted
 
 
 def test_a_morning_as_forecast_opens_no_gap_and_offers_nothing(db_url: str) -> None:

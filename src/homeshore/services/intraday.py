@@ -299,6 +299,14 @@ async def refresh(p: Platform) -> View | None:
     return view
 
 
+async def current(p: Platform) -> View | None:
+    """The last computation; with a stored forecast and none yet (the tick's first is to
+    come), one computed now, without posting offers or publishing it."""
+    if p.intraday is None and p.intraday_on:
+        p.intraday = await asyncio.to_thread(compute, p, take_snapshot(p))
+    return p.intraday
+
+
 def summary(view: View | None, now: dt.datetime) -> dict[str, Any]:
     """The event's data: per queue, the day's level and the largest gap ahead."""
     if view is None:
@@ -336,6 +344,7 @@ __all__ = [
     "Snapshot",
     "View",
     "compute",
+    "current",
     "gap_rows",
     "import_forecast",
     "refresh",

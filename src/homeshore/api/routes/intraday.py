@@ -162,6 +162,9 @@ async def the_day(actor: ActorDep, platform: CommittedPlatformDep) -> IntradayOu
     80 % credible band), the staffing gap per interval ahead (required against scheduled,
     and logged in for the current interval) and the offers it calls for."""
     actor.require(Role.ADMIN, Role.SUPERVISOR)
+    from homeshore.services import intraday
+
+    await intraday.current(platform)
     return _view_out(platform, platform.clock.now())
 
 
@@ -195,6 +198,7 @@ async def store_forecast(
     except InputError as exc:
         raise Invalid(exc.describe(), field="rows") from exc
     platform.intraday_on = True
+    platform.intraday = None  # computed again on the next look, from this forecast
     return StoredOut(rows=n)
 
 
