@@ -397,8 +397,11 @@ REPORT_NOTES = (
     "hours, not overtime.",
     "A seat is used by an advisor present at a site (any activity but lunch); home work uses "
     "none. Peak seats used adds up each site's own peak.",
-    "Coverage: an advisor counts toward the queue the roster names for its work segment, "
-    "pro rata of the minutes it works in the interval; recomputed here from the schedule.",
+    "Requirements: queues that share advisors form a pool, staffed together with every "
+    "advisor counted once; each queue is held to its share of its pool's requirement "
+    "(docs/pooling.md). Coverage: an advisor counts toward the queue the roster names for "
+    "its work segment, pro rata of the minutes it works in the interval; recomputed here "
+    "from the schedule, as the roster counts it.",
     "Every variant's simulation uses the same seed (common random numbers): differences "
     "between variants are not sampling noise. Bands are 95 % confidence intervals of the "
     "mean over the replications.",

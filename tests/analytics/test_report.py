@@ -23,6 +23,7 @@ from tests.analytics.conftest import forecast_from, history_before, requirements
 ROWS = [(0, f"{h:02d}:{m:02d}", 1 + (h % 2)) for h in range(8, 22) for m in (0, 30)]
 VARIANT_FIGURES = ["Requirements against the roster", "Simulated service", "Workforce"]
 VARIANT_TABLES = [
+    "Coverage per pool (agent-hours)",
     "Coverage per queue (agent-hours)",
     "Simulated service per queue",
     "Seats per site",

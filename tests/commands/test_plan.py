@@ -29,8 +29,10 @@ def plan_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
             str(SMALL),
             "--out",
             str(out),
+            # the pooled requirement's roster finds its first schedule after 5 deterministic
+            # units on the "home" variant (within 10: then a schedule for each variant)
             "--time-limit-s",
-            "5",
+            "10",
             "--deterministic",
             "--replications",
             "3",
@@ -74,10 +76,18 @@ def test_report_numbers_match_the_stage_outputs(plan_dir: Path) -> None:
         home_h = sum(s.duration_min for s in paid if s.location.value == "home") / 60
         assert row["paid_h"] == pytest.approx(paid_h)
         assert row["home_share"] == pytest.approx(home_h / paid_h)
-        # requirements: the staffing table's shrinkage rule, and the forecast's volumes
+        # requirements: the shrinkage rule on the pool (sales and support share advisors:
+        # each queue holds a share of the pool's requirement), and the forecast's volumes
         req = _csv(folder / "requirements.csv")
-        expected = [math.ceil(r / 0.75 - 1e-9) for r in req["required_agents"]]
-        assert list(req["scheduled_agents"]) == expected
+        assert set(req["pool"]) == {"sales+support"}
+        alone = req.assign(s=[math.ceil(r / 0.75 - 1e-9) for r in req["standalone_agents"]])
+        pool = alone.groupby("start")[["required_agents", "scheduled_agents", "s"]].sum()
+        expected = [
+            min(math.ceil(r / 0.75 - 1e-9), s)
+            for r, s in zip(pool["required_agents"], pool["s"], strict=True)
+        ]
+        assert list(pool["scheduled_agents"]) == expected
+        assert req["required_agents"].sum() < req["standalone_agents"].sum()
         forecast = _csv(folder / "forecast.csv")
         assert req["volume"].sum() == pytest.approx(forecast["volume"].sum())
         # coverage: planned agent-hours equal the work hours the schedule puts on queues

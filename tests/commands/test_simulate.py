@@ -243,3 +243,31 @@ def test_patience_from_waits_and_empirical_handle_times(
         str(out),
     )
     assert code == 2 and "--handle empirical needs --handle-times" in err
+
+
+def test_a_pooled_requirement_is_played_by_the_scenario_advisors(
+    tmp_path: Path, forecast: Path, examples_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """homeshore plan's requirements.csv holds each queue's share of its pool's requirement:
+    played by generic one-skill agents it would leave the pooling out."""
+    from homeshore.data.scenario_file import load_scenario
+    from homeshore.staffing.pooling import pooled_requirements
+
+    scenario = examples_dir / "telecom_fr.yaml"
+    frame = pd.read_csv(forecast)
+    frame["start"] = pd.to_datetime(frame["start"], utc=True).dt.tz_convert("Europe/Paris")
+    req = pooled_requirements(frame, load_scenario(scenario))
+    assert req["required_agents"].sum() < req["standalone_agents"].sum()
+    pooled, generic = tmp_path / "pooled.csv", tmp_path / "generic.csv"
+    req.to_csv(pooled, index=False)
+    req.drop(columns=["pool"]).to_csv(generic, index=False)
+    levels = []
+    for staffing in (pooled, generic):
+        out = tmp_path / staffing.stem
+        args = ["simulate", "--scenario", str(scenario), "--forecast", str(forecast)]
+        args += ["--staffing", str(staffing), "--replications", "4", "--seed", "7", "-o"]
+        code, _, err = run(capsys, *args, str(out))
+        assert code == 0, err
+        summary = pd.read_csv(out / "kpis_summary.csv").set_index("queue")
+        levels.append(summary.loc["ALL", "service_level"])
+    assert levels[0] >= 0.8 > levels[1]

@@ -5,6 +5,7 @@ import homeshore.staffing as staffing
 
 def test_public_api_is_pinned() -> None:
     assert sorted(staffing.__all__) == [
+        "Pool",
         "QueueMetrics",
         "QueueStaffing",
         "StaffingTargets",
@@ -14,10 +15,12 @@ def test_public_api_is_pinned() -> None:
         "erlang_c",
         "erlang_c_metrics",
         "meets_targets",
+        "pooled_requirements",
         "queue_metrics",
         "required_agents",
         "requirements_table",
         "scheduled_agents",
+        "skill_pools",
         "staff_requirements",
     ]
     for name in staffing.__all__:

@@ -52,6 +52,8 @@ def _variant_tables(a: VariantAnalysis) -> dict[str, pd.DataFrame]:
         "requirements": o.requirements,
         "coverage": a.coverage,
         "coverage_by_queue": a.coverage_by_queue,
+        "pool_coverage": a.pool_coverage,
+        "coverage_by_pool": a.coverage_by_pool,
         "agents": a.agents,
         "seats": a.seats,
         "seat_occupancy": a.occupancy,
@@ -59,6 +61,7 @@ def _variant_tables(a: VariantAnalysis) -> dict[str, pd.DataFrame]:
         "daily_hours": a.daily_hours,
         "simulation": o.simulation,
         "simulation_by_queue": a.simulation_by_queue,
+        "simulation_by_pool": a.simulation_by_pool,
         "audit": o.audit,
         "summary": summary,
     }

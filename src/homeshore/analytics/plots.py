@@ -148,9 +148,10 @@ def forecast_figure(
     return fig.svg()
 
 
-def coverage_figure(coverage: pd.DataFrame, timezone: str) -> str:
-    """Per queue: agents required (Erlang), targeted after shrinkage, and planned by the roster."""
-    queues = list(dict.fromkeys(coverage["queue"].astype(str)))
+def coverage_figure(coverage: pd.DataFrame, timezone: str, by: str = "queue") -> str:
+    """Per queue (or per pool, `by="pool"`): agents required, targeted after shrinkage, and
+    planned by the roster."""
+    queues = list(dict.fromkeys(coverage[by].astype(str)))
     clock = _Clock.of(coverage["start"], timezone)
     starts, ends = clock.spans(coverage)
     lo, hi = _x_range([starts, ends])
@@ -161,11 +162,11 @@ def coverage_figure(coverage: pd.DataFrame, timezone: str) -> str:
     keys = (
         Key("planned by the roster", LOCATION_COLOURS["site"], "area", opacity=0.35),
         Key("target", svg.INK),
-        Key("required (Erlang, before shrinkage)", TARGET_COLOUR, dash=DASHED),
+        Key("required (before shrinkage)", TARGET_COLOUR, dash=DASHED),
         Key("interval short of target", TARGET_COLOUR, "mark"),
     )
     for (box,), queue in zip(boxes, queues, strict=True):
-        mine = (coverage["queue"].astype(str) == queue).to_numpy()
+        mine = (coverage[by].astype(str) == queue).to_numpy()
         c = coverage[mine]
         x0, x1 = starts[mine], ends[mine]
         planned = c["planned_agents"].to_numpy(dtype=float)

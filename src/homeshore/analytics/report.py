@@ -17,6 +17,7 @@ import pandas as pd
 from jinja2 import Environment
 
 from homeshore.analytics import plots
+from homeshore.analytics.relation import relation_text
 from homeshore.analytics.report_template import TEMPLATE
 from homeshore.analytics.results import COMPARISON, VariantAnalysis, comparison_table
 
@@ -86,6 +87,7 @@ class VariantView:
     cards: tuple[tuple[str, str], ...]
     audit_ok: bool
     audit_text: str
+    relation: str
     figures: tuple[FigureView, ...]
     tables: tuple[TableView, ...]
 
@@ -114,6 +116,8 @@ COVERAGE_FORMATS = {
     "planned_agent_h": "{:,.1f}",
     "short_agent_h": "{:,.1f}",
     "over_agent_h": "{:,.1f}",
+    "below_required_agent_h": "{:,.1f}",
+    "alone_agent_h": "{:,.1f}",
 }
 COVERAGE_LABELS = {
     "required_agent_h": "required",
@@ -121,6 +125,8 @@ COVERAGE_LABELS = {
     "planned_agent_h": "planned",
     "short_agent_h": "short",
     "over_agent_h": "over",
+    "below_required_agent_h": "below required",
+    "alone_agent_h": "alone",
     "intervals_short": "intervals short",
 }
 SIM_FORMATS = {
@@ -226,9 +232,11 @@ def _variant_view(a: VariantAnalysis) -> VariantView:
     figures = (
         FigureView(
             "Requirements against the roster",
-            "Agents needed per queue and interval (dashed: Erlang minimum; black: target after "
-            "shrinkage) and agents the roster puts on the queue (shaded).",
-            plots.coverage_figure(a.coverage, tz),
+            "Advisors needed per pool of queues sharing advisors and per interval (dashed: the "
+            "pooled requirement; black: target after shrinkage) and advisors the roster puts "
+            "on the pool's queues (shaded); a mark: an interval where some queue of the pool "
+            "is short of its share of the target.",
+            plots.coverage_figure(a.pool_coverage, tz, by="pool"),
         ),
         FigureView(
             "Simulated service",
@@ -250,11 +258,21 @@ def _variant_view(a: VariantAnalysis) -> VariantView:
     penalties = pd.DataFrame(costs, columns=["soft goal", "cost"])
     tables = [
         TableView.of(
+            "Coverage per pool (agent-hours)",
+            a.coverage_by_pool,
+            COVERAGE_FORMATS,
+            labels=COVERAGE_LABELS,
+            note="Required: the pool's advisors counted once. Target: after shrinkage. Short "
+            "and over: its queues against their shares of the target, per interval.",
+        ),
+        TableView.of(
             "Coverage per queue (agent-hours)",
             a.coverage_by_queue,
             COVERAGE_FORMATS,
             labels=COVERAGE_LABELS,
-            note="Target: after shrinkage. Short and over: against the target, per interval.",
+            note="Required: the queue's share of its pool's requirement; alone: the queue "
+            "staffed on its own. Target: after shrinkage. Short and over: against the "
+            "target, per interval.",
         ),
         TableView.of(
             "Simulated service per queue", a.simulation_by_queue, SIM_FORMATS, labels=SIM_LABELS
@@ -297,6 +315,7 @@ def _variant_view(a: VariantAnalysis) -> VariantView:
         cards=cards,
         audit_ok=n_violations == 0,
         audit_text=audit_text,
+        relation=relation_text(a),
         figures=figures,
         tables=tuple(tables),
     )

@@ -47,6 +47,7 @@ TEMPLATE: Final = """\
   td.num { text-align: right; font-variant-numeric: tabular-nums; }
   .table-wrap { overflow-x: auto; }
   p.note { color: var(--muted); font-size: 13px; margin: 4px 0 0; }
+  p.relation { max-width: 1000px; }
   footer { max-width: 1320px; margin: 40px auto; padding: 0 24px; color: var(--muted);
            font-size: 13px; }
 </style>
@@ -108,6 +109,7 @@ TEMPLATE: Final = """\
   {% endfor %}
   </div>
   <div class="audit {{ 'ok' if v.audit_ok else 'bad' }}" role="status">{{ v.audit_text }}</div>
+  <p class="relation">{{ v.relation }}</p>
   {% for f in v.figures %}{{ figure(f) }}{% endfor %}
   <div class="tables">
   {% for t in v.tables %}{{ table(t) }}{% endfor %}

@@ -14,7 +14,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from homeshore.analytics.coverage import coverage_summary, coverage_table
+from homeshore.analytics.coverage import coverage_summary, coverage_table, pool_coverage
 from homeshore.analytics.workforce import (
     WorkforceSettings,
     agent_table,
@@ -76,8 +76,11 @@ class VariantOutcome:
 @dataclass(frozen=True)
 class VariantAnalysis:
     outcome: VariantOutcome
-    coverage: pd.DataFrame
+    coverage: pd.DataFrame  # COVERAGE_COLUMNS
     coverage_by_queue: pd.DataFrame
+    pool_coverage: pd.DataFrame  # POOL_COVERAGE_COLUMNS
+    coverage_by_pool: pd.DataFrame
+    simulation_by_pool: pd.DataFrame
     agents: pd.DataFrame
     seats: pd.DataFrame
     occupancy: pd.DataFrame
@@ -87,35 +90,69 @@ class VariantAnalysis:
     summary: dict[str, float]
 
 
+def _service(g: pd.DataFrame) -> dict[str, float]:
+    """Contacts, SL, ASA and abandon rate of a set of KPI rows (count-weighted)."""
+    offered = float(g["offered"].sum())
+    answered = float(g["answered"].sum())
+    return {
+        "offered": offered,
+        "service_level": float(g["answered_within_t"].sum()) / offered if offered else np.nan,
+        "asa_s": float((g["asa_s"].fillna(0) * g["answered"]).sum()) / answered
+        if answered
+        else np.nan,
+        "abandon_rate": float(g["abandoned"].sum()) / offered if offered else np.nan,
+    }
+
+
 def simulation_by_queue(kpis: pd.DataFrame) -> pd.DataFrame:
     """Per queue and overall: SL, ASA and abandon rate over the whole horizon (count-weighted)."""
-    rows = []
     groups = [(str(q), g) for q, g in kpis.groupby("queue", sort=False)]
-    for queue, g in [*groups, ("all queues", kpis)]:
-        offered = float(g["offered"].sum())
-        answered = float(g["answered"].sum())
-        rows.append(
-            {
-                "queue": queue,
-                "offered": offered,
-                "service_level": float(g["answered_within_t"].sum()) / offered
-                if offered
-                else np.nan,
-                "asa_s": float((g["asa_s"].fillna(0) * g["answered"]).sum()) / answered
-                if answered
-                else np.nan,
-                "abandon_rate": float(g["abandoned"].sum()) / offered if offered else np.nan,
-            }
-        )
+    rows = [{"queue": q, **_service(g)} for q, g in [*groups, ("all queues", kpis)]]
     return pd.DataFrame(
         rows, columns=["queue", "offered", "service_level", "asa_s", "abandon_rate"]
     )
 
 
+def simulation_by_pool(
+    kpis: pd.DataFrame, coverage: pd.DataFrame, scenario: Scenario
+) -> pd.DataFrame:
+    """Per pool (coverage's pool of each queue): simulated service of all its contacts (each
+    against its queue's threshold), and the strictest service-level target of its queues."""
+    pool_of = dict(zip(coverage["queue"].astype(str), coverage["pool"].astype(str), strict=False))
+    targets = {q.id: q.targets.service_level for q in scenario.queues}
+    k = kpis.assign(pool=kpis["queue"].astype(str).map(pool_of))
+    rows = [
+        {
+            "pool": pool,
+            **_service(g),
+            "sl_target": max(targets[str(q)] for q in g["queue"].unique()),
+        }
+        for pool, g in k.dropna(subset=["pool"]).groupby("pool", sort=False)
+    ]
+    return pd.DataFrame(
+        rows, columns=["pool", "offered", "service_level", "asa_s", "abandon_rate", "sl_target"]
+    )
+
+
+def _with_alone(by_queue: pd.DataFrame, requirements: pd.DataFrame) -> pd.DataFrame:
+    """The per-queue coverage with the agent-hours each queue would need staffed alone."""
+    if "standalone_agents" not in requirements:
+        return by_queue
+    alone = (
+        (requirements["standalone_agents"] * requirements["interval_min"] / 60.0)
+        .groupby(requirements["queue"].astype(str))
+        .sum()
+    )
+    out = by_queue.copy()
+    out.insert(1, "alone_agent_h", out["queue"].astype(str).map(alone).to_numpy())
+    return out
+
+
 def analyse(outcome: VariantOutcome, settings: WorkforceSettings | None = None) -> VariantAnalysis:
     scenario, schedule = outcome.scenario, outcome.schedule
     coverage = coverage_table(schedule, outcome.requirements)
-    by_queue = coverage_summary(coverage)
+    by_queue = _with_alone(coverage_summary(coverage), outcome.requirements)
+    pools = pool_coverage(coverage)
     agents = agent_table(schedule, scenario, settings)
     seats = peak_seats(schedule, scenario)
     sim = simulation_by_queue(outcome.simulation)
@@ -127,6 +164,7 @@ def analyse(outcome: VariantOutcome, settings: WorkforceSettings | None = None) 
             "scheduled_agent_h": float(by_queue["scheduled_agent_h"].sum()),
             "planned_agent_h": float(by_queue["planned_agent_h"].sum()),
             "short_agent_h": float(by_queue["short_agent_h"].sum()),
+            "below_required_agent_h": float(by_queue["below_required_agent_h"].sum()),
             "service_level": float(overall["service_level"]),
             "asa_s": float(overall["asa_s"]),
             "abandon_rate": float(overall["abandon_rate"]),
@@ -137,6 +175,9 @@ def analyse(outcome: VariantOutcome, settings: WorkforceSettings | None = None) 
         outcome=outcome,
         coverage=coverage,
         coverage_by_queue=by_queue,
+        pool_coverage=pools,
+        coverage_by_pool=coverage_summary(pools, by="pool"),
+        simulation_by_pool=simulation_by_pool(outcome.simulation, coverage, scenario),
         agents=agents,
         seats=seats,
         occupancy=seat_occupancy(schedule, scenario),
@@ -155,7 +196,9 @@ COMPARISON: Final = (
     ("peak_seats_used", "peak seats used", "{:.0f}"),
     ("home_share", "hours from home", "{:.1%}"),
     ("evening_saturday_home_share", "evening/Saturday hours from home", "{:.1%}"),
+    ("required_agent_h", "agent-hours required (pooled)", "{:,.1f}"),
     ("short_agent_h", "agent-hours short of target", "{:,.1f}"),
+    ("below_required_agent_h", "agent-hours below the requirement", "{:,.1f}"),
     ("service_level", "simulated service level", "{:.1%}"),
     ("asa_s", "simulated ASA (s)", "{:.1f}"),
     ("abandon_rate", "simulated abandon rate", "{:.2%}"),

@@ -32,7 +32,7 @@ from homeshore.simulation import (
     simulate,
 )
 from homeshore.simulation.kpis import ALL
-from homeshore.staffing.requirements import staff_requirements
+from homeshore.staffing.pooling import pooled_requirements
 
 RosterProgress = Callable[[float, float], None]  # (wall seconds, objective)
 ReplicationProgress = Callable[[int], None]  # replications done
@@ -86,7 +86,8 @@ def forecast_stage(
 
 
 def requirements_stage(forecast_table: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    return staff_requirements(forecast_table, scenario)
+    """Each pool's advisors counted once (staffing/pooling.py, POOLED_COLUMNS)."""
+    return pooled_requirements(forecast_table, scenario)
 
 
 def roster_stage(
@@ -162,15 +163,22 @@ def simulation_stage(
     seed: int,
     progress: ReplicationProgress,
 ) -> pd.DataFrame:
-    """Replications of the schedule against the forecast; patience estimated from the
-    history's waits when it has them (censoring-aware), else each queue's default."""
+    """Replications of the schedule against the forecast (simulation_model)."""
+    model = simulation_model(scenario, schedule, forecast_table, waits)
+    result = simulate(model, replications=replications, seed=seed, progress=progress)
+    return kpi_table(result.interval_kpis(), round(model.interval_s / 60))
+
+
+def simulation_model(
+    scenario: Scenario, schedule: Schedule, forecast_table: pd.DataFrame, waits: pd.DataFrame | None
+) -> SimModel:
+    """The schedule's advisors against the forecast; patience estimated from the history's
+    waits when it has them (censoring-aware), else each queue's default."""
     patience = estimate_patience(waits) if waits is not None and not waits.empty else None
     origin, interval_s, demand = demand_from_forecast(scenario, forecast_table, patience=patience)
     horizon_s = demand[0].volumes.size * interval_s
     agents = agents_from_schedule(scenario, schedule, origin, horizon_s)
-    model = SimModel(origin, interval_s, demand, agents)
-    result = simulate(model, replications=replications, seed=seed, progress=progress)
-    return kpi_table(result.interval_kpis(), round(interval_s / 60))
+    return SimModel(origin, interval_s, demand, agents)
 
 
 def kpi_table(kpis: pd.DataFrame, interval_min: int) -> pd.DataFrame:
@@ -216,5 +224,6 @@ __all__ = [
     "kpi_table",
     "requirements_stage",
     "roster_stage",
+    "simulation_model",
     "simulation_stage",
 ]

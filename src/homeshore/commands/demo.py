@@ -2,12 +2,13 @@
 report is.
 
 It plans every variant of examples/anonymous_bank.yaml (the real 1999 call history of the
-bundled interval aggregate): forecast, Erlang staffing, rostering, audit, simulation, and the
+bundled interval aggregate): forecast, pooled Erlang staffing, rostering, audit, simulation, and the
 offline HTML report with CSV/JSON tables (docs/planner.md). It prints the requirements of the
 planned week, the variants side by side, and the path of report.html.
 
 `--staffing-only` is the quick look of the first demo: the last full week of history staffed
-with Erlang A per queue and interval, requirements.csv and a summary, in seconds.
+with Erlang A per interval, the queues sharing advisors staffed together (docs/pooling.md),
+requirements.csv and a summary, in seconds.
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ def staff_last_week(path: Path, out: Path, console: Console) -> None:
     from homeshore.data.history import load_history_tables
     from homeshore.data.intervals import write_csv
     from homeshore.data.scenario_file import load_scenario
-    from homeshore.staffing.requirements import staff_requirements
+    from homeshore.staffing.pooling import pooled_requirements
 
     scenario = load_scenario(path)
     history = load_history_tables(scenario)
@@ -120,16 +121,18 @@ def staff_last_week(path: Path, out: Path, console: Console) -> None:
         + (f"; {outside:,} outside opening hours left out" if outside else "")
         + ")"
     )
-    requirements = staff_requirements(demand, scenario)
+    requirements = pooled_requirements(demand, scenario)
     target = write_csv(requirements, out / "requirements.csv")
     console.print(summary_table(requirements, scenario))
     console.print(
-        f"Erlang A per queue and {scenario.planning.interval_min}-min interval with each "
-        "queue's targets and patience; handle time: the queue's mean at that time of day "
-        f"over the whole history; each queue staffed on its own (no skill pooling; 'all' "
-        "sums them). agent-h: required agent-hours in the week; scheduled h: after "
-        f"shrinkage {scenario.planning.shrinkage:.0%}; evening and Saturday: shares of "
-        f"the agent-hours from {EVENING_FROM_H}:00 and on Saturday (night)."
+        f"Erlang A per {scenario.planning.interval_min}-min interval with each queue's "
+        "targets and patience; handle time: the queue's mean at that time of day over the "
+        "whole history. Queues sharing advisors are staffed together, every advisor counted "
+        "once (docs/pooling.md): agent-h is each queue's share of its pool's required "
+        "agent-hours in the week ('all' sums them), alone h what the queue would need "
+        "staffed on its own; peak: most agents in an interval; sched. h: after shrinkage "
+        f"{scenario.planning.shrinkage:.0%}; evening and Sat.: shares of the agent-hours "
+        f"from {EVENING_FROM_H}:00 and on Saturday (night)."
     )
     console.print(f"wrote {target}")
 
@@ -205,23 +208,21 @@ def summary_table(
     *,
     title: str = "Required agents, last full week of history",
 ) -> Table:
-    """Per queue: peak required agents, agent-hours in the week, evening and Saturday shares."""
+    """Per queue: peak required agents, agent-hours in the week (and staffed alone, when the
+    table says), evening and Saturday shares."""
     import pandas as pd
 
     local = requirements["start"].dt.tz_convert(scenario.timezone)
-    hours = requirements["required_agents"] * requirements["interval_min"] / 60
+    step_h = requirements["interval_min"] / 60
+    hours = requirements["required_agents"] * step_h
+    alone = (
+        requirements["standalone_agents"] * step_h if "standalone_agents" in requirements else None
+    )
     evening = local.dt.hour >= EVENING_FROM_H
     saturday = local.dt.weekday == 5
-    table = Table(
-        "queue",
-        "contacts",
-        "peak agents",
-        "agent-h",
-        "scheduled h",
-        "evening",
-        "Saturday",
-        title=title,
-    )
+    columns = ["queue", "contacts", "peak", "agent-h"]
+    columns += ["alone h"] if alone is not None else []
+    table = Table(*columns, "sched. h", "evening", "Sat.", title=title)
     rows = [(q.id, requirements["queue"] == q.id) for q in scenario.queues]
     rows.append(("all", pd.Series(True, index=requirements.index)))
     for name, mask in rows:
@@ -239,6 +240,7 @@ def summary_table(
             f"{int(requirements.loc[mask, 'volume'].sum()):,}",
             str(peak),
             f"{total:,.1f}",
+            *([f"{float(alone[mask].sum()):,.1f}"] if alone is not None else []),
             f"{sched:,.1f}",
             f"{hours[mask & evening].sum() / total:.0%}" if total else "-",
             f"{hours[mask & saturday].sum() / total:.0%}" if total else "-",

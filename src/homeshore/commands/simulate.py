@@ -26,7 +26,9 @@ if TYPE_CHECKING:  # the simulator's stack is imported when the command runs
     from homeshore.simulation import Distribution, SimModel
 
 #: staffing columns, first found wins: a requirement table's required_agents are the agents
-#: on the queue (scheduled_agents add shrinkage, time not spent taking contacts)
+#: on the queue (scheduled_agents add shrinkage, time not spent taking contacts); a pooled
+#: requirement (with a pool column) is played by the scenario's own advisors
+#: (scheduling/requirement_schedule.py), generic single-skill agents otherwise
 STAFFING_COLUMNS = ("agents", "required_agents", "scheduled_agents")
 
 
@@ -122,16 +124,26 @@ def build_model(
             raise InputError(
                 f"staffing needs a column {' or '.join(STAFFING_COLUMNS)}", path=staffing_path
             )
-        agents = agents_from_staffing(
-            staffing,
-            [d.queue for d in demand],
-            origin,
-            interval_s,
-            n_k,
-            timezone=scenario.timezone,
-            column=column,
-            path=staffing_path,
-        )
+        if "pool" in staffing.columns and column != "agents":
+            # a pooled requirement (homeshore plan's requirements.csv): each queue's figure is
+            # a share counted on multi-skilled advisors, so play it with the scenario's own
+            from homeshore.scheduling.requirement_schedule import requirement_schedule
+
+            schedule = requirement_schedule(staffing, scenario, column)
+            agents = agents_from_schedule(
+                scenario, schedule, origin, n_k * interval_s, path=staffing_path
+            )
+        else:
+            agents = agents_from_staffing(
+                staffing,
+                [d.queue for d in demand],
+                origin,
+                interval_s,
+                n_k,
+                timezone=scenario.timezone,
+                column=column,
+                path=staffing_path,
+            )
     if not agents:
         raise InputError("nobody works during the forecast horizon")
     return SimModel(origin, interval_s, demand, agents, day_cv=day_cv)

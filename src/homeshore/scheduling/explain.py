@@ -10,8 +10,9 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from homeshore.domain import Activity, Schedule
+from homeshore.domain import Schedule
 from homeshore.scheduling.constraints import LABELS
+from homeshore.scheduling.coverage import coverage_table as shared_coverage
 from homeshore.scheduling.problem import Problem
 from homeshore.scheduling.solve import RosterResult
 
@@ -29,42 +30,38 @@ COVERAGE_COLUMNS = ("queue", "start", "interval_min", "required", "scheduled", "
 
 def coverage_table(problem: Problem, schedule: Schedule) -> pd.DataFrame:
     """Agents counted per queue and requirement interval (mean over the interval, from the
-    schedule's contact-work segments) against the scheduled_agents wanted."""
+    schedule's contact-work segments) against the scheduled_agents wanted: the coverage of
+    scheduling/coverage.py on the problem's requirement grid."""
     interval = problem.requirement_interval_min
     per_day = 1440 // interval
     n = problem.n_days * per_day
-    minutes = np.zeros((len(problem.queue_ids), n))
-    index = {q: i for i, q in enumerate(problem.queue_ids)}
-    for seg in schedule:
-        if seg.activity is not Activity.WORK or seg.queue not in index:
-            continue
-        a = problem.minute_of_horizon(seg.start)
-        b = a + round(seg.duration_min)
-        for k in range(max(0, a // interval), min(n, -(-b // interval))):
-            lo, hi = k * interval, (k + 1) * interval
-            minutes[index[seg.queue], k] += max(0, min(b, hi) - max(a, lo))
-    scheduled = minutes / interval
     per_slot = interval // problem.slot_min
     required = problem.required[:, ::per_slot][:, :n]
-    rows = []
-    for qi, queue in enumerate(problem.queue_ids):
-        for k in range(n):
-            if not (required[qi, k] or scheduled[qi, k]):
-                continue
-            day, rest = divmod(k, per_day)
-            need, got = int(required[qi, k]), float(scheduled[qi, k])
-            rows.append(
-                (
-                    queue,
-                    problem.at(day, rest * interval),
-                    interval,
-                    need,
-                    round(got, 3),
-                    round(max(0.0, need - got), 3),
-                    round(max(0.0, got - need), 3),
-                )
-            )
-    return pd.DataFrame(rows, columns=list(COVERAGE_COLUMNS))
+    starts = [problem.at(k // per_day, (k % per_day) * interval) for k in range(n)]
+    wanted = pd.DataFrame(
+        {
+            "queue": np.repeat(problem.queue_ids, n),
+            "start": starts * len(problem.queue_ids),
+            "interval_min": interval,
+            "scheduled_agents": required.reshape(-1),
+        }
+    )
+    cover = shared_coverage(schedule, wanted)
+    need = cover["scheduled_agents"].to_numpy()
+    got = cover["planned_agents"].to_numpy()
+    keep = (need > 0) | (got > 0)
+    out = pd.DataFrame(
+        {
+            "queue": cover["queue"],
+            "start": cover["start"],
+            "interval_min": interval,
+            "required": need.astype(int),
+            "scheduled": got.round(3),
+            "under": cover["shortfall"].round(3),
+            "over": cover["surplus"].round(3),
+        }
+    )
+    return out[keep].reset_index(drop=True)[list(COVERAGE_COLUMNS)]
 
 
 def agent_view(problem: Problem, schedule: Schedule) -> str:

@@ -1,6 +1,8 @@
 """Soft goals: named penalties, each a list of terms times a configurable weight.
 
-under_coverage (the main cost) and over_coverage per queue and slot, off_primary_queue (an
+under_coverage (the main cost) and over_coverage per queue and slot (each queue against
+the requirement it is given: in the planner, its share of its pool's requirement; the
+measure of scheduling/coverage.py, which a test holds to it), off_primary_queue (an
 agent's preference for its primary skill), evening_saturday_spread (fair share of evening and
 Saturday shifts among telework volunteers), start_time_change (stable start times) and
 home_preference (shifts on site of agents who may work from home; the agreement's on-site

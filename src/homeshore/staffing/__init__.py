@@ -1,6 +1,8 @@
 """Staffing: Erlang B, C and A, and the agents each interval needs to meet its targets.
 
-Other stages call `staff_requirements(forecast, scenario)` (REQUIREMENT_COLUMNS out);
+Other stages call `staff_requirements(forecast, scenario)` (REQUIREMENT_COLUMNS out, each
+queue staffed alone) or `pooled_requirements(forecast, scenario)` (queues sharing advisors
+staffed together, docs/pooling.md);
 `required_agents` and `queue_metrics` work on numpy arrays of intervals.
 """
 
@@ -23,6 +25,8 @@ from homeshore.staffing.sizing import (
 )
 
 if TYPE_CHECKING:
+    from homeshore.staffing.pooling import pooled_requirements
+    from homeshore.staffing.pools import Pool, skill_pools
     from homeshore.staffing.requirements import (
         QueueStaffing,
         requirements_table,
@@ -32,6 +36,8 @@ if TYPE_CHECKING:
 #: the table layer (pandas) loads on first use, so that a one-interval question
 #: (`homeshore staff --calls ...`) does not pay for it
 _TABLES = ("QueueStaffing", "requirements_table", "staff_requirements")
+#: queues sharing advisors staffed together (docs/pooling.md), loaded on first use too
+_POOLING = {"pooled_requirements": "pooling", "Pool": "pools", "skill_pools": "pools"}
 
 
 def __getattr__(name: str) -> Any:
@@ -39,10 +45,15 @@ def __getattr__(name: str) -> Any:
         from homeshore.staffing import requirements
 
         return getattr(requirements, name)
+    if name in _POOLING:
+        import importlib
+
+        return getattr(importlib.import_module(f"homeshore.staffing.{_POOLING[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
+    "Pool",
     "QueueMetrics",
     "QueueStaffing",
     "StaffingTargets",
@@ -52,9 +63,11 @@ __all__ = [
     "erlang_c",
     "erlang_c_metrics",
     "meets_targets",
+    "pooled_requirements",
     "queue_metrics",
     "required_agents",
     "requirements_table",
     "scheduled_agents",
+    "skill_pools",
     "staff_requirements",
 ]
