@@ -1,7 +1,8 @@
 """The staffing gap of the rest of the day: advisors needed against advisors there.
 
-``required`` is the Erlang minimum (staff_requirements, no shrinkage: the gap is about
-advisors taking contacts now, not about a plan's allowance for absence) for the
+``required`` is the Erlang minimum (homeshore.staffing.pooling, as the plan's requirement:
+the queues advisors share are sized together and each gets its share; no shrinkage: the gap
+is about advisors taking contacts now, not about a plan's allowance for absence) for the
 re-forecast's mean ``volume`` of each interval: the mean is what the day is expected to
 bring, and the P10-P90 band stays in the re-forecast table for who wants to plan on a
 quantile. ``scheduled`` counts advisors the schedule puts in a WORK segment on the queue,
@@ -26,7 +27,7 @@ from homeshore.domain.tables import FORECAST_COLUMNS
 from homeshore.errors import InputError
 from homeshore.intraday._inputs import aware, epoch_s, numbers, require_columns, utc_times
 from homeshore.intraday.reforecast import Reforecast
-from homeshore.staffing.requirements import staff_requirements
+from homeshore.staffing.pooling import pooled_requirements
 
 __all__ = ["GAP_COLUMNS", "scheduled_per_interval", "staffing_gap"]
 
@@ -80,7 +81,7 @@ def staffing_gap(
     now_s = now.timestamp()
     rows = table.loc[end_s > now_s, list(FORECAST_COLUMNS)].reset_index(drop=True)
     current = (start_s[end_s > now_s] <= now_s).astype(bool)
-    required = staff_requirements(rows, scenario, shrinkage=0.0)["required_agents"]
+    required = pooled_requirements(rows, scenario, shrinkage=0.0)["required_agents"]
     scheduled = scheduled_per_interval(schedule, rows[["queue", "start", "interval_min"]])
     counts = rows["queue"].map(lambda q: float(logged_in.get(str(q), 0))).to_numpy(dtype=float)
     planned = scheduled["scheduled"].to_numpy(dtype=float)
