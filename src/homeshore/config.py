@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     intraday_reply_min: int = Field(15, ge=1, le=24 * 60)
     intraday_slot_min: int = Field(60, ge=15, le=12 * 60)
     intraday_slot_max: int = Field(120, ge=15, le=12 * 60)
+    # advisors' schedule requests (docs/intraday.md, "Requests"): the kinds approved at once
+    # when the rules allow them; the others wait for a planner or a manager
+    requests_auto_approve: tuple[Literal["location", "swap"], ...] = ("location", "swap")
     # publish per-queue KPIs as an event this often (seconds)
     metrics_every_s: float = Field(10.0, gt=0)
     # PostgreSQL: "off" acknowledges commits before the disk flush (see docs/live.md)

@@ -43,6 +43,7 @@ from homeshore.api.routes import (
     quality,
     readiness,
     recordings,
+    schedule_requests,
     voice,
 )
 from homeshore.api.routes import users as users_routes
@@ -225,6 +226,7 @@ def create_app(
         health,
         audit,
         intraday,
+        schedule_requests,
     ):
         app.include_router(module.router)
     for web_module in (pages, probe):  # the web pages and the readiness probe (homeshore.web)

@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -225,6 +226,31 @@ class OfferRecipientRow(Base):
     reply: Mapped[str | None] = mapped_column(String(16))
     replied_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ScheduleRequestRow(Base):
+    """An advisor's request to change a day of their schedule (homeshore.services.requests):
+    work it elsewhere (``location``), or swap it with a colleague (``swap``)."""
+
+    __tablename__ = "schedule_requests"
+    __table_args__ = (
+        Index("ix_schedule_requests_agent", "agent_id", "day"),
+        Index("ix_schedule_requests_colleague", "colleague_id", "day"),
+        Index("ix_schedule_requests_state", "state", "day"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))  # location, swap
+    agent_id: Mapped[str] = mapped_column(String(64))  # who asks
+    colleague_id: Mapped[str | None] = mapped_column(String(64))  # a swap's other advisor
+    day: Mapped[dt.date] = mapped_column(Date)  # the local date changed
+    location: Mapped[str | None] = mapped_column(String(16))  # a location change's place
+    # awaiting_colleague, awaiting_planner, approved, refused, cancelled
+    state: Mapped[str] = mapped_column(String(24))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(100))  # a user's name, or "platform"
+    # the rules broken, who declined or decided and why
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class ReadinessCheckRow(Base):

@@ -1,5 +1,6 @@
-"""Changes of an advisor's day during the day (extra time, time off): applied to the
-stored schedule only when the rule functions of the roster and the audit find nothing new
+"""Changes of advisors' days (extra time, time off, a day worked elsewhere or swapped with
+a colleague: :mod:`homeshore.services.requests`): applied to the stored schedule only when
+the rule functions of the roster and the audit find nothing new
 (:func:`homeshore.intraday.violations_added`), recorded in the audit trail
 (``schedule.changed``: who, what, when: the schedule's versions) and followed at once by
 adherence and the right to disconnect (the platform's memory of the schedule)."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -85,22 +87,12 @@ def apply_change(
 ) -> list[dict[str, str]]:
     """Apply extra time or time off to the stored schedule if it breaks no rule; returns
     the rules it would break (and changes nothing) otherwise."""
-    before = stored_schedule(tx.session)
-    if slot.kind == "extra":
-        after = add_work(before, agent_id, slot, location, site)
-    else:
-        after = remove_work(before, agent_id, slot)
-    problems = violations_added(before, after, live_scenario(p), agent_id, when=slot.start)
-    if problems:
-        return [{"rule": v.rule, "detail": v.detail} for v in problems]
-    mine = [s for s in after if s.agent_id == agent_id]
-    tx.session.execute(delete(ScheduleSegmentRow).where(ScheduleSegmentRow.agent_id == agent_id))
-    tx.session.add_all(segment_row(s) for s in mine)
-    tx.session.flush()
-    p.schedule[agent_id] = [
-        PlannedSegment(s.start, s.end, s.activity, s.location, s.queue)
-        for s in sorted(mine, key=lambda s: s.start)
-    ]
+
+    def change(before: Schedule) -> Schedule:
+        if slot.kind == "extra":
+            return add_work(before, agent_id, slot, location, site)
+        return remove_work(before, agent_id, slot)
+
     detail: dict[str, object] = {
         "kind": slot.kind,
         "queue_id": slot.queue,
@@ -110,22 +102,73 @@ def apply_change(
     }
     if offer_id is not None:
         detail["offer_id"] = offer_id
-    audit.record(tx, "schedule.changed", actor=actor, subject_agent_id=agent_id, detail=detail)
-    live = p.agents.get(agent_id)
-    tx.emit(
-        "schedule.changed",
-        detail,
-        agent_id=agent_id,
-        team_id=live.team_id if live else None,
-        actor_user_id=actor.user_id,
-    )
+    return apply_schedule(p, tx, actor, change, (agent_id,), detail, when=slot.start)
+
+
+def apply_schedule(
+    p: Platform,
+    tx: Tx,
+    actor: Actor,
+    change: Callable[[Schedule], Schedule],
+    agent_ids: Sequence[str],
+    detail: dict[str, object],
+    *,
+    when: dt.datetime,
+) -> list[dict[str, str]]:
+    """Apply ``change`` (the stored schedule in, the changed one out; it may change only the
+    advisors of ``agent_ids``) if it adds no violation for any of them in the week of
+    ``when``: their segment rows are replaced, the platform's memory follows, and each gets
+    an audit entry and an event ``schedule.changed`` with ``detail``. Otherwise nothing
+    changes and the rules broken are returned (``agent_id``, ``rule``, ``detail``)."""
+    before = stored_schedule(tx.session)
+    after = change(before)
+    problems = rules_broken(before, after, live_scenario(p), agent_ids, when=when)
+    if problems:
+        return problems
+    ids = list(agent_ids)
+    tx.session.execute(delete(ScheduleSegmentRow).where(ScheduleSegmentRow.agent_id.in_(ids)))
+    for agent_id in ids:
+        mine = sorted(after.for_agent(agent_id), key=lambda s: s.start)
+        tx.session.add_all(segment_row(s) for s in mine)
+        p.schedule[agent_id] = [
+            PlannedSegment(s.start, s.end, s.activity, s.location, s.queue) for s in mine
+        ]
+    tx.session.flush()
+    for agent_id in ids:
+        audit.record(tx, "schedule.changed", actor=actor, subject_agent_id=agent_id, detail=detail)
+        live = p.agents.get(agent_id)
+        tx.emit(
+            "schedule.changed",
+            detail,
+            agent_id=agent_id,
+            team_id=live.team_id if live else None,
+            actor_user_id=actor.user_id,
+        )
     return []
+
+
+def rules_broken(
+    before: Schedule,
+    after: Schedule,
+    scenario: Scenario,
+    agent_ids: Sequence[str],
+    *,
+    when: dt.datetime,
+) -> list[dict[str, str]]:
+    """The violations `after` adds for each of those advisors in the week of `when`."""
+    return [
+        {"agent_id": agent_id, "rule": v.rule, "detail": v.detail}
+        for agent_id in agent_ids
+        for v in violations_added(before, after, scenario, agent_id, when=when)
+    ]
 
 
 __all__ = [
     "KINDS",
     "apply_change",
+    "apply_schedule",
     "day_bounds",
     "live_scenario",
+    "rules_broken",
     "stored_schedule",
 ]

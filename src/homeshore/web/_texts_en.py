@@ -580,4 +580,46 @@ EN: Final[dict[str, str]] = {
     ),
     "refusal.slot_started": "This time starts now or has started: it can no longer be offered.",
     "refusal.slot_order": "The offer must end after it starts.",
+    # schedule requests (docs/intraday.md, "Requests"): the desk's card and the console's
+    "agent.requests.title": "My requests",
+    "agent.requests.intro": (
+        "Ask to work a day at another place, or to swap a day with a colleague of the same "
+        "skills. The working-time and telework rules are checked at once; some requests then "
+        "wait for your colleague or your manager."
+    ),
+    "agent.requests.empty": "No request.",
+    "agent.requests.location": "Work a day at another place",
+    "agent.requests.day": "Day",
+    "agent.requests.where": "Where",
+    "agent.requests.ask": "Ask",
+    "agent.requests.swap": "Swap a day with a colleague",
+    "agent.requests.colleague": "Colleague (advisor id)",
+    "agent.requests.ask_swap": "Ask for the swap",
+    "supervisor.requests.title": "Schedule requests",
+    "supervisor.requests.intro": (
+        "Your teams' advisors' requests the platform did not approve by itself. The rules "
+        "are checked again when you approve one."
+    ),
+    "supervisor.requests.empty": "No request waiting.",
+    "js.requests.title.location": "{day} — place of work: {location}",
+    "js.requests.title.swap": "{day} — swap with {colleague}",
+    "js.requests.title.swap_asked": "{day} — swap asked by {colleague}",
+    "js.requests.console.location": "{agent} — {day} — place of work: {location}",
+    "js.requests.console.swap": "{agent} and {colleague} — {day} — swap of their days",
+    "js.requests.state.awaiting_colleague": "waiting for the colleague's agreement",
+    "js.requests.state.awaiting_planner": "waiting for a manager",
+    "js.requests.state.approved": "approved",
+    "js.requests.state.refused": "refused",
+    "js.requests.state.cancelled": "cancelled",
+    "js.requests.refused_rules": "the rules do not allow it: {rules}",
+    "js.requests.declined": "declined by {who}",
+    "js.requests.day_begun": "its day has begun",
+    "js.requests.by_platform": "automatically, under the rules",
+    "js.requests.decided_by": "by {who}",
+    "js.requests.reason": "reason: {reason}",
+    "js.requests.agree": "Agree",
+    "js.requests.decline": "Decline",
+    "js.requests.cancel": "Cancel the request",
+    "js.requests.approve": "Approve",
+    "js.requests.refuse": "Refuse",
 }

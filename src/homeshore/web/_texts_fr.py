@@ -609,4 +609,47 @@ FR: Final[dict[str, str]] = {
         "Ce créneau commence maintenant ou a commencé : il ne peut plus être proposé."
     ),
     "refusal.slot_order": "L'offre doit finir après son début.",
+    # demandes de planning (docs/intraday.md, "Requests") : la carte du poste et la console
+    "agent.requests.title": "Mes demandes",
+    "agent.requests.intro": (
+        "Demandez à travailler un jour dans un autre lieu, ou à échanger un jour avec un "
+        "collègue des mêmes compétences. Les règles du temps de travail et du télétravail sont "
+        "vérifiées aussitôt ; certaines demandes attendent ensuite votre collègue ou votre "
+        "responsable."
+    ),
+    "agent.requests.empty": "Aucune demande.",
+    "agent.requests.location": "Travailler un jour dans un autre lieu",
+    "agent.requests.day": "Jour",
+    "agent.requests.where": "Où",
+    "agent.requests.ask": "Demander",
+    "agent.requests.swap": "Échanger un jour avec un collègue",
+    "agent.requests.colleague": "Collègue (identifiant)",
+    "agent.requests.ask_swap": "Demander l'échange",
+    "supervisor.requests.title": "Demandes de planning",
+    "supervisor.requests.intro": (
+        "Les demandes des conseillers de vos équipes que la plateforme n'a pas acceptées "
+        "d'elle-même. Les règles sont vérifiées à nouveau quand vous en approuvez une."
+    ),
+    "supervisor.requests.empty": "Aucune demande en attente.",
+    "js.requests.title.location": "{day} — lieu de travail : {location}",
+    "js.requests.title.swap": "{day} — échange avec {colleague}",
+    "js.requests.title.swap_asked": "{day} — échange demandé par {colleague}",
+    "js.requests.console.location": "{agent} — {day} — lieu de travail : {location}",
+    "js.requests.console.swap": "{agent} et {colleague} — {day} — échange de leurs journées",
+    "js.requests.state.awaiting_colleague": "en attente de l'accord du collègue",
+    "js.requests.state.awaiting_planner": "en attente d'un responsable",
+    "js.requests.state.approved": "acceptée",
+    "js.requests.state.refused": "refusée",
+    "js.requests.state.cancelled": "annulée",
+    "js.requests.refused_rules": "les règles ne le permettent pas : {rules}",
+    "js.requests.declined": "refusée par {who}",
+    "js.requests.day_begun": "le jour demandé a commencé",
+    "js.requests.by_platform": "automatiquement, selon les règles",
+    "js.requests.decided_by": "par {who}",
+    "js.requests.reason": "motif : {reason}",
+    "js.requests.agree": "Accepter",
+    "js.requests.decline": "Refuser",
+    "js.requests.cancel": "Annuler la demande",
+    "js.requests.approve": "Approuver",
+    "js.requests.refuse": "Refuser",
 }

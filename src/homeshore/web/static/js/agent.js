@@ -1,10 +1,12 @@
 // Agent desktop: state, today's schedule, offers with a countdown, customer chats, wrap-up,
-// transfer and the help chat with the manager. Every change arrives as an event over the
-// websocket (see events.js); actions are API calls whose effects come back as events.
+// transfer, the help chat with the manager, and my schedule requests (requests.js). Every
+// change arrives as an event over the websocket (see events.js); actions are API calls
+// whose effects come back as events.
 
 import { streamEvents } from "./events.js";
 import { extraTimeCard } from "./extra_time.js";
 import { showOwnEvaluations } from "./quality.js";
+import { requestsCard } from "./requests.js";
 import { startSoftphone } from "./softphone.js";
 import {
   announce, api, clockTime, dateTime, dayLabel, duration, el, field, fromTemplate, iceGathered, input,
@@ -566,6 +568,10 @@ async function onEvent(event) {
       extraTime.load().catch(fail);
       refreshDesk();
       break;
+    case "schedule.request":
+      // a request of mine, or one asking for my agreement, changed state
+      if (event.agent_id === me.id) myRequests.load().catch(fail);
+      break;
     case "readiness.due":
       if (event.agent_id !== me.id) break;
       me.readiness_due = data.reason;
@@ -587,6 +593,8 @@ renderReadiness(me.readiness, me.readiness_due);
 planBoundaryRefresh();
 const extraTime = extraTimeCard({ queues, onScheduleChanged: refreshDesk });
 extraTime.load().catch(fail);
+const myRequests = requestsCard({ me, onScheduleChanged: refreshDesk });
+myRequests.load().catch(fail);
 for (const item of page.contacts || []) {
   if (item.contact.state === "offered") addOffer(item.contact.id, item.contact.offer_deadline);
   else addContact(item.contact, item).catch(fail);
@@ -633,7 +641,7 @@ async function showAudit() {
       duration: d.duration_s === undefined ? "—" : duration(d.duration_s),
       verdict: d.verdict ? t(`verdict.${d.verdict}`) : "—",
       segments: d.segments ?? "—",
-      period: d.start && d.end ? `${dateTime(d.start)}–${clockTime(d.end)}` : "—",
+      period: d.start && d.end ? `${dateTime(d.start)}–${clockTime(d.end)}` : d.day ? dayLabel(d.day) : "—",
     };
     let text = `${dateTime(e.at)} · ${t(`audit.${e.action}`, values)}`;
     if (e.address) text += ` · ${t("audit.origin", { address: e.address })}`;

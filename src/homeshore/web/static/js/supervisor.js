@@ -1,11 +1,13 @@
 // Supervisor console: live queue tiles against targets, the team's agents with state,
 // location and adherence, the help-request inbox, who is on which contact, and the day's
-// re-forecast, gap and offers (intraday.js). Everything is kept current by the event stream;
-// the figures themselves are the server's.
+// re-forecast, gap and offers (intraday.js) and the advisors' schedule requests to decide
+// (requests.js). Everything is kept current by the event stream; the figures themselves are
+// the server's.
 
 import { streamEvents } from "./events.js";
 import { startDay } from "./intraday.js";
 import { showTeamQuality } from "./quality.js";
+import { startRequestsPanel } from "./requests.js";
 import { renderTile } from "./tiles.js";
 import {
   announce, api, clockTime, duration, el, iceGathered, page, percent, serverNow, showError, t,
@@ -586,8 +588,9 @@ function refreshEvaluationsSoon(delayMs = 1500) {
  * adherence shown here; the adherence figures themselves are fetched again. */
 function changeSchedule(event) {
   const agent = agents.get(event.agent_id);
-  if (!agent) return;
   const data = event.data || {};
+  // a request changes a later day (data.day), not today's segments shown here
+  if (!agent || !data.start) return;
   const from = Date.parse(data.start);
   const to = Date.parse(data.end);
   const kept = [];
@@ -615,6 +618,10 @@ async function onEvent(event) {
   }
   if (event.type === "schedule.changed") {
     changeSchedule(event);
+    return;
+  }
+  if (event.type === "schedule.request") {
+    onRequestEvent(event);
     return;
   }
   if (["contact.completed", "evaluation.created", "contact.satisfaction"].includes(event.type)) {
@@ -727,5 +734,6 @@ refreshQualitySoon(0);
 refreshEvaluationsSoon(0);
 setInterval(renderAgents, 1000);
 const onDayEvent = startDay(agentName);
+const onRequestEvent = startRequestsPanel();
 
 streamEvents(onEvent, fail);
