@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest pytest-next-year env clean lock
+.PHONY: demo test lint typecheck pytest pytest-main pytest-voice pytest-next-year env clean lock
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "homeshore needs Python 3.11 or newer"'
@@ -46,11 +46,18 @@ pytest-next-year: $(STAMP)
 	elif [ "$$CI" = true ]; then echo "CI=true but faketime is missing (apt-get install faketime)"; exit 1; \
 	else echo "faketime not installed: the next-year run is skipped (apt-get install faketime)"; fi
 
-# The four checks two at a time (the suite waits on browsers, telephony engines and
-# databases for about a third of its time: the next-year run fills it); each target's
-# output is printed in one piece when it ends.
+# Two at a time (the suite waits on browsers and databases for about a third of its time:
+# the next-year run fills it), each target's output in one piece when it ends; then the
+# phone-call tests (tests/voice: real-time media through the telephony engines) on their own.
 test: $(STAMP)
-	$(MAKE) --no-print-directory -j2 --output-sync=target lint typecheck pytest pytest-next-year
+	$(MAKE) --no-print-directory -j2 --output-sync=target lint typecheck pytest-main pytest-next-year
+	$(MAKE) --no-print-directory pytest-voice
+
+pytest-main: $(STAMP)
+	$(BIN)/python -m pytest -q --ignore=tests/voice $(PYTEST_ARGS)
+
+pytest-voice: $(STAMP)
+	$(BIN)/python -m pytest -q tests/voice $(PYTEST_ARGS)
 
 lock:
 	$(BIN)/pip-compile -q --extra dev --strip-extras -o requirements.lock pyproject.toml
