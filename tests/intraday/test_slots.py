@@ -138,3 +138,23 @@ def test_a_slot_checks_itself() -> None:
         Slot("q1", at(0, 8), at(0, 9), 1, "overtime")
     with pytest.raises(ValueError, match="ends before"):
         Slot("q1", at(0, 9), at(0, 8), 1, "extra")
+
+
+def test_runs_are_cut_where_shifts_end_so_a_slot_can_extend_one() -> None:
+    # 08:00-13:00 short; a shift ends at 10:00: slots from 08:00 and from 10:00
+    table = gap_table([1.0] * 10)
+    slots = extra_time_slots(table, not_before=EARLY, cuts=[at(0, 10, 0)], max_slot_min=180)
+    assert spans(slots) == [("08:00", "10:00", 1), ("10:00", "13:00", 1)]
+    uncut = extra_time_slots(table, not_before=EARLY, max_slot_min=180)
+    assert spans(uncut) == [("08:00", "10:30", 1), ("10:30", "13:00", 1)]
+
+
+def test_a_cut_that_would_leave_a_piece_under_the_minimum_is_not_made() -> None:
+    # a shift ends at 12:30, half an hour before the run does: no 30-minute slot
+    table = gap_table([1.0] * 10)
+    slots = extra_time_slots(
+        table, not_before=EARLY, cuts=[at(0, 10, 0), at(0, 12, 30)], max_slot_min=180
+    )
+    assert spans(slots) == [("08:00", "10:00", 1), ("10:00", "13:00", 1)]
+    with pytest.raises(InputError, match="cuts"):
+        extra_time_slots(table, not_before=EARLY, cuts=[dt.datetime(2026, 1, 1, 10)])

@@ -21,7 +21,8 @@ A run shorter than ``min_slot_min``:
 ``cuts`` (times where advisors' shifts start or end) split runs before they are cut into
 slots, so that a slot can start as a shift ends (or end as one starts) and extend it: a
 run from 10:30 to 20:00 with shifts ending at 12:00 and 16:00 gives slots from 10:30,
-12:00 and 16:00 rather than evenly cut ones no shift touches.
+12:00 and 16:00 rather than evenly cut ones no shift touches. A cut that would leave a piece
+shorter than ``min_slot_min`` is not made.
 
 ``places``: extra time, the ceiling of the slot's largest gap; time off, the floor of its
 smallest surplus. A slot with no place is not made.
@@ -163,7 +164,7 @@ def _queue_slots(
     def long_enough(run: tuple[int, int]) -> bool:
         return bool((ends[run[1] - 1] - starts[run[0]]) / 60.0 >= min_slot_min - _EPS)
 
-    runs = _split(_runs(need >= threshold - _EPS, follows), starts, cut_s)
+    runs = _split(_runs(need >= threshold - _EPS, follows), starts, ends, cut_s, min_slot_min)
     # growth takes no interval of another run, nor of a time-off slot (a long surplus run)
     taken = np.zeros(len(rows), dtype=bool)
     surplus = _runs(-need >= threshold - _EPS, follows) if kind == EXTRA else []
@@ -208,17 +209,30 @@ def _runs(hot: npt.NDArray[np.bool_], follows: npt.NDArray[np.bool_]) -> list[tu
 
 
 def _split(
-    runs: list[tuple[int, int]], starts: npt.NDArray[np.float64], cut_s: Sequence[float]
+    runs: list[tuple[int, int]],
+    starts: npt.NDArray[np.float64],
+    ends: npt.NDArray[np.float64],
+    cut_s: Sequence[float],
+    min_slot_min: int,
 ) -> list[tuple[int, int]]:
     """Runs cut where an interval starts at one of the cut times (where advisors' shifts
-    start or end: a slot that starts there can extend a shift)."""
+    start or end: a slot that starts there can extend a shift), except where a cut would
+    leave a piece shorter than ``min_slot_min`` (nobody comes for a quarter of an hour)."""
     if not cut_s:
         return runs
     at_cut = np.isin(np.round(starts, 3), np.round(np.asarray(cut_s, dtype=float), 3))
+    shortest_s = min_slot_min * 60.0 - 1e-3
     out: list[tuple[int, int]] = []
     for lo, hi in runs:
-        edges = [lo, *(i for i in range(lo + 1, hi) if at_cut[i]), hi]
-        out += list(itertools.pairwise(edges))
+        kept = [lo]
+        for i in range(lo + 1, hi):
+            if (
+                at_cut[i]
+                and starts[i] - starts[kept[-1]] >= shortest_s
+                and ends[hi - 1] - starts[i] >= shortest_s
+            ):
+                kept.append(i)
+        out += list(itertools.pairwise([*kept, hi]))
     return out
 
 
