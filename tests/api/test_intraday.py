@@ -35,7 +35,9 @@ def _at(hours: float) -> dt.datetime:
     return DAY + dt.timedelta(hours=hours)
 
 
-def _forecast_rows(per_interval: float = PLANNED, until_h: float = 20) -> list[dict[str, Any]]:
+def _forecast_rows(
+    per_interval: float = PLANNED, until_h: float = 20, aht_s: float = AHT_S
+) -> list[dict[str, Any]]:
     rows = []
     for i in range(int((until_h - 8) * 4)):  # from 08:00
         start = _at(8 + i / 4)
@@ -48,7 +50,7 @@ def _forecast_rows(per_interval: float = PLANNED, until_h: float = 20) -> list[d
                 "volume_p10": per_interval * 0.6,
                 "volume_p50": per_interval,
                 "volume_p90": per_interval * 1.4,
-                "aht_s": AHT_S,
+                "aht_s": aht_s,
             }
         )
     return rows
@@ -339,10 +341,11 @@ def test_a_bad_forecast_is_refused_and_names_what_is_wrong(db_url: str) -> None:
 
 def test_a_quiet_afternoon_offers_time_off_where_the_rules_allow_it(db_url: str) -> None:
     with _day(db_url, intraday_offers="auto") as live:
-        # a tenth of the planned calls: one advisor suffices, a1 and a2 share the afternoon
+        # a tenth of the planned calls, a minute each, and none by noon: one advisor
+        # suffices even at the re-forecast's P90, a1 and a2 share the afternoon
         put = live.client.put(
             "/api/intraday/forecast",
-            json={"rows": _forecast_rows(per_interval=0.2, until_h=16)},
+            json={"rows": _forecast_rows(per_interval=0.2, until_h=16, aht_s=60.0)},
             headers=live.headers("admin"),
         )
         assert put.status_code == 200, put.text
@@ -398,3 +401,20 @@ def test_serve_stores_the_forecast_file_it_is_given(tmp_path: Path) -> None:
     app = create_app(live_settings(url), mini_scenario(), forecast=frame, run_tick=False)
     with pytest.raises(InputError, match="elsewhere"), TestClient(app):
         pass
+
+
+def test_no_time_off_before_the_calls_say_the_day_is_quiet(db_url: str) -> None:
+    """At 08:00 nothing is known of the day: a1 and a2 on plans in the afternoon are one
+    advisor too many against the forecast's mean, not against its P90, so nobody is sent
+    home on the forecast alone (against the mean, a1 could stop at 15:00)."""
+    with _day(db_url, intraday_offers="auto") as live:
+        put = live.client.put(
+            "/api/intraday/forecast",
+            json={"rows": _forecast_rows(per_interval=0.6, until_h=16)},
+            headers=live.headers("admin"),
+        )
+        assert put.status_code == 200, put.text
+        view = _refresh(live)
+        afternoon = [r for r in view["gap"] if r["start"] >= _at(13).isoformat()]
+        assert afternoon and all(r["gap"] <= -1 for r in afternoon)  # against the mean
+        assert [p for p in view["proposals"] if p["kind"] == "time_off"] == []

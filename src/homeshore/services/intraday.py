@@ -205,6 +205,10 @@ def compute(p: Platform, snap: Snapshot) -> View | None:
         open_places = _open_places(session, snap.now)
     re = reforecast_day(forecast, arrivals, snap.now, timezone=p.scenario.timezone)
     gap = staffing_gap(re, snap.scenario, schedule, snap.logged_in, snap.now)
+    # time off only where the queue stays covered at the re-forecast's P90: early in the
+    # day the level is the forecast's, and a surplus against the mean is no evidence
+    cautious = dataclasses.replace(re, table=re.table.assign(volume=re.table["volume_p90"]))
+    spare = staffing_gap(cautious, snap.scenario, schedule, snap.logged_in, snap.now)
     not_before = snap.now + dt.timedelta(minutes=s.intraday_lead_min)
     # slots start or end where the day's shifts do, so that they can extend a shift
     cuts = sorted(
@@ -225,7 +229,7 @@ def compute(p: Platform, snap: Snapshot) -> View | None:
     proposals: list[Proposal] = []
     for slots, find in (
         (extra_time_slots(gap, **bounds), extra_time_candidates),  # type: ignore[arg-type]
-        (time_off_slots(gap, **bounds), time_off_candidates),  # type: ignore[arg-type]
+        (time_off_slots(spare, **bounds), time_off_candidates),  # type: ignore[arg-type]
     ):
         for slot in slots:
             places = slot.places - _overlapping(open_places, slot)
